@@ -1,0 +1,5 @@
+"""Version 1 of the REST API."""
+
+from django.urls import path
+
+urlpatterns: list = []

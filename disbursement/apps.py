@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DisbursementConfig(AppConfig):
+    name = "disbursement"
+    verbose_name = "Giải ngân vốn đầu tư công"

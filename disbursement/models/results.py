@@ -1,0 +1,91 @@
+"""Computed figures of a snapshot: what the staff read.
+
+Rows are replaced in one transaction per snapshot by the compute job, so a
+reader never sees half a computation. Ratios are stored in percent with six
+decimals for sorting and filtering; every display reads them through
+core.figures / core.notation.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from districts.models import District
+from disbursement.models.reference import BudgetSource, CapitalStream
+from disbursement.models.snapshots import Snapshot
+from investors.models import Investor
+
+RATIO = {"max_digits": 14, "decimal_places": 6, "null": True, "blank": True}
+
+
+class Figure(models.Model):
+    class Scope(models.TextChoices):
+        CITY = "city", "toàn thành phố"
+        SOURCE = "source", "theo nguồn vốn"
+        STREAM = "stream", "theo dòng vốn"
+        INVESTOR = "investor", "chủ đầu tư"
+        DISTRICT = "district", "quận, huyện"
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="figures", verbose_name="kỳ số liệu")
+    scope = models.CharField("phạm vi", max_length=20, choices=Scope.choices)
+    stream = models.ForeignKey(CapitalStream, verbose_name="dòng vốn", null=True, blank=True, on_delete=models.CASCADE)
+    source = models.ForeignKey(BudgetSource, verbose_name="nguồn vốn", null=True, blank=True, on_delete=models.CASCADE)
+    investor = models.ForeignKey(Investor, verbose_name="chủ đầu tư", null=True, blank=True, on_delete=models.CASCADE)
+    district = models.ForeignKey(District, verbose_name="quận, huyện", null=True, blank=True, on_delete=models.CASCADE)
+
+    disbursed = models.BigIntegerField("lũy kế giải ngân (đồng)")
+    # City plan for the city and sources; the unit's or stream's allocation otherwise.
+    plan = models.BigIntegerField("kế hoạch (đồng)", null=True, blank=True)
+    plan_pm = models.BigIntegerField("kế hoạch Thủ tướng giao (đồng)", null=True, blank=True)
+    plan_detailed = models.BigIntegerField("vốn đã phân bổ chi tiết (đồng)", null=True, blank=True)
+    ratio = models.DecimalField("tỷ lệ so kế hoạch (%)", **RATIO)
+    ratio_pm = models.DecimalField("tỷ lệ so kế hoạch Thủ tướng giao (%)", **RATIO)
+    ratio_detailed = models.DecimalField("tỷ lệ so vốn phân bổ chi tiết (%)", **RATIO)
+
+    previous_snapshot = models.ForeignKey(
+        Snapshot, verbose_name="kỳ trước", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    previous_disbursed = models.BigIntegerField("giải ngân kỳ trước", null=True, blank=True)
+    previous_ratio = models.DecimalField("tỷ lệ kỳ trước (%)", **RATIO)
+    change_amount = models.BigIntegerField("tăng so kỳ trước (đồng)", null=True, blank=True)
+    change_points = models.DecimalField("tăng so kỳ trước (điểm %)", **RATIO)
+
+    same_period_snapshot = models.ForeignKey(
+        Snapshot, verbose_name="kỳ cùng kỳ năm trước", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    same_period_disbursed = models.BigIntegerField("giải ngân cùng kỳ", null=True, blank=True)
+    same_period_plan = models.BigIntegerField("kế hoạch cùng kỳ", null=True, blank=True)
+    same_period_ratio = models.DecimalField("tỷ lệ cùng kỳ (%)", **RATIO)
+    same_period_plan_pm = models.BigIntegerField("kế hoạch Thủ tướng giao cùng kỳ", null=True, blank=True)
+    same_period_ratio_pm = models.DecimalField("tỷ lệ cùng kỳ so kế hoạch Thủ tướng giao (%)", **RATIO)
+
+    stream_average = models.DecimalField("tỷ lệ chung của dòng vốn (%)", **RATIO)
+    rank = models.PositiveIntegerField("xếp hạng", null=True, blank=True)
+    rank_of = models.PositiveIntegerField("trên tổng số", null=True, blank=True)
+    previous_rank = models.PositiveIntegerField("xếp hạng kỳ trước", null=True, blank=True)
+    rank_change = models.IntegerField("thay đổi thứ hạng", null=True, blank=True)
+
+    target_amount = models.BigIntegerField("mục tiêu giải ngân (đồng)", null=True, blank=True)
+    remaining_amount = models.BigIntegerField("còn phải giải ngân (đồng)", null=True, blank=True)
+    weekly_required = models.BigIntegerField("bình quân mỗi tuần cần giải ngân (đồng)", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "số liệu đã tính"
+        verbose_name_plural = "số liệu đã tính"
+        ordering = ["snapshot", "scope", "rank"]
+        indexes = [
+            models.Index(fields=["snapshot", "scope", "stream"], name="figure_lookup"),
+            models.Index(fields=["investor", "scope"], name="figure_investor"),
+            models.Index(fields=["district", "scope"], name="figure_district"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(disbursed__gte=0), name="figure_disbursed_nonneg"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()} {self.unit or ''} {self.snapshot}"
+
+    @property
+    def unit(self):
+        return self.investor or self.district

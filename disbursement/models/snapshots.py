@@ -1,0 +1,116 @@
+"""Snapshots: cumulative disbursement from 1 January of the plan year up to a date.
+
+Each snapshot is a complete picture as of its date. A later file for the same
+date supersedes the earlier snapshot, which is kept.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from districts.models import District
+from disbursement.models.reference import BudgetSource, CapitalStream, Project
+from investors.models import Investor
+
+
+class SnapshotQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(is_current=True)
+
+
+class Snapshot(models.Model):
+    year = models.PositiveSmallIntegerField("năm kế hoạch")
+    as_of = models.DateField("số liệu đến hết ngày")
+    is_estimate = models.BooleanField("số ước", default=False)
+    is_current = models.BooleanField("đang dùng", default=True)
+    superseded_by = models.ForeignKey(
+        "self", verbose_name="được thay bằng", null=True, blank=True, on_delete=models.SET_NULL, related_name="supersedes"
+    )
+    superseded_at = models.DateTimeField("thay lúc", null=True, blank=True)
+    file_name = models.CharField("tên tệp", max_length=300, blank=True)
+    content_hash = models.CharField("mã băm nội dung (SHA-256)", max_length=64, blank=True, db_index=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người nhập", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField("thời điểm nhập", auto_now_add=True)
+    computed_at = models.DateTimeField("thời điểm tính", null=True, blank=True)
+    note = models.CharField("ghi chú", max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "kỳ số liệu"
+        verbose_name_plural = "kỳ số liệu"
+        ordering = ["-as_of", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "as_of"], condition=Q(is_current=True), name="one_current_snapshot_per_date"),
+        ]
+        indexes = [models.Index(fields=["year", "is_current", "as_of"], name="snapshot_year_current")]
+
+    def __str__(self) -> str:
+        text = f"Năm {self.year}, đến hết ngày {self.as_of:%d/%m/%Y}"
+        return text if self.is_current else f"{text} (đã thay)"
+
+
+class CityDisbursement(models.Model):
+    """Citywide cumulative disbursement of a snapshot, per budget source."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="city_lines", verbose_name="kỳ số liệu")
+    source = models.ForeignKey(BudgetSource, verbose_name="nguồn vốn", on_delete=models.PROTECT)
+    disbursed = models.BigIntegerField("lũy kế giải ngân (đồng)")
+
+    class Meta:
+        verbose_name = "giải ngân toàn thành phố"
+        verbose_name_plural = "giải ngân toàn thành phố"
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "source"], name="city_disbursement_unique"),
+            models.CheckConstraint(condition=Q(disbursed__gte=0), name="city_disbursement_nonneg"),
+        ]
+
+
+class SnapshotLine(models.Model):
+    """Cumulative disbursement of one unit in one stream from one source, as the file stated it."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="lines", verbose_name="kỳ số liệu")
+    stream = models.ForeignKey(CapitalStream, verbose_name="dòng vốn", on_delete=models.PROTECT)
+    source = models.ForeignKey(BudgetSource, verbose_name="nguồn vốn", on_delete=models.PROTECT)
+    investor = models.ForeignKey(Investor, verbose_name="chủ đầu tư", null=True, blank=True, on_delete=models.PROTECT)
+    district = models.ForeignKey(District, verbose_name="quận, huyện", null=True, blank=True, on_delete=models.PROTECT)
+    project = models.ForeignKey(Project, verbose_name="dự án", null=True, blank=True, on_delete=models.PROTECT)
+    disbursed = models.BigIntegerField("lũy kế giải ngân (đồng)")
+    stated_plan = models.BigIntegerField("kế hoạch theo tệp (đồng)", null=True, blank=True)
+    stated_ratio = models.DecimalField("tỷ lệ theo tệp (%)", max_digits=12, decimal_places=4, null=True, blank=True)
+    sheet = models.CharField("trang tính", max_length=100, blank=True)
+    row = models.PositiveIntegerField("dòng", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "số liệu đơn vị"
+        verbose_name_plural = "số liệu đơn vị"
+        constraints = [
+            models.CheckConstraint(condition=Q(disbursed__gte=0), name="snapshot_line_nonneg"),
+            models.CheckConstraint(
+                condition=(Q(investor__isnull=False, district__isnull=True) | Q(investor__isnull=True, district__isnull=False)),
+                name="snapshot_line_one_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["snapshot", "stream", "source", "investor"],
+                condition=Q(investor__isnull=False, project__isnull=True),
+                name="snapshot_line_unique_investor",
+            ),
+            models.UniqueConstraint(
+                fields=["snapshot", "stream", "source", "district"],
+                condition=Q(district__isnull=False, project__isnull=True),
+                name="snapshot_line_unique_district",
+            ),
+            models.UniqueConstraint(
+                fields=["snapshot", "source", "project"], condition=Q(project__isnull=False), name="snapshot_line_unique_project"
+            ),
+        ]
+
+    @property
+    def unit(self):
+        return self.investor or self.district

@@ -1,0 +1,34 @@
+"""Reads of districts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from core.names import normalize_name
+from districts.models import District, DistrictAlias
+
+
+def districts_valid_on(day: dt.date) -> QuerySet[District]:
+    return District.objects.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+def district_name_index(on: dt.date | None = None) -> dict[str, District]:
+    """Matching key -> district, over names and aliases; only units valid `on` a date if given.
+
+    Two units may share a name over time (huyện Thủy Nguyên until 2024, thành phố
+    Thủy Nguyên from 2025): the date tells them apart.
+    """
+    districts = districts_valid_on(on) if on else District.objects.all()
+    index: dict[str, District] = {}
+    for district in districts.order_by("valid_from"):
+        index.setdefault(district.name_key, district)
+    for alias in DistrictAlias.objects.select_related("district"):
+        if on is None or alias.district.is_valid_on(on):
+            index.setdefault(alias.name_key, alias.district)
+    return index
+
+
+def find_district(name: str, on: dt.date | None = None) -> District | None:
+    return district_name_index(on).get(normalize_name(name))
