@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from disbursement.models import BudgetSource, CapitalStream, Project
+
+
+@admin.register(BudgetSource)
+class BudgetSourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "code", "order"]
+
+
+@admin.register(CapitalStream)
+class CapitalStreamAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit_level", "rural_only", "order"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "investor", "district", "stream"]
+    search_fields = ["code", "name"]

@@ -1,0 +1,5 @@
+"""Celery discovers tasks here; each feature keeps its tasks in its own module."""
+
+from disbursement.figures.tasks import compute_snapshot_task
+
+__all__ = ["compute_snapshot_task"]
