@@ -1,5 +1,3 @@
 """Version 1 of the REST API."""
 
-from django.urls import path
-
 urlpatterns: list = []

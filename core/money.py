@@ -53,9 +53,12 @@ def to_decimal(value: object) -> Decimal:
         return value
     if isinstance(value, float):
         try:
-            return Decimal(repr(value))
-        except InvalidOperation as exc:  # nan, inf
+            result = Decimal(repr(value))
+        except InvalidOperation as exc:
             raise AmountError(f"không phải số: {value!r}") from exc
+        if not result.is_finite():
+            raise AmountError(f"không phải số: {value!r}")
+        return result
     if isinstance(value, str):
         return parse_vn_decimal(value)
     raise AmountError(f"không phải số: {value!r}")

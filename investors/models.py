@@ -19,7 +19,9 @@ class Investor(models.Model):
 
     code = models.CharField("mã", max_length=30, unique=True)
     name = models.CharField("tên", max_length=300)
-    short_name = models.CharField("tên ngắn", max_length=120, blank=True, help_text="Tên dùng trong báo cáo, nếu ngắn hơn.")
+    short_name = models.CharField(
+        "tên ngắn", max_length=120, blank=True, help_text="Tên dùng trong báo cáo, nếu ngắn hơn."
+    )
     kind = models.CharField("loại", max_length=30, choices=Kind.choices)
     district = models.ForeignKey(
         District,

@@ -7,7 +7,6 @@ import datetime as dt
 import factory
 from django.contrib.auth import get_user_model
 
-from districts.models import District, DistrictAlias
 from disbursement.models import (
     Allocation,
     AllocationRevision,
@@ -19,6 +18,7 @@ from disbursement.models import (
     Snapshot,
     SnapshotLine,
 )
+from districts.models import District, DistrictAlias
 from investors.models import Investor, InvestorAlias
 
 
@@ -87,7 +87,9 @@ class CityPlanRevisionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CityPlanRevision
 
-    plan = factory.LazyFunction(lambda: CityPlan.objects.get_or_create(year=2024, level="city", source=source("nsdp"))[0])
+    plan = factory.LazyFunction(
+        lambda: CityPlan.objects.get_or_create(year=2024, level="city", source=source("nsdp"))[0]
+    )
     amount = 10**12
     effective_from = dt.date(2024, 1, 1)
 

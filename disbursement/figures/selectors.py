@@ -8,15 +8,25 @@ from disbursement.models import CapitalStream, Figure, Snapshot
 
 
 def city_figure(snapshot: Snapshot) -> Figure | None:
-    return Figure.objects.filter(snapshot=snapshot, scope=Figure.Scope.CITY).select_related("same_period_snapshot").first()
+    return (
+        Figure.objects.filter(snapshot=snapshot, scope=Figure.Scope.CITY).select_related("same_period_snapshot").first()
+    )
 
 
 def source_figures(snapshot: Snapshot) -> QuerySet[Figure]:
-    return Figure.objects.filter(snapshot=snapshot, scope=Figure.Scope.SOURCE).select_related("source").order_by("source__order")
+    return (
+        Figure.objects.filter(snapshot=snapshot, scope=Figure.Scope.SOURCE)
+        .select_related("source")
+        .order_by("source__order")
+    )
 
 
 def stream_figures(snapshot: Snapshot) -> QuerySet[Figure]:
-    return Figure.objects.filter(snapshot=snapshot, scope=Figure.Scope.STREAM).select_related("stream").order_by("stream__order")
+    return (
+        Figure.objects.filter(snapshot=snapshot, scope=Figure.Scope.STREAM)
+        .select_related("stream")
+        .order_by("stream__order")
+    )
 
 
 def ranking(snapshot: Snapshot, stream: CapitalStream) -> QuerySet[Figure]:

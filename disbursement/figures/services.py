@@ -165,7 +165,8 @@ def _index(snapshot: Snapshot | None) -> dict[tuple, Figure]:
     if snapshot is None:
         return {}
     return {
-        (f.scope, f.stream_id, f.source_id, f.investor_id, f.district_id): f for f in Figure.objects.filter(snapshot=snapshot)
+        (f.scope, f.stream_id, f.source_id, f.investor_id, f.district_id): f
+        for f in Figure.objects.filter(snapshot=snapshot)
     }
 
 

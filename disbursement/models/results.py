@@ -11,9 +11,9 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from districts.models import District
 from disbursement.models.reference import BudgetSource, CapitalStream
 from disbursement.models.snapshots import Snapshot
+from districts.models import District
 from investors.models import Investor
 
 RATIO = {"max_digits": 14, "decimal_places": 6, "null": True, "blank": True}
@@ -52,7 +52,12 @@ class Figure(models.Model):
     change_points = models.DecimalField("tăng so kỳ trước (điểm %)", **RATIO)
 
     same_period_snapshot = models.ForeignKey(
-        Snapshot, verbose_name="kỳ cùng kỳ năm trước", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Snapshot,
+        verbose_name="kỳ cùng kỳ năm trước",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     same_period_disbursed = models.BigIntegerField("giải ngân cùng kỳ", null=True, blank=True)
     same_period_plan = models.BigIntegerField("kế hoạch cùng kỳ", null=True, blank=True)

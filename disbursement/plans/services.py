@@ -7,7 +7,6 @@ import datetime as dt
 from django.db import transaction
 
 from core.fiscal import disbursement_deadline
-from districts.models import District
 from disbursement.models import (
     Allocation,
     AllocationRevision,
@@ -17,6 +16,7 @@ from disbursement.models import (
     CityPlanRevision,
     Snapshot,
 )
+from districts.models import District
 from investors.models import Investor
 
 
