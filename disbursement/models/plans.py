@@ -15,7 +15,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from core.fiscal import disbursement_deadline
-from disbursement.models.reference import BudgetSource, CapitalStream, Project
+from disbursement.models.reference import BudgetSource, CapitalStream, Project, one_unit_constraints
 from districts.models import District
 from investors.models import Investor
 
@@ -102,22 +102,7 @@ class Allocation(models.Model):
         verbose_name_plural = "kế hoạch vốn của đơn vị"
         ordering = ["-year", "stream__order"]
         constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(investor__isnull=False, district__isnull=True) | Q(investor__isnull=True, district__isnull=False)
-                ),
-                name="allocation_one_unit",
-            ),
-            models.UniqueConstraint(
-                fields=["year", "stream", "source", "investor"],
-                condition=Q(investor__isnull=False, project__isnull=True),
-                name="allocation_unique_investor",
-            ),
-            models.UniqueConstraint(
-                fields=["year", "stream", "source", "district"],
-                condition=Q(district__isnull=False, project__isnull=True),
-                name="allocation_unique_district",
-            ),
+            *one_unit_constraints("allocation", ["year", "stream", "source"]),
             models.UniqueConstraint(
                 fields=["year", "stream", "source", "project"],
                 condition=Q(project__isnull=False),

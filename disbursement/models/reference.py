@@ -3,9 +3,35 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 
 from districts.models import District
 from investors.models import Investor
+
+
+def one_unit_constraints(prefix: str, key: list[str]) -> list[models.BaseConstraint]:
+    """A row belongs to exactly one unit, investor or district, and is unique per unit and `key`.
+
+    Project rows are keyed separately, so the unit constraints apply to rows without a project.
+    """
+    return [
+        models.CheckConstraint(
+            condition=(
+                Q(investor__isnull=False, district__isnull=True) | Q(investor__isnull=True, district__isnull=False)
+            ),
+            name=f"{prefix}_one_unit",
+        ),
+        models.UniqueConstraint(
+            fields=[*key, "investor"],
+            condition=Q(investor__isnull=False, project__isnull=True),
+            name=f"{prefix}_unique_investor",
+        ),
+        models.UniqueConstraint(
+            fields=[*key, "district"],
+            condition=Q(district__isnull=False, project__isnull=True),
+            name=f"{prefix}_unique_district",
+        ),
+    ]
 
 
 class BudgetSource(models.Model):

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from disbursement.models.reference import BudgetSource, CapitalStream, Project
+from disbursement.models.reference import BudgetSource, CapitalStream, Project, one_unit_constraints
 from districts.models import District
 from investors.models import Investor
 
@@ -109,22 +109,7 @@ class SnapshotLine(models.Model):
         verbose_name_plural = "số liệu đơn vị"
         constraints = [
             models.CheckConstraint(condition=Q(disbursed__gte=0), name="snapshot_line_nonneg"),
-            models.CheckConstraint(
-                condition=(
-                    Q(investor__isnull=False, district__isnull=True) | Q(investor__isnull=True, district__isnull=False)
-                ),
-                name="snapshot_line_one_unit",
-            ),
-            models.UniqueConstraint(
-                fields=["snapshot", "stream", "source", "investor"],
-                condition=Q(investor__isnull=False, project__isnull=True),
-                name="snapshot_line_unique_investor",
-            ),
-            models.UniqueConstraint(
-                fields=["snapshot", "stream", "source", "district"],
-                condition=Q(district__isnull=False, project__isnull=True),
-                name="snapshot_line_unique_district",
-            ),
+            *one_unit_constraints("snapshot_line", ["snapshot", "stream", "source"]),
             models.UniqueConstraint(
                 fields=["snapshot", "source", "project"],
                 condition=Q(project__isnull=False),
