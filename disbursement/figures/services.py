@@ -1,25 +1,40 @@
 """Compute the figures of a snapshot and store them.
 
-All rows of a snapshot are replaced in one transaction; computing the same
-snapshot twice gives identical rows.
+All rows of a snapshot, and the flags raised or cleared on its date, are
+replaced in one transaction; computing the same snapshot twice gives identical
+rows. The comparison with the previous snapshot and with last year reads the
+stored figures of those snapshots when they have been computed, and computes
+them in memory otherwise, so the result does not depend on import order.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from core.figures import change_in_points, disbursement_ratio
-from disbursement.models import BudgetSource, CapitalStream, CityDisbursement, Figure, Snapshot, SnapshotLine
+from core.fiscal import disbursement_deadline, weeks_between
+from disbursement.models import (
+    BudgetSource,
+    CapitalStream,
+    CityDisbursement,
+    EngineSetting,
+    Figure,
+    Snapshot,
+    SnapshotLine,
+)
 from disbursement.plans.selectors import allocations_in_force, city_plans_in_force
 from disbursement.snapshots.selectors import previous_snapshot, same_period_snapshot
 
 STORED_RATIO = Decimal("0.000001")
+
+Key = tuple  # (scope, stream_id, source_id, investor_id, district_id)
 
 
 def _stored(ratio: Decimal | None) -> Decimal | None:
@@ -37,18 +52,83 @@ class _Row:
     plan: int | None = None
     plan_pm: int | None = None
     plan_detailed: int | None = None
+    stream_average: Decimal | None = None
+    rank: int | None = None
+    rank_of: int | None = None
     extra: dict = field(default_factory=dict)
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> Key:
         return (self.scope, self.stream_id, self.source_id, self.investor_id, self.district_id)
 
 
-def _unit_key(investor_id, district_id) -> tuple:
-    return (investor_id, district_id)
+@dataclass(frozen=True)
+class Outlook:
+    """What is still to disburse to reach the year's target, and the weekly pace it needs."""
+
+    target_percent: Decimal
+    target_date: dt.date
+    target_amount: int | None
+    remaining_amount: int | None
+    weeks_remaining: int
+    weekly_required: int | None
 
 
-def _collect(snapshot: Snapshot) -> list[_Row]:
+def engine_setting(year: int) -> EngineSetting:
+    """The year's settings, else the default row, else the built-in defaults (unsaved)."""
+    setting = EngineSetting.objects.filter(year=year).first()
+    return setting or EngineSetting.objects.filter(year__isnull=True).first() or EngineSetting()
+
+
+def _ceil_div(numerator: Decimal | int, denominator: int) -> int:
+    return int((Decimal(numerator) / denominator).to_integral_value(rounding=ROUND_CEILING))
+
+
+def outlook(
+    disbursed: int, plan: int | None, as_of: dt.date, *, target_percent: Decimal, target_date: dt.date
+) -> Outlook:
+    """Year-end outlook of one figure: target = plan × target %, rounded up to the đồng."""
+    weeks = weeks_between(as_of, target_date)
+    if not plan:
+        return Outlook(target_percent, target_date, None, None, weeks, None)
+    target = _ceil_div(Decimal(plan) * target_percent, 100)
+    remaining = max(0, target - disbursed)
+    weekly = _ceil_div(remaining, weeks) if weeks else None
+    return Outlook(target_percent, target_date, target, remaining, weeks, weekly)
+
+
+def rank_by_ratio(items: list[tuple[tuple, Decimal | None]]) -> dict[tuple, int]:
+    """Competition ranking by ratio, highest first; equal ratios share a rank (1, 2, 2, 4).
+
+    Units without a plan (ratio None) are not ranked.
+    """
+    ranked = sorted(((ratio, key) for key, ratio in items if ratio is not None), key=lambda t: t[0], reverse=True)
+    ranks: dict[tuple, int] = {}
+    previous_ratio = None
+    rank = 0
+    for position, (ratio, key) in enumerate(ranked, start=1):
+        if ratio != previous_ratio:
+            rank = position
+            previous_ratio = ratio
+        ranks[key] = rank
+    return ranks
+
+
+def unit_disbursed(snapshot_id: int) -> dict[tuple, int]:
+    """Cumulative disbursed per (stream_id, investor_id, district_id) of a snapshot, all sources."""
+    totals: dict[tuple, int] = defaultdict(int)
+    for stream_id, investor_id, district_id, total in (
+        SnapshotLine.objects.filter(snapshot_id=snapshot_id)
+        .values_list("stream_id", "investor_id", "district_id")
+        .annotate(total=Sum("disbursed"))
+        .values_list("stream_id", "investor_id", "district_id", "total")
+    ):
+        totals[(stream_id, investor_id, district_id)] += total
+    return totals
+
+
+def collect(snapshot: Snapshot) -> list[_Row]:
+    """Every figure of a snapshot, with stream averages and ranks, without comparisons."""
     rows: list[_Row] = []
     day = snapshot.as_of
     sources = {s.id: s for s in BudgetSource.objects.all()}
@@ -56,12 +136,9 @@ def _collect(snapshot: Snapshot) -> list[_Row]:
 
     # Citywide and per source: the city sheet, against the citywide plans.
     city_plans = city_plans_in_force(snapshot.year, day)
-    code_to_id = {s.code: s.id for s in sources.values()}
-    city_lines = {c.source_id: c.disbursed for c in CityDisbursement.objects.filter(snapshot=snapshot)}
-    if city_lines:
-        city_disbursed = sum(city_lines.values())
-    else:
-        city_disbursed = SnapshotLine.objects.filter(snapshot=snapshot).aggregate(t=Sum("disbursed"))["t"] or 0
+    city_lines = dict(CityDisbursement.objects.filter(snapshot=snapshot).values_list("source_id", "disbursed"))
+    disbursed_by_unit = unit_disbursed(snapshot.id)
+    city_disbursed = sum(city_lines.values()) if city_lines else sum(disbursed_by_unit.values())
 
     def plan_total(level: str) -> int | None:
         by_source = city_plans.get(level)
@@ -89,32 +166,23 @@ def _collect(snapshot: Snapshot) -> list[_Row]:
                 plan_detailed=city_plans.get("detailed", {}).get(code),
             )
         )
-    del code_to_id
 
     # Per stream and per unit: the snapshot's lines against the allocations in force.
-    disbursed_by_unit: dict[tuple, int] = defaultdict(int)
-    for line in (
-        SnapshotLine.objects.filter(snapshot=snapshot)
-        .values("stream_id", "investor_id", "district_id")
-        .annotate(total=Sum("disbursed"))
-    ):
-        disbursed_by_unit[(line["stream_id"], line["investor_id"], line["district_id"])] += line["total"]
     plan_by_unit: dict[tuple, int] = defaultdict(int)
-    for alloc in (
+    for stream_id, investor_id, district_id, amount in (
         allocations_in_force(snapshot.year, day)
         .filter(amount__isnull=False)
-        .values("stream_id", "investor_id", "district_id", "amount")
+        .values_list("stream_id", "investor_id", "district_id", "amount")
     ):
-        plan_by_unit[(alloc["stream_id"], alloc["investor_id"], alloc["district_id"])] += alloc["amount"]
+        plan_by_unit[(stream_id, investor_id, district_id)] += amount
 
     units_by_stream: dict[int, set[tuple]] = defaultdict(set)
     for stream_id, investor_id, district_id in set(disbursed_by_unit) | set(plan_by_unit):
         units_by_stream[stream_id].add((investor_id, district_id))
 
-    for stream_id in sorted(units_by_stream, key=lambda sid: streams[sid].order):
-        stream = streams[stream_id]
+    for stream_id in sorted(units_by_stream, key=lambda sid: (streams[sid].order, sid)):
         unit_rows = []
-        for investor_id, district_id in units_by_stream[stream_id]:
+        for investor_id, district_id in sorted(units_by_stream[stream_id], key=lambda u: (u[0] or 0, u[1] or 0)):
             key = (stream_id, investor_id, district_id)
             unit_rows.append(
                 _Row(
@@ -126,62 +194,78 @@ def _collect(snapshot: Snapshot) -> list[_Row]:
                     plan=plan_by_unit.get(key),
                 )
             )
+        has_plan = any(r.plan is not None for r in unit_rows)
         stream_row = _Row(
             scope=Figure.Scope.STREAM,
             stream_id=stream_id,
             disbursed=sum(r.disbursed for r in unit_rows),
-            plan=sum(r.plan or 0 for r in unit_rows) if any(r.plan is not None for r in unit_rows) else None,
+            plan=sum(r.plan or 0 for r in unit_rows) if has_plan else None,
         )
+        # The stream average is the ratio of the stream's totals, not the mean of the units' ratios.
         average = disbursement_ratio(stream_row.disbursed, stream_row.plan)
+        stream_row.stream_average = average
         ranks = rank_by_ratio([(r.key, disbursement_ratio(r.disbursed, r.plan)) for r in unit_rows])
         for r in unit_rows:
-            r.extra["stream_average"] = average
-            r.extra["rank"] = ranks.get(r.key)
-            r.extra["rank_of"] = len(ranks)
-        del stream
+            r.stream_average = average
+            r.rank = ranks.get(r.key)
+            r.rank_of = len(ranks)
         rows.append(stream_row)
         rows.extend(unit_rows)
     return rows
 
 
-def rank_by_ratio(items: list[tuple[tuple, Decimal | None]]) -> dict[tuple, int]:
-    """Competition ranking by ratio, highest first; equal ratios share a rank (1, 2, 2, 4).
+@dataclass(frozen=True)
+class Past:
+    """What a comparison needs of another snapshot's figure."""
 
-    Units without a plan (ratio None) are not ranked.
-    """
-    ranked = sorted(((ratio, key) for key, ratio in items if ratio is not None), key=lambda t: t[0], reverse=True)
-    ranks: dict[tuple, int] = {}
-    previous_ratio = None
-    rank = 0
-    for position, (ratio, key) in enumerate(ranked, start=1):
-        if ratio != previous_ratio:
-            rank = position
-            previous_ratio = ratio
-        ranks[key] = rank
-    return ranks
+    disbursed: int
+    plan: int | None
+    plan_pm: int | None
+    rank: int | None
 
 
-def _index(snapshot: Snapshot | None) -> dict[tuple, Figure]:
+def past_figures(snapshot: Snapshot | None) -> dict[Key, Past]:
+    """Figures of another snapshot: stored ones if it has been computed, else computed in memory."""
     if snapshot is None:
         return {}
-    return {
-        (f.scope, f.stream_id, f.source_id, f.investor_id, f.district_id): f for f in Figure.objects.filter(snapshot=snapshot)
-    }
+    if snapshot.computed_at is not None:
+        stored = {
+            (scope, stream_id, source_id, investor_id, district_id): Past(disbursed, plan, plan_pm, rank)
+            for scope, stream_id, source_id, investor_id, district_id, disbursed, plan, plan_pm, rank in (
+                Figure.objects.filter(snapshot=snapshot).values_list(
+                    "scope",
+                    "stream_id",
+                    "source_id",
+                    "investor_id",
+                    "district_id",
+                    "disbursed",
+                    "plan",
+                    "plan_pm",
+                    "rank",
+                )
+            )
+        }
+        if stored:
+            return stored
+    return {r.key: Past(r.disbursed, r.plan, r.plan_pm, r.rank) for r in collect(snapshot)}
 
 
-@transaction.atomic
-def compute_snapshot(snapshot_id: int) -> int:
-    """Recompute and store every figure of one snapshot. Returns the number of rows."""
-    snapshot = Snapshot.objects.select_for_update().get(pk=snapshot_id)
-    rows = _collect(snapshot)
+def build_figures(snapshot: Snapshot) -> list[Figure]:
+    """The figures of a snapshot, with comparisons and outlook, unsaved."""
+    rows = collect(snapshot)
     previous = previous_snapshot(snapshot)
     same_period = same_period_snapshot(snapshot)
-    previous_figures = _index(previous)
-    same_period_figures = _index(same_period)
+    before_index = past_figures(previous)
+    last_year_index = past_figures(same_period)
+    setting = engine_setting(snapshot.year)
+    target_date = setting.target_date or disbursement_deadline(snapshot.year)
 
     figures = []
     for row in rows:
         ratio = disbursement_ratio(row.disbursed, row.plan)
+        ahead = outlook(
+            row.disbursed, row.plan, snapshot.as_of, target_percent=setting.target_percent, target_date=target_date
+        )
         figure = Figure(
             snapshot=snapshot,
             scope=row.scope,
@@ -196,11 +280,16 @@ def compute_snapshot(snapshot_id: int) -> int:
             ratio=_stored(ratio),
             ratio_pm=_stored(disbursement_ratio(row.disbursed, row.plan_pm)),
             ratio_detailed=_stored(disbursement_ratio(row.disbursed, row.plan_detailed)),
-            stream_average=_stored(row.extra.get("stream_average")),
-            rank=row.extra.get("rank"),
-            rank_of=row.extra.get("rank_of"),
+            stream_average=_stored(row.stream_average),
+            rank=row.rank,
+            rank_of=row.rank_of,
+            target_amount=ahead.target_amount,
+            remaining_amount=ahead.remaining_amount,
+            weekly_required=ahead.weekly_required,
+            target_date=ahead.target_date,
+            weeks_remaining=ahead.weeks_remaining,
         )
-        before = previous_figures.get(row.key)
+        before = before_index.get(row.key)
         if before is not None:
             figure.previous_snapshot = previous
             figure.previous_disbursed = before.disbursed
@@ -210,8 +299,9 @@ def compute_snapshot(snapshot_id: int) -> int:
             figure.change_points = _stored(change_in_points(ratio, previous_ratio))
             figure.previous_rank = before.rank
             if before.rank is not None and figure.rank is not None:
+                # Positive: moved up the ranking.
                 figure.rank_change = before.rank - figure.rank
-        last_year = same_period_figures.get(row.key)
+        last_year = last_year_index.get(row.key)
         if last_year is not None:
             figure.same_period_snapshot = same_period
             figure.same_period_disbursed = last_year.disbursed
@@ -220,8 +310,58 @@ def compute_snapshot(snapshot_id: int) -> int:
             figure.same_period_plan_pm = last_year.plan_pm
             figure.same_period_ratio_pm = _stored(disbursement_ratio(last_year.disbursed, last_year.plan_pm))
         figures.append(figure)
+    return figures
 
+
+def later_snapshots(snapshot: Snapshot):
+    return Snapshot.objects.current().filter(year=snapshot.year, as_of__gt=snapshot.as_of).order_by("as_of", "id")
+
+
+@transaction.atomic
+def compute_snapshot(snapshot_id: int, *, cascade: bool = True) -> int:
+    """Recompute and store every figure and flag of one snapshot. Returns the number of figures.
+
+    With `cascade`, later snapshots of the year are recomputed after commit, as their
+    comparisons and flags depend on this one (a snapshot imported out of date order).
+    """
+    from disbursement.flags.services import evaluate_flags
+
+    snapshot = Snapshot.objects.select_for_update().get(pk=snapshot_id)
+    figures = build_figures(snapshot)
     Figure.objects.filter(snapshot=snapshot).delete()
     Figure.objects.bulk_create(figures, batch_size=2000)
+    if snapshot.is_current:
+        evaluate_flags(snapshot, figures)
     Snapshot.objects.filter(pk=snapshot.pk).update(computed_at=timezone.now())
+    snapshot.computed_at = timezone.now()
+    if cascade and snapshot.is_current and later_snapshots(snapshot).exists():
+        from disbursement.figures.tasks import schedule_recompute_after
+
+        schedule_recompute_after(snapshot.id)
     return len(figures)
+
+
+def recompute_year(year: int, *, from_date: dt.date | None = None, after: dt.date | None = None) -> int:
+    """Recompute the year's current snapshots in date order, each in its own transaction.
+
+    `from_date` includes snapshots on that date, `after` starts strictly later.
+    Returns the number of snapshots recomputed.
+    """
+    snapshots = Snapshot.objects.current().filter(year=year)
+    if from_date is not None:
+        snapshots = snapshots.filter(as_of__gte=from_date)
+    if after is not None:
+        snapshots = snapshots.filter(as_of__gt=after)
+    ids = list(snapshots.order_by("as_of", "id").values_list("id", flat=True))
+    for snapshot_id in ids:
+        compute_snapshot(snapshot_id, cascade=False)
+    return len(ids)
+
+
+def recompute_recent(today: dt.date | None = None) -> int:
+    """The nightly job: every year still in its disbursement period (to 31 January next year)."""
+    today = today or timezone.localdate()
+    years = [today.year]
+    if today <= disbursement_deadline(today.year - 1):
+        years.insert(0, today.year - 1)
+    return sum(recompute_year(year) for year in years)

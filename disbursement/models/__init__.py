@@ -1,9 +1,16 @@
+from disbursement.models.flags import EngineSetting, Flag, FlagRule, MilestoneSchedule, QuarterlySchedule, StatedSubtotal
 from disbursement.models.plans import Allocation, AllocationRevision, CityPlan, CityPlanRevision
 from disbursement.models.reference import BudgetSource, CapitalStream, Project
 from disbursement.models.results import Figure
 from disbursement.models.snapshots import CityDisbursement, Snapshot, SnapshotLine
 
 __all__ = [
+    "EngineSetting",
+    "Flag",
+    "FlagRule",
+    "MilestoneSchedule",
+    "QuarterlySchedule",
+    "StatedSubtotal",
     "Allocation",
     "AllocationRevision",
     "BudgetSource",

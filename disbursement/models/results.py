@@ -11,9 +11,9 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from districts.models import District
 from disbursement.models.reference import BudgetSource, CapitalStream
 from disbursement.models.snapshots import Snapshot
+from districts.models import District
 from investors.models import Investor
 
 RATIO = {"max_digits": 14, "decimal_places": 6, "null": True, "blank": True}
@@ -52,7 +52,12 @@ class Figure(models.Model):
     change_points = models.DecimalField("tăng so kỳ trước (điểm %)", **RATIO)
 
     same_period_snapshot = models.ForeignKey(
-        Snapshot, verbose_name="kỳ cùng kỳ năm trước", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Snapshot,
+        verbose_name="kỳ cùng kỳ năm trước",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     same_period_disbursed = models.BigIntegerField("giải ngân cùng kỳ", null=True, blank=True)
     same_period_plan = models.BigIntegerField("kế hoạch cùng kỳ", null=True, blank=True)
@@ -69,6 +74,8 @@ class Figure(models.Model):
     target_amount = models.BigIntegerField("mục tiêu giải ngân (đồng)", null=True, blank=True)
     remaining_amount = models.BigIntegerField("còn phải giải ngân (đồng)", null=True, blank=True)
     weekly_required = models.BigIntegerField("bình quân mỗi tuần cần giải ngân (đồng)", null=True, blank=True)
+    target_date = models.DateField("hạn đạt mục tiêu", null=True, blank=True)
+    weeks_remaining = models.PositiveIntegerField("số tuần còn lại", null=True, blank=True)
 
     class Meta:
         verbose_name = "số liệu đã tính"
