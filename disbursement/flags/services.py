@@ -129,8 +129,18 @@ def _nth_previous(snapshot: Snapshot, n: int) -> Snapshot | None:
 
 
 def _disbursed_by_unit(snapshot: Snapshot) -> dict[tuple, int]:
+    """Per unit disbursed of an earlier snapshot: its stored figures when computed, else its lines."""
     from disbursement.figures.services import unit_disbursed
 
+    if snapshot.computed_at is not None:
+        stored = {
+            (stream_id, investor_id, district_id): disbursed
+            for stream_id, investor_id, district_id, disbursed in Figure.objects.filter(
+                snapshot=snapshot, scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT]
+            ).values_list("stream_id", "investor_id", "district_id", "disbursed")
+        }
+        if stored:
+            return stored
     return unit_disbursed(snapshot.id)
 
 
