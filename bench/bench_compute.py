@@ -230,6 +230,7 @@ def main() -> None:
     parser.add_argument("--allocations", type=int, default=50_000)
     parser.add_argument("--snapshots", type=int, default=52)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--profile", action="store_true", help="print where the last compute spends its time")
     args = parser.parse_args()
 
     db = settings.DATABASES["default"]
@@ -270,6 +271,13 @@ def main() -> None:
                 f"{k:>9} {c:>10.3f} {f:>8.3f} {c / f:>6.1f} {peak / 2**20:>9.1f} "
                 f"{Figure.objects.filter(snapshot_id=ids[k - 1]).count():>8}"
             )
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.runcall(timed_compute, ids[-1])
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
         print(f"open flags at the last snapshot: {Flag.objects.filter(cleared_on__isnull=True).count()}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

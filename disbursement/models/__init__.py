@@ -1,4 +1,11 @@
-from disbursement.models.flags import EngineSetting, Flag, FlagRule, MilestoneSchedule, QuarterlySchedule, StatedSubtotal
+from disbursement.models.flags import (
+    EngineSetting,
+    Flag,
+    FlagRule,
+    MilestoneSchedule,
+    QuarterlySchedule,
+    StatedSubtotal,
+)
 from disbursement.models.plans import Allocation, AllocationRevision, CityPlan, CityPlanRevision
 from disbursement.models.reference import BudgetSource, CapitalStream, Project
 from disbursement.models.results import Figure
