@@ -134,7 +134,18 @@ def collect(snapshot: Snapshot) -> list[_Row]:
     sources = {s.id: s for s in BudgetSource.objects.all()}
     streams = {s.id: s for s in CapitalStream.objects.all()}
 
-    # Citywide and per source: the city sheet, against the citywide plans.
+    plan_by_unit: dict[tuple, int] = defaultdict(int)
+    allocated_by_source: dict[int, int] = defaultdict(int)
+    # Skipping allocations without a revision in force here, not in SQL, keeps the subquery to one per row.
+    for stream_id, source_id, investor_id, district_id, amount in allocations_in_force(snapshot.year, day).values_list(
+        "stream_id", "source_id", "investor_id", "district_id", "amount"
+    ):
+        if amount is not None:
+            plan_by_unit[(stream_id, investor_id, district_id)] += amount
+            allocated_by_source[source_id] += amount
+
+    # Citywide and per source: the city sheet, against the citywide plans. The detailed allocation
+    # (vốn đã phân bổ chi tiết) is the plan entered at that level, else the sum of the allocations in force.
     city_plans = city_plans_in_force(snapshot.year, day)
     city_lines = dict(CityDisbursement.objects.filter(snapshot=snapshot).values_list("source_id", "disbursed"))
     disbursed_by_unit = unit_disbursed(snapshot.id)
@@ -150,7 +161,7 @@ def collect(snapshot: Snapshot) -> list[_Row]:
             disbursed=city_disbursed,
             plan=plan_total("city"),
             plan_pm=plan_total("pm"),
-            plan_detailed=plan_total("detailed"),
+            plan_detailed=plan_total("detailed") or (sum(allocated_by_source.values()) if plan_by_unit else None),
         )
     )
     split_sources = {sid for sid in city_lines if sources[sid].code != BudgetSource.UNSPLIT}
@@ -163,18 +174,11 @@ def collect(snapshot: Snapshot) -> list[_Row]:
                 disbursed=city_lines[source_id],
                 plan=city_plans.get("city", {}).get(code),
                 plan_pm=city_plans.get("pm", {}).get(code),
-                plan_detailed=city_plans.get("detailed", {}).get(code),
+                plan_detailed=city_plans.get("detailed", {}).get(code) or allocated_by_source.get(source_id),
             )
         )
 
     # Per stream and per unit: the snapshot's lines against the allocations in force.
-    plan_by_unit: dict[tuple, int] = defaultdict(int)
-    # Skipping allocations without a revision in force here, not in SQL, keeps the subquery to one per row.
-    for stream_id, investor_id, district_id, amount in allocations_in_force(snapshot.year, day).values_list(
-        "stream_id", "investor_id", "district_id", "amount"
-    ):
-        if amount is not None:
-            plan_by_unit[(stream_id, investor_id, district_id)] += amount
 
     units_by_stream: dict[int, set[tuple]] = defaultdict(set)
     for stream_id, investor_id, district_id in set(disbursed_by_unit) | set(plan_by_unit):
@@ -352,6 +356,10 @@ def compute_snapshot(snapshot_id: int, *, cascade: bool = True) -> int:
     """
     from disbursement.flags.services import evaluate_flags
 
+    year = Snapshot.objects.values_list("year", flat=True).get(pk=snapshot_id)
+    # Flags of a year are one history: computations of the same year run one at a time. The year's
+    # rows are locked in id order first, so two computations cannot deadlock.
+    list(Snapshot.objects.select_for_update().filter(year=year, is_current=True).order_by("id").values_list("id"))
     snapshot = Snapshot.objects.select_for_update().get(pk=snapshot_id)
     figures = build_figures(snapshot)
     Figure.objects.filter(snapshot=snapshot).delete()

@@ -35,6 +35,9 @@ def test_citywide_ratios_match_the_report(sample):
     assert pct(city.ratio) == published["city_ratio_pct"]
     assert format_amount(city.plan) == published["city_plan"]
     assert format_amount(city.plan_pm) == published["pm_plan"]
+    # No detailed-allocation plan entered: the allocations in force are the detailed allocation.
+    assert city.plan_detailed == sum(f.plan for f in stream_figures(sample.snapshot))
+    assert city.ratio_detailed > city.ratio_pm
 
 
 def test_ratio_per_budget_source(sample):
