@@ -136,9 +136,13 @@ def collect(snapshot: Snapshot) -> list[_Row]:
 
     plan_by_unit: dict[tuple, int] = defaultdict(int)
     allocated_by_source: dict[int, int] = defaultdict(int)
-    # Skipping allocations without a revision in force here, not in SQL, keeps the subquery to one per row.
-    for stream_id, source_id, investor_id, district_id, amount in allocations_in_force(snapshot.year, day).values_list(
-        "stream_id", "source_id", "investor_id", "district_id", "amount"
+    # Summed in SQL per unit and source; allocations without a revision in force add nothing (SUM skips NULL).
+    for stream_id, source_id, investor_id, district_id, amount in (
+        allocations_in_force(snapshot.year, day)
+        .values("stream_id", "source_id", "investor_id", "district_id")
+        .annotate(total=Sum("amount"))
+        .values_list("stream_id", "source_id", "investor_id", "district_id", "total")
+        .order_by()
     ):
         if amount is not None:
             plan_by_unit[(stream_id, investor_id, district_id)] += amount

@@ -450,27 +450,3 @@ def evaluate_flags(snapshot: Snapshot, figures: list[Figure]) -> FlagChanges:
     ]
     Flag.objects.bulk_create(new, batch_size=2000)
     return FlagChanges(raised=len(new), cleared=len(to_clear), still_open=still_open)
-
-
-DEFAULT_RULES = [
-    ("Chưa giải ngân", Kind.NOT_DISBURSED, None, None),
-    ("Giải ngân dưới 10%", Kind.BELOW_THRESHOLD, Decimal(10), None),
-    ("Dưới tỷ lệ chung của dòng vốn", Kind.BELOW_STREAM_AVERAGE, None, None),
-    ("Chậm so với mốc tiến độ của năm", Kind.BEHIND_MILESTONE, None, None),
-    ("Chậm so với tiến độ đăng ký hằng quý", Kind.BEHIND_REGISTERED, None, None),
-    ("Không tăng qua 3 kỳ liên tiếp", Kind.STALLED, None, DEFAULT_N_SNAPSHOTS),
-    ("Lũy kế giảm so với kỳ trước", Kind.DECREASE, None, None),
-    ("Giải ngân vượt kế hoạch", Kind.ABOVE_PLAN, None, None),
-    ("Tỷ lệ ghi trong tệp không khớp (sai lệch quá 0,05 điểm %)", Kind.STATED_RATIO_MISMATCH, Decimal("0.05"), None),
-    ("Dòng tổng không khớp với các dòng chi tiết", Kind.SUBTOTAL_MISMATCH, Decimal(0), None),
-]
-
-
-def ensure_default_rules() -> int:
-    """Create the general rule of each kind that has none. Returns how many were created."""
-    created = 0
-    for name, kind, value, n in DEFAULT_RULES:
-        if not FlagRule.objects.filter(kind=kind, stream__isnull=True, year__isnull=True).exists():
-            FlagRule.objects.create(name=name, kind=kind, threshold=value, n_snapshots=n)
-            created += 1
-    return created
