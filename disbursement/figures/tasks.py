@@ -47,5 +47,26 @@ def schedule_recompute_after(snapshot_id: int) -> None:
 
 
 def schedule_recompute_from(year: int, from_date: dt.date) -> None:
-    """Recompute once the plan revision being written has committed."""
-    transaction.on_commit(lambda: recompute_from_task.delay(year, from_date.isoformat()))
+    """Recompute once the plan revision being written has committed.
+
+    An import writes many revisions in one transaction: they share one recompute per year,
+    from the earliest effective date.
+    """
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        recompute_from_task.delay(year, from_date.isoformat())
+        return
+    state = getattr(conn, "_recompute_pending", None)
+    # A rolled-back transaction or savepoint drops the callback: start a new batch then.
+    if state is None or not any(entry[1] is state[1] for entry in conn.run_on_commit):
+        pending: dict[int, dt.date] = {}
+
+        def flush(pending=pending) -> None:
+            for pending_year in sorted(pending):
+                recompute_from_task.delay(pending_year, pending[pending_year].isoformat())
+
+        state = (pending, flush)
+        conn._recompute_pending = state
+        transaction.on_commit(flush)
+    pending = state[0]
+    pending[year] = min(pending.get(year, from_date), from_date)

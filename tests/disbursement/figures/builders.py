@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from disbursement.figures.services import compute_snapshot
-from disbursement.models import BudgetSource, CapitalStream, Figure, Snapshot, SnapshotLine
+from disbursement.models import (
+    Allocation,
+    AllocationRevision,
+    BudgetSource,
+    CapitalStream,
+    Figure,
+    Snapshot,
+    SnapshotLine,
+)
 from disbursement.plans.services import revise_allocation
 from disbursement.snapshots.services import create_snapshot
 from districts.models import District
@@ -43,6 +51,15 @@ def _stream_for(unit, code: str | None) -> CapitalStream:
 
 
 def allocate(unit, amount: int, *, effective: dt.date = JAN_1, stream_code: str | None = None, year: int = 2024):
+    """A plan revision written directly, without scheduling a recompute (test set-up)."""
+    allocation, _ = Allocation.objects.get_or_create(
+        year=year, stream=_stream_for(unit, stream_code), source=local(), project=None, **_unit_kwargs(unit)
+    )
+    return AllocationRevision.objects.create(allocation=allocation, amount=amount, effective_from=effective)
+
+
+def revise(unit, amount: int, *, effective: dt.date, stream_code: str | None = None, year: int = 2024):
+    """A plan revision through the service, as the admin or an import writes it: recomputes after commit."""
     return revise_allocation(
         year=year,
         stream=_stream_for(unit, stream_code),

@@ -14,6 +14,7 @@ from tests.disbursement.figures.builders import (
     computed,
     figure_rows,
     investors,
+    revise,
     snapshot,
     stream,
     unit_figure,
@@ -50,7 +51,7 @@ def test_plan_revised_mid_year_applies_from_its_effective_date(db, django_captur
     after = computed(snapshot(dt.date(2024, 7, 1), {unit: 50 * TY}))
     assert unit_figure(after, unit).ratio == Decimal("50")
     with django_capture_on_commit_callbacks(execute=True):
-        allocate(unit, 200 * TY, effective=dt.date(2024, 6, 15))
+        revise(unit, 200 * TY, effective=dt.date(2024, 6, 15))
     # The revision's commit recomputed the snapshots dated on or after 15/6 only.
     assert unit_figure(before, unit).ratio == Decimal("40")
     figure = unit_figure(after, unit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from disbursement.flags.selectors import flag_history, flags_by_unit
-from tests.disbursement.figures.builders import TY, allocate, computed, investors, snapshot, stream
+from tests.disbursement.figures.builders import TY, allocate, computed, investors, revise, snapshot, stream
 
 
 def test_plan_revised_mid_year_clears_a_flag_from_the_effective_date(db, django_capture_on_commit_callbacks):
@@ -17,7 +17,7 @@ def test_plan_revised_mid_year_clears_a_flag_from_the_effective_date(db, django_
     assert (episode.raised_on, episode.cleared_on) == (dt.date(2024, 6, 7), None)
     # The plan is cut to 50 tỷ from 14/6: 6 / 50 = 12% on 21/6, no longer below 10%.
     with django_capture_on_commit_callbacks(execute=True):
-        allocate(unit, 50 * TY, effective=dt.date(2024, 6, 14))
+        revise(unit, 50 * TY, effective=dt.date(2024, 6, 14))
     [episode] = flag_history(investor=unit, kind="below_threshold")
     assert (episode.raised_on, episode.cleared_on) == (dt.date(2024, 6, 7), dt.date(2024, 6, 21))
 
