@@ -12,12 +12,6 @@ from disbursement.models.results import Figure
 from disbursement.models.snapshots import CityDisbursement, Snapshot, SnapshotLine
 
 __all__ = [
-    "EngineSetting",
-    "Flag",
-    "FlagRule",
-    "MilestoneSchedule",
-    "QuarterlySchedule",
-    "StatedSubtotal",
     "Allocation",
     "AllocationRevision",
     "BudgetSource",
@@ -30,3 +24,4 @@ __all__ = [
     "Snapshot",
     "SnapshotLine",
 ]
+__all__ += ["EngineSetting", "Flag", "FlagRule", "MilestoneSchedule", "QuarterlySchedule", "StatedSubtotal"]

@@ -47,12 +47,7 @@ class Revision(models.Model):
     effective_from = models.DateField("hiệu lực từ ngày")
     note = models.CharField("ghi chú / văn bản", max_length=500, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="người ghi",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        settings.AUTH_USER_MODEL, verbose_name="người ghi", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField("thời điểm ghi", auto_now_add=True)
 
@@ -84,12 +79,7 @@ class Allocation(models.Model):
         Investor, verbose_name="chủ đầu tư", null=True, blank=True, on_delete=models.PROTECT, related_name="allocations"
     )
     district = models.ForeignKey(
-        District,
-        verbose_name="quận, huyện",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="allocations",
+        District, verbose_name="quận, huyện", null=True, blank=True, on_delete=models.PROTECT, related_name="allocations"
     )
     project = models.ForeignKey(
         Project, verbose_name="dự án", null=True, blank=True, on_delete=models.PROTECT, related_name="allocations"
@@ -103,9 +93,7 @@ class Allocation(models.Model):
         ordering = ["-year", "stream__order"]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(investor__isnull=False, district__isnull=True) | Q(investor__isnull=True, district__isnull=False)
-                ),
+                condition=(Q(investor__isnull=False, district__isnull=True) | Q(investor__isnull=True, district__isnull=False)),
                 name="allocation_one_unit",
             ),
             models.UniqueConstraint(
@@ -139,9 +127,7 @@ class Allocation(models.Model):
 
 
 class AllocationRevision(Revision):
-    allocation = models.ForeignKey(
-        Allocation, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="revisions"
-    )
+    allocation = models.ForeignKey(Allocation, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="revisions")
     snapshot = models.ForeignKey(
         "disbursement.Snapshot",
         verbose_name="ghi nhận từ tệp",

@@ -74,9 +74,7 @@ class Project(models.Model):
     district = models.ForeignKey(
         District, verbose_name="địa điểm", null=True, blank=True, on_delete=models.PROTECT, related_name="projects"
     )
-    stream = models.ForeignKey(
-        CapitalStream, verbose_name="dòng vốn", on_delete=models.PROTECT, related_name="projects"
-    )
+    stream = models.ForeignKey(CapitalStream, verbose_name="dòng vốn", on_delete=models.PROTECT, related_name="projects")
 
     class Meta:
         verbose_name = "dự án"

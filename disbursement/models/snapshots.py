@@ -27,23 +27,13 @@ class Snapshot(models.Model):
     is_estimate = models.BooleanField("số ước", default=False)
     is_current = models.BooleanField("đang dùng", default=True)
     superseded_by = models.ForeignKey(
-        "self",
-        verbose_name="được thay bằng",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="supersedes",
+        "self", verbose_name="được thay bằng", null=True, blank=True, on_delete=models.SET_NULL, related_name="supersedes"
     )
     superseded_at = models.DateTimeField("thay lúc", null=True, blank=True)
     file_name = models.CharField("tên tệp", max_length=300, blank=True)
     content_hash = models.CharField("mã băm nội dung (SHA-256)", max_length=64, blank=True, db_index=True)
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="người nhập",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        settings.AUTH_USER_MODEL, verbose_name="người nhập", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     imported_at = models.DateTimeField("thời điểm nhập", auto_now_add=True)
     computed_at = models.DateTimeField("thời điểm tính", null=True, blank=True)
@@ -57,9 +47,7 @@ class Snapshot(models.Model):
         verbose_name_plural = "kỳ số liệu"
         ordering = ["-as_of", "-id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["year", "as_of"], condition=Q(is_current=True), name="one_current_snapshot_per_date"
-            ),
+            models.UniqueConstraint(fields=["year", "as_of"], condition=Q(is_current=True), name="one_current_snapshot_per_date"),
         ]
         indexes = [models.Index(fields=["year", "is_current", "as_of"], name="snapshot_year_current")]
 
@@ -71,9 +59,7 @@ class Snapshot(models.Model):
 class CityDisbursement(models.Model):
     """Citywide cumulative disbursement of a snapshot, per budget source."""
 
-    snapshot = models.ForeignKey(
-        Snapshot, on_delete=models.CASCADE, related_name="city_lines", verbose_name="kỳ số liệu"
-    )
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="city_lines", verbose_name="kỳ số liệu")
     source = models.ForeignKey(BudgetSource, verbose_name="nguồn vốn", on_delete=models.PROTECT)
     disbursed = models.BigIntegerField("lũy kế giải ngân (đồng)")
 
@@ -107,9 +93,7 @@ class SnapshotLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(disbursed__gte=0), name="snapshot_line_nonneg"),
             models.CheckConstraint(
-                condition=(
-                    Q(investor__isnull=False, district__isnull=True) | Q(investor__isnull=True, district__isnull=False)
-                ),
+                condition=(Q(investor__isnull=False, district__isnull=True) | Q(investor__isnull=True, district__isnull=False)),
                 name="snapshot_line_one_unit",
             ),
             models.UniqueConstraint(
@@ -123,9 +107,7 @@ class SnapshotLine(models.Model):
                 name="snapshot_line_unique_district",
             ),
             models.UniqueConstraint(
-                fields=["snapshot", "source", "project"],
-                condition=Q(project__isnull=False),
-                name="snapshot_line_unique_project",
+                fields=["snapshot", "source", "project"], condition=Q(project__isnull=False), name="snapshot_line_unique_project"
             ),
         ]
 

@@ -28,7 +28,12 @@ def previous_snapshot(snapshot: Snapshot) -> Snapshot | None:
 def same_period_snapshot(snapshot: Snapshot) -> Snapshot | None:
     """Last year's snapshot at the same date, or the nearest earlier one of that year."""
     day = same_date_last_year(snapshot.as_of)
-    return Snapshot.objects.current().filter(year=snapshot.year - 1, as_of__lte=day).order_by("-as_of", "-id").first()
+    return (
+        Snapshot.objects.current()
+        .filter(year=snapshot.year - 1, as_of__lte=day)
+        .order_by("-as_of", "-id")
+        .first()
+    )
 
 
 def snapshot_on(year: int, as_of: dt.date) -> Snapshot | None:
