@@ -1,5 +1,11 @@
 """Celery discovers tasks here; each feature keeps its tasks in its own module."""
 
-from disbursement.figures.tasks import compute_snapshot_task
+from disbursement.figures.tasks import (
+    compute_snapshot_task,
+    recompute_after_task,
+    recompute_from_task,
+    recompute_recent_task,
+)
 
 __all__ = ["compute_snapshot_task"]
+__all__ += ["recompute_after_task", "recompute_from_task", "recompute_recent_task"]

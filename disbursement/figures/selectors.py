@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from decimal import Decimal
+
 from django.db.models import F, QuerySet
 
-from disbursement.models import CapitalStream, Figure, Snapshot
+from disbursement.models import CapitalStream, Figure, FlagRule, Snapshot
 
 
 def city_figure(snapshot: Snapshot) -> Figure | None:
@@ -37,3 +40,67 @@ def ranking(snapshot: Snapshot, stream: CapitalStream) -> QuerySet[Figure]:
         .select_related("investor", "district", "stream")
         .order_by(F("rank").asc(nulls_last=True), "-disbursed", "investor__name", "district__name")
     )
+
+
+def unit_series(snapshot_year: int, stream: CapitalStream | None, investor=None, district=None) -> list[Figure]:
+    """Figures of one unit (or of the stream, or the city when stream is None) over the year's current snapshots.
+
+    For a chart against last year, call it again with snapshot_year - 1.
+    """
+    qs = Figure.objects.filter(snapshot__year=snapshot_year, snapshot__is_current=True)
+    if stream is None:
+        qs = qs.filter(scope=Figure.Scope.CITY)
+    elif investor is not None:
+        qs = qs.filter(scope=Figure.Scope.INVESTOR, stream=stream, investor=investor)
+    elif district is not None:
+        qs = qs.filter(scope=Figure.Scope.DISTRICT, stream=stream, district=district)
+    else:
+        qs = qs.filter(scope=Figure.Scope.STREAM, stream=stream)
+    return list(qs.select_related("snapshot").order_by("snapshot__as_of"))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    figure: Figure
+    # Undisbursed amount of a slow unit; room left in a fast unit's plan.
+    amount: int
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReallocationCandidates:
+    """Units unlikely to spend their plan, next to units that have nearly exhausted theirs (read only)."""
+
+    stream: CapitalStream
+    slow: list[Candidate]
+    fast: list[Candidate]
+
+    @property
+    def slow_total(self) -> int:
+        return sum(c.amount for c in self.slow)
+
+
+def reallocation_candidates(snapshot: Snapshot, stream: CapitalStream) -> ReallocationCandidates:
+    """Slow units: an open lagging flag and money left, largest undisbursed first.
+
+    Fast units: ratio at or above the near-exhaustion threshold (engine setting), highest first.
+    """
+    from disbursement.figures.services import engine_setting
+    from disbursement.flags.selectors import open_flags
+
+    near = engine_setting(snapshot.year).near_exhaustion_percent
+    lagging: dict[tuple, list[str]] = {}
+    for flag in open_flags(snapshot).filter(stream=stream, kind__in=FlagRule.LAGGING_KINDS):
+        lagging.setdefault((flag.investor_id, flag.district_id), []).append(flag.reason)
+    slow, fast = [], []
+    for figure in ranking(snapshot, stream):
+        if not figure.plan:
+            continue
+        undisbursed = figure.plan - figure.disbursed
+        reasons = lagging.get((figure.investor_id, figure.district_id))
+        if reasons and undisbursed > 0:
+            slow.append(Candidate(figure, undisbursed, reasons))
+        elif figure.ratio is not None and figure.ratio >= Decimal(near):
+            fast.append(Candidate(figure, max(0, undisbursed)))
+    slow.sort(key=lambda c: (-c.amount, c.figure.ratio or 0))
+    return ReallocationCandidates(stream, slow, fast)

@@ -1,25 +1,40 @@
 """Compute the figures of a snapshot and store them.
 
-All rows of a snapshot are replaced in one transaction; computing the same
-snapshot twice gives identical rows.
+All rows of a snapshot, and the flags raised or cleared on its date, are
+replaced in one transaction; computing the same snapshot twice gives identical
+rows. The comparison with the previous snapshot and with last year reads the
+stored figures of those snapshots when they have been computed, and computes
+them in memory otherwise, so the result does not depend on import order.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from core.figures import change_in_points, disbursement_ratio
-from disbursement.models import BudgetSource, CapitalStream, CityDisbursement, Figure, Snapshot, SnapshotLine
+from core.fiscal import disbursement_deadline, weeks_between
+from disbursement.models import (
+    BudgetSource,
+    CapitalStream,
+    CityDisbursement,
+    EngineSetting,
+    Figure,
+    Snapshot,
+    SnapshotLine,
+)
 from disbursement.plans.selectors import allocations_in_force, city_plans_in_force
 from disbursement.snapshots.selectors import previous_snapshot, same_period_snapshot
 
 STORED_RATIO = Decimal("0.000001")
+
+Key = tuple  # (scope, stream_id, source_id, investor_id, district_id)
 
 
 def _stored(ratio: Decimal | None) -> Decimal | None:
@@ -37,111 +52,49 @@ class _Row:
     plan: int | None = None
     plan_pm: int | None = None
     plan_detailed: int | None = None
+    stream_average: Decimal | None = None
+    rank: int | None = None
+    rank_of: int | None = None
     extra: dict = field(default_factory=dict)
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> Key:
         return (self.scope, self.stream_id, self.source_id, self.investor_id, self.district_id)
 
 
-def _unit_key(investor_id, district_id) -> tuple:
-    return (investor_id, district_id)
+@dataclass(frozen=True)
+class Outlook:
+    """What is still to disburse to reach the year's target, and the weekly pace it needs."""
+
+    target_percent: Decimal
+    target_date: dt.date
+    target_amount: int | None
+    remaining_amount: int | None
+    weeks_remaining: int
+    weekly_required: int | None
 
 
-def _collect(snapshot: Snapshot) -> list[_Row]:
-    rows: list[_Row] = []
-    day = snapshot.as_of
-    sources = {s.id: s for s in BudgetSource.objects.all()}
-    streams = {s.id: s for s in CapitalStream.objects.all()}
+def engine_setting(year: int) -> EngineSetting:
+    """The year's settings, else the default row, else the built-in defaults (unsaved)."""
+    setting = EngineSetting.objects.filter(year=year).first()
+    return setting or EngineSetting.objects.filter(year__isnull=True).first() or EngineSetting()
 
-    # Citywide and per source: the city sheet, against the citywide plans.
-    city_plans = city_plans_in_force(snapshot.year, day)
-    code_to_id = {s.code: s.id for s in sources.values()}
-    city_lines = {c.source_id: c.disbursed for c in CityDisbursement.objects.filter(snapshot=snapshot)}
-    if city_lines:
-        city_disbursed = sum(city_lines.values())
-    else:
-        city_disbursed = SnapshotLine.objects.filter(snapshot=snapshot).aggregate(t=Sum("disbursed"))["t"] or 0
 
-    def plan_total(level: str) -> int | None:
-        by_source = city_plans.get(level)
-        return sum(by_source.values()) if by_source else None
+def _ceil_div(numerator: Decimal | int, denominator: int) -> int:
+    return int((Decimal(numerator) / denominator).to_integral_value(rounding=ROUND_CEILING))
 
-    rows.append(
-        _Row(
-            scope=Figure.Scope.CITY,
-            disbursed=city_disbursed,
-            plan=plan_total("city"),
-            plan_pm=plan_total("pm"),
-            plan_detailed=plan_total("detailed"),
-        )
-    )
-    split_sources = {sid for sid in city_lines if sources[sid].code != BudgetSource.UNSPLIT}
-    for source_id in sorted(split_sources, key=lambda sid: sources[sid].order):
-        code = sources[source_id].code
-        rows.append(
-            _Row(
-                scope=Figure.Scope.SOURCE,
-                source_id=source_id,
-                disbursed=city_lines[source_id],
-                plan=city_plans.get("city", {}).get(code),
-                plan_pm=city_plans.get("pm", {}).get(code),
-                plan_detailed=city_plans.get("detailed", {}).get(code),
-            )
-        )
-    del code_to_id
 
-    # Per stream and per unit: the snapshot's lines against the allocations in force.
-    disbursed_by_unit: dict[tuple, int] = defaultdict(int)
-    for line in (
-        SnapshotLine.objects.filter(snapshot=snapshot)
-        .values("stream_id", "investor_id", "district_id")
-        .annotate(total=Sum("disbursed"))
-    ):
-        disbursed_by_unit[(line["stream_id"], line["investor_id"], line["district_id"])] += line["total"]
-    plan_by_unit: dict[tuple, int] = defaultdict(int)
-    for alloc in (
-        allocations_in_force(snapshot.year, day)
-        .filter(amount__isnull=False)
-        .values("stream_id", "investor_id", "district_id", "amount")
-    ):
-        plan_by_unit[(alloc["stream_id"], alloc["investor_id"], alloc["district_id"])] += alloc["amount"]
-
-    units_by_stream: dict[int, set[tuple]] = defaultdict(set)
-    for stream_id, investor_id, district_id in set(disbursed_by_unit) | set(plan_by_unit):
-        units_by_stream[stream_id].add((investor_id, district_id))
-
-    for stream_id in sorted(units_by_stream, key=lambda sid: streams[sid].order):
-        stream = streams[stream_id]
-        unit_rows = []
-        for investor_id, district_id in units_by_stream[stream_id]:
-            key = (stream_id, investor_id, district_id)
-            unit_rows.append(
-                _Row(
-                    scope=Figure.Scope.INVESTOR if investor_id else Figure.Scope.DISTRICT,
-                    stream_id=stream_id,
-                    investor_id=investor_id,
-                    district_id=district_id,
-                    disbursed=disbursed_by_unit.get(key, 0),
-                    plan=plan_by_unit.get(key),
-                )
-            )
-        stream_row = _Row(
-            scope=Figure.Scope.STREAM,
-            stream_id=stream_id,
-            disbursed=sum(r.disbursed for r in unit_rows),
-            plan=sum(r.plan or 0 for r in unit_rows) if any(r.plan is not None for r in unit_rows) else None,
-        )
-        average = disbursement_ratio(stream_row.disbursed, stream_row.plan)
-        ranks = rank_by_ratio([(r.key, disbursement_ratio(r.disbursed, r.plan)) for r in unit_rows])
-        for r in unit_rows:
-            r.extra["stream_average"] = average
-            r.extra["rank"] = ranks.get(r.key)
-            r.extra["rank_of"] = len(ranks)
-        del stream
-        rows.append(stream_row)
-        rows.extend(unit_rows)
-    return rows
+def outlook(
+    disbursed: int, plan: int | None, as_of: dt.date, *, target_percent: Decimal, target_date: dt.date
+) -> Outlook:
+    """Year-end outlook of one figure: target = plan × target %, rounded up to the đồng."""
+    weeks = weeks_between(as_of, target_date)
+    if not plan:
+        return Outlook(target_percent, target_date, None, None, weeks, None)
+    target = _ceil_div(Decimal(plan) * target_percent, 100)
+    remaining = max(0, target - disbursed)
+    weekly = _ceil_div(remaining, weeks) if weeks else None
+    return Outlook(target_percent, target_date, target, remaining, weeks, weekly)
 
 
 def rank_by_ratio(items: list[tuple[tuple, Decimal | None]]) -> dict[tuple, int]:
@@ -161,28 +114,166 @@ def rank_by_ratio(items: list[tuple[tuple, Decimal | None]]) -> dict[tuple, int]
     return ranks
 
 
-def _index(snapshot: Snapshot | None) -> dict[tuple, Figure]:
+def unit_disbursed(snapshot_id: int) -> dict[tuple, int]:
+    """Cumulative disbursed per (stream_id, investor_id, district_id) of a snapshot, all sources."""
+    totals: dict[tuple, int] = defaultdict(int)
+    for stream_id, investor_id, district_id, total in (
+        SnapshotLine.objects.filter(snapshot_id=snapshot_id)
+        .values_list("stream_id", "investor_id", "district_id")
+        .annotate(total=Sum("disbursed"))
+        .values_list("stream_id", "investor_id", "district_id", "total")
+    ):
+        totals[(stream_id, investor_id, district_id)] += total
+    return totals
+
+
+def collect(snapshot: Snapshot) -> list[_Row]:
+    """Every figure of a snapshot, with stream averages and ranks, without comparisons."""
+    rows: list[_Row] = []
+    day = snapshot.as_of
+    sources = {s.id: s for s in BudgetSource.objects.all()}
+    streams = {s.id: s for s in CapitalStream.objects.all()}
+
+    plan_by_unit: dict[tuple, int] = defaultdict(int)
+    allocated_by_source: dict[int, int] = defaultdict(int)
+    # Summed in SQL per unit and source; allocations without a revision in force add nothing (SUM skips NULL).
+    for stream_id, source_id, investor_id, district_id, amount in (
+        allocations_in_force(snapshot.year, day)
+        .values("stream_id", "source_id", "investor_id", "district_id")
+        .annotate(total=Sum("amount"))
+        .values_list("stream_id", "source_id", "investor_id", "district_id", "total")
+        .order_by()
+    ):
+        if amount is not None:
+            plan_by_unit[(stream_id, investor_id, district_id)] += amount
+            allocated_by_source[source_id] += amount
+
+    # Citywide and per source: the city sheet, against the citywide plans. The detailed allocation
+    # (vốn đã phân bổ chi tiết) is the plan entered at that level, else the sum of the allocations in force.
+    city_plans = city_plans_in_force(snapshot.year, day)
+    city_lines = dict(CityDisbursement.objects.filter(snapshot=snapshot).values_list("source_id", "disbursed"))
+    disbursed_by_unit = unit_disbursed(snapshot.id)
+    city_disbursed = sum(city_lines.values()) if city_lines else sum(disbursed_by_unit.values())
+
+    def plan_total(level: str) -> int | None:
+        by_source = city_plans.get(level)
+        return sum(by_source.values()) if by_source else None
+
+    rows.append(
+        _Row(
+            scope=Figure.Scope.CITY,
+            disbursed=city_disbursed,
+            plan=plan_total("city"),
+            plan_pm=plan_total("pm"),
+            plan_detailed=plan_total("detailed") or (sum(allocated_by_source.values()) if plan_by_unit else None),
+        )
+    )
+    split_sources = {sid for sid in city_lines if sources[sid].code != BudgetSource.UNSPLIT}
+    for source_id in sorted(split_sources, key=lambda sid: sources[sid].order):
+        code = sources[source_id].code
+        rows.append(
+            _Row(
+                scope=Figure.Scope.SOURCE,
+                source_id=source_id,
+                disbursed=city_lines[source_id],
+                plan=city_plans.get("city", {}).get(code),
+                plan_pm=city_plans.get("pm", {}).get(code),
+                plan_detailed=city_plans.get("detailed", {}).get(code) or allocated_by_source.get(source_id),
+            )
+        )
+
+    # Per stream and per unit: the snapshot's lines against the allocations in force.
+
+    units_by_stream: dict[int, set[tuple]] = defaultdict(set)
+    for stream_id, investor_id, district_id in set(disbursed_by_unit) | set(plan_by_unit):
+        units_by_stream[stream_id].add((investor_id, district_id))
+
+    for stream_id in sorted(units_by_stream, key=lambda sid: (streams[sid].order, sid)):
+        unit_rows = []
+        for investor_id, district_id in sorted(units_by_stream[stream_id], key=lambda u: (u[0] or 0, u[1] or 0)):
+            key = (stream_id, investor_id, district_id)
+            unit_rows.append(
+                _Row(
+                    scope=Figure.Scope.INVESTOR if investor_id else Figure.Scope.DISTRICT,
+                    stream_id=stream_id,
+                    investor_id=investor_id,
+                    district_id=district_id,
+                    disbursed=disbursed_by_unit.get(key, 0),
+                    plan=plan_by_unit.get(key),
+                )
+            )
+        has_plan = any(r.plan is not None for r in unit_rows)
+        stream_row = _Row(
+            scope=Figure.Scope.STREAM,
+            stream_id=stream_id,
+            disbursed=sum(r.disbursed for r in unit_rows),
+            plan=sum(r.plan or 0 for r in unit_rows) if has_plan else None,
+        )
+        # The stream average is the ratio of the stream's totals, not the mean of the units' ratios.
+        average = disbursement_ratio(stream_row.disbursed, stream_row.plan)
+        stream_row.stream_average = average
+        ranks = rank_by_ratio([(r.key, disbursement_ratio(r.disbursed, r.plan)) for r in unit_rows])
+        for r in unit_rows:
+            r.stream_average = average
+            r.rank = ranks.get(r.key)
+            r.rank_of = len(ranks)
+        rows.append(stream_row)
+        rows.extend(unit_rows)
+    return rows
+
+
+@dataclass(frozen=True)
+class Past:
+    """What a comparison needs of another snapshot's figure."""
+
+    disbursed: int
+    plan: int | None
+    plan_pm: int | None
+    rank: int | None
+
+
+def past_figures(snapshot: Snapshot | None) -> dict[Key, Past]:
+    """Figures of another snapshot: stored ones if it has been computed, else computed in memory."""
     if snapshot is None:
         return {}
-    return {
-        (f.scope, f.stream_id, f.source_id, f.investor_id, f.district_id): f
-        for f in Figure.objects.filter(snapshot=snapshot)
-    }
+    if snapshot.computed_at is not None:
+        stored = {
+            (scope, stream_id, source_id, investor_id, district_id): Past(disbursed, plan, plan_pm, rank)
+            for scope, stream_id, source_id, investor_id, district_id, disbursed, plan, plan_pm, rank in (
+                Figure.objects.filter(snapshot=snapshot).values_list(
+                    "scope",
+                    "stream_id",
+                    "source_id",
+                    "investor_id",
+                    "district_id",
+                    "disbursed",
+                    "plan",
+                    "plan_pm",
+                    "rank",
+                )
+            )
+        }
+        if stored:
+            return stored
+    return {r.key: Past(r.disbursed, r.plan, r.plan_pm, r.rank) for r in collect(snapshot)}
 
 
-@transaction.atomic
-def compute_snapshot(snapshot_id: int) -> int:
-    """Recompute and store every figure of one snapshot. Returns the number of rows."""
-    snapshot = Snapshot.objects.select_for_update().get(pk=snapshot_id)
-    rows = _collect(snapshot)
+def build_figures(snapshot: Snapshot) -> list[Figure]:
+    """The figures of a snapshot, with comparisons and outlook, unsaved."""
+    rows = collect(snapshot)
     previous = previous_snapshot(snapshot)
     same_period = same_period_snapshot(snapshot)
-    previous_figures = _index(previous)
-    same_period_figures = _index(same_period)
+    before_index = past_figures(previous)
+    last_year_index = past_figures(same_period)
+    setting = engine_setting(snapshot.year)
+    target_date = setting.target_date or disbursement_deadline(snapshot.year)
 
     figures = []
     for row in rows:
         ratio = disbursement_ratio(row.disbursed, row.plan)
+        ahead = outlook(
+            row.disbursed, row.plan, snapshot.as_of, target_percent=setting.target_percent, target_date=target_date
+        )
         figure = Figure(
             snapshot=snapshot,
             scope=row.scope,
@@ -197,11 +288,16 @@ def compute_snapshot(snapshot_id: int) -> int:
             ratio=_stored(ratio),
             ratio_pm=_stored(disbursement_ratio(row.disbursed, row.plan_pm)),
             ratio_detailed=_stored(disbursement_ratio(row.disbursed, row.plan_detailed)),
-            stream_average=_stored(row.extra.get("stream_average")),
-            rank=row.extra.get("rank"),
-            rank_of=row.extra.get("rank_of"),
+            stream_average=_stored(row.stream_average),
+            rank=row.rank,
+            rank_of=row.rank_of,
+            target_amount=ahead.target_amount,
+            remaining_amount=ahead.remaining_amount,
+            weekly_required=ahead.weekly_required,
+            target_date=ahead.target_date,
+            weeks_remaining=ahead.weeks_remaining,
         )
-        before = previous_figures.get(row.key)
+        before = before_index.get(row.key)
         if before is not None:
             figure.previous_snapshot = previous
             figure.previous_disbursed = before.disbursed
@@ -211,8 +307,9 @@ def compute_snapshot(snapshot_id: int) -> int:
             figure.change_points = _stored(change_in_points(ratio, previous_ratio))
             figure.previous_rank = before.rank
             if before.rank is not None and figure.rank is not None:
+                # Positive: moved up the ranking.
                 figure.rank_change = before.rank - figure.rank
-        last_year = same_period_figures.get(row.key)
+        last_year = last_year_index.get(row.key)
         if last_year is not None:
             figure.same_period_snapshot = same_period
             figure.same_period_disbursed = last_year.disbursed
@@ -221,8 +318,88 @@ def compute_snapshot(snapshot_id: int) -> int:
             figure.same_period_plan_pm = last_year.plan_pm
             figure.same_period_ratio_pm = _stored(disbursement_ratio(last_year.disbursed, last_year.plan_pm))
         figures.append(figure)
+    return figures
 
+
+def _insert_figures(figures: list[Figure]) -> None:
+    """Insert the rows with COPY (PostgreSQL) or one executemany: bulk_create's per-value SQL building dominates."""
+    if not figures:
+        return
+    fields = [f for f in Figure._meta.concrete_fields if not f.primary_key]
+    table = connection.ops.quote_name(Figure._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    # Only decimals and dates need the backend's adaptation; integers and ids pass as they are.
+    adapted = [(i, f) for i, f in enumerate(fields) if isinstance(f, models.DecimalField | models.DateField)]
+    rows = []
+    for figure in figures:
+        row = [getattr(figure, f.attname) for f in fields]
+        for i, f in adapted:
+            if row[i] is not None:
+                row[i] = f.get_db_prep_save(row[i], connection)
+        rows.append(row)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+
+
+def later_snapshots(snapshot: Snapshot):
+    return Snapshot.objects.current().filter(year=snapshot.year, as_of__gt=snapshot.as_of).order_by("as_of", "id")
+
+
+@transaction.atomic
+def compute_snapshot(snapshot_id: int, *, cascade: bool = True) -> int:
+    """Recompute and store every figure and flag of one snapshot. Returns the number of figures.
+
+    With `cascade`, later snapshots of the year are recomputed after commit, as their
+    comparisons and flags depend on this one (a snapshot imported out of date order).
+    """
+    from disbursement.flags.services import evaluate_flags
+
+    year = Snapshot.objects.values_list("year", flat=True).get(pk=snapshot_id)
+    # Flags of a year are one history: computations of the same year run one at a time. The year's
+    # rows are locked in id order first, so two computations cannot deadlock.
+    list(Snapshot.objects.select_for_update().filter(year=year, is_current=True).order_by("id").values_list("id"))
+    snapshot = Snapshot.objects.select_for_update().get(pk=snapshot_id)
+    figures = build_figures(snapshot)
     Figure.objects.filter(snapshot=snapshot).delete()
-    Figure.objects.bulk_create(figures, batch_size=2000)
+    _insert_figures(figures)
+    if snapshot.is_current:
+        evaluate_flags(snapshot, figures)
     Snapshot.objects.filter(pk=snapshot.pk).update(computed_at=timezone.now())
+    snapshot.computed_at = timezone.now()
+    if cascade and snapshot.is_current and later_snapshots(snapshot).exists():
+        from disbursement.figures.tasks import schedule_recompute_after
+
+        schedule_recompute_after(snapshot.id)
     return len(figures)
+
+
+def recompute_year(year: int, *, from_date: dt.date | None = None, after: dt.date | None = None) -> int:
+    """Recompute the year's current snapshots in date order, each in its own transaction.
+
+    `from_date` includes snapshots on that date, `after` starts strictly later.
+    Returns the number of snapshots recomputed.
+    """
+    snapshots = Snapshot.objects.current().filter(year=year)
+    if from_date is not None:
+        snapshots = snapshots.filter(as_of__gte=from_date)
+    if after is not None:
+        snapshots = snapshots.filter(as_of__gt=after)
+    ids = list(snapshots.order_by("as_of", "id").values_list("id", flat=True))
+    for snapshot_id in ids:
+        compute_snapshot(snapshot_id, cascade=False)
+    return len(ids)
+
+
+def recompute_recent(today: dt.date | None = None) -> int:
+    """The nightly job: every year still in its disbursement period (to 31 January next year)."""
+    today = today or timezone.localdate()
+    years = [today.year]
+    if today <= disbursement_deadline(today.year - 1):
+        years.insert(0, today.year - 1)
+    return sum(recompute_year(year) for year in years)

@@ -1,3 +1,11 @@
+from disbursement.models.flags import (
+    EngineSetting,
+    Flag,
+    FlagRule,
+    MilestoneSchedule,
+    QuarterlySchedule,
+    StatedSubtotal,
+)
 from disbursement.models.plans import Allocation, AllocationRevision, CityPlan, CityPlanRevision
 from disbursement.models.reference import BudgetSource, CapitalStream, Project
 from disbursement.models.results import Figure
@@ -16,3 +24,4 @@ __all__ = [
     "Snapshot",
     "SnapshotLine",
 ]
+__all__ += ["EngineSetting", "Flag", "FlagRule", "MilestoneSchedule", "QuarterlySchedule", "StatedSubtotal"]

@@ -74,6 +74,8 @@ class Figure(models.Model):
     target_amount = models.BigIntegerField("mục tiêu giải ngân (đồng)", null=True, blank=True)
     remaining_amount = models.BigIntegerField("còn phải giải ngân (đồng)", null=True, blank=True)
     weekly_required = models.BigIntegerField("bình quân mỗi tuần cần giải ngân (đồng)", null=True, blank=True)
+    target_date = models.DateField("hạn đạt mục tiêu", null=True, blank=True)
+    weeks_remaining = models.PositiveIntegerField("số tuần còn lại", null=True, blank=True)
 
     class Meta:
         verbose_name = "số liệu đã tính"

@@ -38,9 +38,11 @@ def revise_city_plan(
     if amount < 0:
         raise PlanError("Số vốn kế hoạch không được âm.")
     plan, _ = CityPlan.objects.get_or_create(year=year, level=level, source=source)
-    return CityPlanRevision.objects.create(
+    revision = CityPlanRevision.objects.create(
         plan=plan, amount=amount, effective_from=effective_from, note=note, recorded_by=user
     )
+    _recompute_after_commit(year, effective_from)
+    return revision
 
 
 @transaction.atomic
@@ -71,7 +73,7 @@ def revise_allocation(
         project=None,
         defaults={"deadline": deadline or disbursement_deadline(year)},
     )
-    return AllocationRevision.objects.create(
+    revision = AllocationRevision.objects.create(
         allocation=allocation,
         amount=amount,
         effective_from=effective_from,
@@ -79,3 +81,12 @@ def revise_allocation(
         recorded_by=user,
         snapshot=snapshot,
     )
+    _recompute_after_commit(year, effective_from)
+    return revision
+
+
+def _recompute_after_commit(year: int, effective_from: dt.date) -> None:
+    """Ratios of the snapshots dated on or after the revision change: recompute them after commit."""
+    from disbursement.figures.tasks import schedule_recompute_from
+
+    schedule_recompute_from(year, effective_from)

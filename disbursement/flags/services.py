@@ -1,0 +1,452 @@
+"""Evaluate the flag rules on a snapshot and keep the flags' history.
+
+A flag is an episode: raised on the first snapshot date its condition holds,
+cleared on the first later snapshot date it no longer holds. Evaluating a
+snapshot first undoes what a previous evaluation of the same date did, so
+recomputing is idempotent; later snapshots are then re-evaluated in date order
+(figures.services cascades), which keeps episodes right when a snapshot
+arrives out of date order.
+
+For each kind and stream the most specific active rule applies (stream and
+year, then stream, then year, then the general rule).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from core.figures import disbursement_ratio
+from core.fiscal import quarter_end
+from core.notation import format_amount_with_unit, format_percent, format_unit_percent
+from disbursement.models import (
+    Figure,
+    Flag,
+    FlagRule,
+    MilestoneSchedule,
+    QuarterlySchedule,
+    Snapshot,
+    SnapshotLine,
+    StatedSubtotal,
+)
+
+Kind = FlagRule.Kind
+
+DEFAULT_THRESHOLD = {
+    Kind.BELOW_THRESHOLD: Decimal(10),
+    Kind.STATED_RATIO_MISMATCH: Decimal("0.05"),
+    Kind.SUBTOTAL_MISMATCH: Decimal(0),
+}
+DEFAULT_N_SNAPSHOTS = 3
+
+# key: (rule_id, stream_id, investor_id, district_id, source_id)
+ConditionKey = tuple
+
+
+@dataclass(frozen=True)
+class Condition:
+    rule: FlagRule
+    stream_id: int | None
+    investor_id: int | None
+    district_id: int | None
+    source_id: int | None
+    value: Decimal | None
+    reason: str
+
+    @property
+    def key(self) -> ConditionKey:
+        return (self.rule.id, self.stream_id, self.investor_id, self.district_id, self.source_id)
+
+
+@dataclass(frozen=True)
+class FlagChanges:
+    raised: int
+    cleared: int
+    still_open: int
+
+
+def _amount(dong: int | None) -> str:
+    return format_amount_with_unit(dong or 0)
+
+
+def _points(value: Decimal) -> str:
+    return format_percent(value, 2).removesuffix("%") + " điểm %"
+
+
+class RuleBook:
+    """The active rules of a year, most specific first for each kind and stream."""
+
+    def __init__(self, year: int):
+        self._rules: dict[str, list[FlagRule]] = defaultdict(list)
+        for rule in FlagRule.objects.filter(is_active=True).filter(Q(year__isnull=True) | Q(year=year)):
+            self._rules[rule.kind].append(rule)
+        for rules in self._rules.values():
+            rules.sort(key=lambda r: (-r.specificity, r.id))
+
+    def rule(self, kind: str, stream_id: int | None) -> FlagRule | None:
+        for rule in self._rules.get(kind, ()):
+            if rule.stream_id is None or rule.stream_id == stream_id:
+                return rule
+        return None
+
+    def has(self, kind: str) -> bool:
+        return bool(self._rules.get(kind))
+
+    def n_values(self) -> set[int]:
+        return {r.n_snapshots or DEFAULT_N_SNAPSHOTS for r in self._rules.get(Kind.STALLED, ())}
+
+
+def threshold(rule: FlagRule) -> Decimal:
+    return rule.threshold if rule.threshold is not None else DEFAULT_THRESHOLD.get(rule.kind, Decimal(0))
+
+
+def _milestone(snapshot: Snapshot) -> dict[int | None, MilestoneSchedule]:
+    """The latest milestone due on or before the snapshot, per stream (None: all streams)."""
+    latest: dict[int | None, MilestoneSchedule] = {}
+    for milestone in MilestoneSchedule.objects.filter(year=snapshot.year, due__lte=snapshot.as_of).order_by("due"):
+        latest[milestone.stream_id] = milestone
+    return latest
+
+
+def _registered(snapshot: Snapshot) -> dict[tuple, tuple[int, int]]:
+    """Registered amount due by the snapshot date per unit: {(stream, investor, district): (amount, last quarter)}."""
+    due: dict[tuple, tuple[int, int]] = {}
+    for schedule in QuarterlySchedule.objects.filter(year=snapshot.year).order_by("quarter"):
+        if quarter_end(snapshot.year, schedule.quarter) > snapshot.as_of:
+            continue
+        key = (schedule.stream_id, schedule.investor_id, schedule.district_id)
+        amount, _ = due.get(key, (0, 0))
+        due[key] = (amount + schedule.amount, schedule.quarter)
+    return due
+
+
+def _nth_previous(snapshot: Snapshot, n: int) -> Snapshot | None:
+    earlier = Snapshot.objects.current().filter(year=snapshot.year, as_of__lt=snapshot.as_of).order_by("-as_of", "-id")
+    return earlier[n - 1 : n].first()
+
+
+def _disbursed_by_unit(snapshot: Snapshot) -> dict[tuple, int]:
+    """Per unit disbursed of an earlier snapshot: its stored figures when computed, else its lines."""
+    from disbursement.figures.services import unit_disbursed
+
+    if snapshot.computed_at is not None:
+        stored = {
+            (stream_id, investor_id, district_id): disbursed
+            for stream_id, investor_id, district_id, disbursed in Figure.objects.filter(
+                snapshot=snapshot, scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT]
+            ).values_list("stream_id", "investor_id", "district_id", "disbursed")
+        }
+        if stored:
+            return stored
+    return unit_disbursed(snapshot.id)
+
+
+def unit_conditions(snapshot: Snapshot, figures: list[Figure], rules: RuleBook) -> list[Condition]:
+    """Lagging units: not disbursed, below threshold or stream average, behind a schedule, stalled."""
+    conditions: list[Condition] = []
+    milestones = _milestone(snapshot) if rules.has(Kind.BEHIND_MILESTONE) else {}
+    registered = _registered(snapshot) if rules.has(Kind.BEHIND_REGISTERED) else {}
+    stalled_base = {}
+    for n in rules.n_values():
+        base = _nth_previous(snapshot, n)
+        if base is not None:
+            stalled_base[n] = (base, _disbursed_by_unit(base))
+
+    for f in figures:
+        if f.scope not in (Figure.Scope.INVESTOR, Figure.Scope.DISTRICT):
+            continue
+        ratio = disbursement_ratio(f.disbursed, f.plan)
+        unit = (f.stream_id, f.investor_id, f.district_id)
+
+        def add(kind: str, value: Decimal | int | None, reason: str, _f=f) -> None:
+            rule = rules.rule(kind, _f.stream_id)
+            if rule is not None:
+                conditions.append(
+                    Condition(rule, _f.stream_id, _f.investor_id, _f.district_id, None, _decimal(value), reason)
+                )
+
+        plan_text = _amount(f.plan)
+        if ratio is not None and f.disbursed == 0:
+            add(Kind.NOT_DISBURSED, 0, f"Chưa giải ngân; kế hoạch vốn được bố trí {plan_text}.")
+        if ratio is not None and f.disbursed > 0:
+            rule = rules.rule(Kind.BELOW_THRESHOLD, f.stream_id)
+            if rule is not None and ratio < threshold(rule):
+                add(
+                    Kind.BELOW_THRESHOLD,
+                    ratio,
+                    f"Giải ngân {format_unit_percent(ratio)} ({_amount(f.disbursed)} / {plan_text}), "
+                    f"dưới ngưỡng {format_unit_percent(threshold(rule))}.",
+                )
+        average = f.stream_average
+        if ratio is not None and average is not None and ratio < average:
+            add(
+                Kind.BELOW_STREAM_AVERAGE,
+                ratio,
+                f"Giải ngân {format_unit_percent(ratio)}, thấp hơn tỷ lệ chung của dòng vốn "
+                f"({format_percent(average)}).",
+            )
+        milestone = milestones.get(f.stream_id) or milestones.get(None)
+        if ratio is not None and milestone is not None and ratio < milestone.min_ratio:
+            add(
+                Kind.BEHIND_MILESTONE,
+                ratio,
+                f"Giải ngân {format_unit_percent(ratio)}, chưa đạt mốc {format_unit_percent(milestone.min_ratio)} "
+                f"đến ngày {milestone.due:%d/%m/%Y}.",
+            )
+        due = registered.get(unit)
+        if due is not None and f.disbursed < due[0]:
+            shortfall = due[0] - f.disbursed
+            add(
+                Kind.BEHIND_REGISTERED,
+                shortfall,
+                f"Giải ngân {_amount(f.disbursed)}, thấp hơn tiến độ đã đăng ký đến hết quý {due[1]} "
+                f"({_amount(due[0])}); còn thiếu {_amount(shortfall)}.",
+            )
+        rule = rules.rule(Kind.STALLED, f.stream_id)
+        if rule is not None and f.plan and f.disbursed < f.plan:
+            n = rule.n_snapshots or DEFAULT_N_SNAPSHOTS
+            if n in stalled_base:
+                base, base_amounts = stalled_base[n]
+                if unit in base_amounts and f.disbursed <= base_amounts[unit]:
+                    add(
+                        Kind.STALLED,
+                        f.disbursed,
+                        f"Lũy kế giải ngân không tăng qua {n} kỳ liên tiếp "
+                        f"(từ ngày {base.as_of:%d/%m/%Y}: {_amount(base_amounts[unit])}, nay {_amount(f.disbursed)}).",
+                    )
+    return conditions
+
+
+def _decimal(value: Decimal | int | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def anomaly_conditions(snapshot: Snapshot, figures: list[Figure], rules: RuleBook) -> list[Condition]:
+    """Data anomalies: a decrease, disbursement above plan, stated ratios and subtotals that do not match."""
+    conditions: list[Condition] = []
+
+    def add(kind: str, f_stream, investor, district, source, value, reason) -> None:
+        rule = rules.rule(kind, f_stream)
+        if rule is not None:
+            conditions.append(Condition(rule, f_stream, investor, district, source, _decimal(value), reason))
+
+    for f in figures:
+        if f.previous_disbursed is not None and f.disbursed < f.previous_disbursed:
+            add(
+                Kind.DECREASE,
+                f.stream_id,
+                f.investor_id,
+                f.district_id,
+                f.source_id,
+                f.disbursed - f.previous_disbursed,
+                f"Lũy kế giải ngân {_amount(f.disbursed)} thấp hơn kỳ trước "
+                f"({f.previous_snapshot.as_of:%d/%m/%Y}: {_amount(f.previous_disbursed)}).",
+            )
+        if f.scope == Figure.Scope.CITY or f.scope == Figure.Scope.SOURCE:
+            if f.plan is not None and f.disbursed > f.plan:
+                add(
+                    Kind.ABOVE_PLAN,
+                    None,
+                    None,
+                    None,
+                    f.source_id,
+                    f.disbursed - f.plan,
+                    f"Giải ngân {_amount(f.disbursed)} vượt kế hoạch thành phố giao ({_amount(f.plan)}).",
+                )
+        elif f.scope != Figure.Scope.STREAM:
+            if f.plan and f.disbursed > f.plan:
+                add(
+                    Kind.ABOVE_PLAN,
+                    f.stream_id,
+                    f.investor_id,
+                    f.district_id,
+                    None,
+                    f.disbursed - f.plan,
+                    f"Giải ngân {_amount(f.disbursed)} vượt kế hoạch ({_amount(f.plan)}), "
+                    f"đạt {format_unit_percent(disbursement_ratio(f.disbursed, f.plan))}.",
+                )
+            elif not f.plan and f.disbursed > 0:
+                add(
+                    Kind.ABOVE_PLAN,
+                    f.stream_id,
+                    f.investor_id,
+                    f.district_id,
+                    None,
+                    f.disbursed,
+                    f"Có giải ngân {_amount(f.disbursed)} nhưng chưa có kế hoạch vốn.",
+                )
+
+    if rules.has(Kind.STATED_RATIO_MISMATCH):
+        conditions.extend(_stated_ratio_conditions(snapshot, figures, rules))
+    if rules.has(Kind.SUBTOTAL_MISMATCH) or rules.has(Kind.STATED_RATIO_MISMATCH):
+        conditions.extend(_subtotal_conditions(snapshot, rules))
+    return conditions
+
+
+def _stated_ratio_conditions(snapshot: Snapshot, figures: list[Figure], rules: RuleBook) -> list[Condition]:
+    """A row's stated ratio against its own numerator and denominator (the lines of one file row)."""
+    plans = {(f.stream_id, f.investor_id, f.district_id): f.plan for f in figures if f.stream_id}
+    rows: dict[tuple, dict] = {}
+    lines = (
+        SnapshotLine.objects.filter(snapshot=snapshot, stated_ratio__isnull=False)
+        .values_list(
+            "stream_id", "investor_id", "district_id", "sheet", "row", "disbursed", "stated_plan", "stated_ratio"
+        )
+        .order_by("id")
+    )
+    for stream_id, investor_id, district_id, sheet, row, disbursed, stated_plan, stated_ratio in lines:
+        # Lines of one file row (one per source) share the row's stated ratio.
+        key = (stream_id, investor_id, district_id, sheet, row)
+        item = rows.setdefault(key, {"disbursed": 0, "plan": 0, "has_plan": True, "ratio": stated_ratio})
+        item["disbursed"] += disbursed
+        if stated_plan is None:
+            item["has_plan"] = False
+        else:
+            item["plan"] += stated_plan
+    seen: set[tuple] = set()
+    conditions = []
+    for (stream_id, investor_id, district_id, sheet, row), item in rows.items():
+        rule = rules.rule(Kind.STATED_RATIO_MISMATCH, stream_id)
+        unit = (stream_id, investor_id, district_id)
+        if rule is None or unit in seen:
+            continue
+        plan = item["plan"] if item["has_plan"] else plans.get(unit)
+        actual = disbursement_ratio(item["disbursed"], plan)
+        if actual is None:
+            continue
+        difference = item["ratio"] - actual
+        if abs(difference) > threshold(rule):
+            seen.add(unit)
+            where = f" (trang {sheet}, dòng {row})" if sheet and row else ""
+            conditions.append(
+                Condition(
+                    rule,
+                    stream_id,
+                    investor_id,
+                    district_id,
+                    None,
+                    item["ratio"],
+                    f"Tỷ lệ ghi trong tệp {format_percent(item['ratio'])} không khớp với số liệu "
+                    f"({_amount(item['disbursed'])} / {_amount(plan)} = {format_percent(actual)}){where}.",
+                )
+            )
+    return conditions
+
+
+def _subtotal_conditions(snapshot: Snapshot, rules: RuleBook) -> list[Condition]:
+    """A stream's stated subtotal against the sum of its rows."""
+    conditions = []
+    subtotals = list(StatedSubtotal.objects.filter(snapshot=snapshot).order_by("stream_id", "source_id"))
+    if not subtotals:
+        return conditions
+    sums: dict[tuple, dict] = {}
+    for stream_id, source_id, disbursed, plan in (
+        SnapshotLine.objects.filter(snapshot=snapshot)
+        .values_list("stream_id", "source_id")
+        .annotate(d=Sum("disbursed"), p=Sum("stated_plan"))
+        .values_list("stream_id", "source_id", "d", "p")
+    ):
+        for key in ((stream_id, source_id), (stream_id, None)):
+            item = sums.setdefault(key, {"disbursed": 0, "plan": 0})
+            item["disbursed"] += disbursed
+            item["plan"] += plan or 0
+    for subtotal in subtotals:
+        item = sums.get((subtotal.stream_id, subtotal.source_id), {"disbursed": 0, "plan": 0})
+        rule = rules.rule(Kind.SUBTOTAL_MISMATCH, subtotal.stream_id)
+        where = f" (trang {subtotal.sheet}, dòng {subtotal.row})" if subtotal.sheet and subtotal.row else ""
+        if rule is not None:
+            tolerance = threshold(rule)
+            problems = []
+            if subtotal.disbursed is not None and abs(subtotal.disbursed - item["disbursed"]) > tolerance:
+                problems.append(
+                    f"giải ngân ghi {_amount(subtotal.disbursed)}, cộng các dòng {_amount(item['disbursed'])}"
+                )
+            if subtotal.plan is not None and abs(subtotal.plan - item["plan"]) > tolerance:
+                problems.append(f"kế hoạch ghi {_amount(subtotal.plan)}, cộng các dòng {_amount(item['plan'])}")
+            if problems:
+                value = (subtotal.disbursed or 0) - item["disbursed"]
+                conditions.append(
+                    Condition(
+                        rule,
+                        subtotal.stream_id,
+                        None,
+                        None,
+                        subtotal.source_id,
+                        Decimal(value),
+                        "Dòng tổng không khớp với các dòng chi tiết: " + "; ".join(problems) + where + ".",
+                    )
+                )
+        ratio_rule = rules.rule(Kind.STATED_RATIO_MISMATCH, subtotal.stream_id)
+        if ratio_rule is not None and subtotal.stated_ratio is not None:
+            actual = disbursement_ratio(subtotal.disbursed or 0, subtotal.plan)
+            if actual is not None and abs(subtotal.stated_ratio - actual) > threshold(ratio_rule):
+                conditions.append(
+                    Condition(
+                        ratio_rule,
+                        subtotal.stream_id,
+                        None,
+                        None,
+                        subtotal.source_id,
+                        subtotal.stated_ratio,
+                        f"Tỷ lệ ghi ở dòng tổng {format_percent(subtotal.stated_ratio)} không khớp với số liệu "
+                        f"({_amount(subtotal.disbursed)} / {_amount(subtotal.plan)} = {format_percent(actual)})"
+                        f"{where}.",
+                    )
+                )
+    return conditions
+
+
+def _flag_key(flag: Flag) -> ConditionKey:
+    return (flag.rule_id, flag.stream_id, flag.investor_id, flag.district_id, flag.source_id)
+
+
+def evaluate_flags(snapshot: Snapshot, figures: list[Figure]) -> FlagChanges:
+    """Raise and clear the flags of a snapshot date. Runs inside the compute transaction."""
+    rules = RuleBook(snapshot.year)
+    conditions = unit_conditions(snapshot, figures, rules) + anomaly_conditions(snapshot, figures, rules)
+    by_key: dict[ConditionKey, Condition] = {}
+    for condition in conditions:
+        by_key.setdefault(condition.key, condition)
+
+    year_flags = Flag.objects.filter(year=snapshot.year)
+    # Undo a previous evaluation of this date (this snapshot or the one it superseded).
+    year_flags.filter(raised_on=snapshot.as_of).delete()
+    year_flags.filter(cleared_on=snapshot.as_of).update(cleared_on=None, cleared_snapshot=None)
+
+    open_before = year_flags.filter(raised_on__lt=snapshot.as_of).filter(
+        Q(cleared_on__isnull=True) | Q(cleared_on__gt=snapshot.as_of)
+    )
+    still_open = 0
+    to_clear = []
+    open_keys = set()
+    for flag in open_before:
+        key = _flag_key(flag)
+        if key in by_key and key not in open_keys:
+            open_keys.add(key)
+            still_open += 1
+        else:
+            to_clear.append(flag.id)
+    if to_clear:
+        Flag.objects.filter(id__in=to_clear).update(cleared_on=snapshot.as_of, cleared_snapshot=snapshot)
+    new = [
+        Flag(
+            year=snapshot.year,
+            rule=c.rule,
+            kind=c.rule.kind,
+            stream_id=c.stream_id,
+            investor_id=c.investor_id,
+            district_id=c.district_id,
+            source_id=c.source_id,
+            raised_snapshot=snapshot,
+            raised_on=snapshot.as_of,
+            value=c.value,
+            reason=c.reason,
+        )
+        for key, c in by_key.items()
+        if key not in open_keys
+    ]
+    Flag.objects.bulk_create(new, batch_size=2000)
+    return FlagChanges(raised=len(new), cleared=len(to_clear), still_open=still_open)
