@@ -3,3 +3,6 @@
 from disbursement.figures.tasks import compute_snapshot_task
 
 __all__ = ["compute_snapshot_task"]
+from disbursement.importing.tasks import run_import_job_task
+
+__all__ += ["run_import_job_task"]

@@ -1,3 +1,4 @@
+from disbursement.models.imports import ImportJob
 from disbursement.models.plans import Allocation, AllocationRevision, CityPlan, CityPlanRevision
 from disbursement.models.reference import BudgetSource, CapitalStream, Project
 from disbursement.models.results import Figure
@@ -12,6 +13,7 @@ __all__ = [
     "CityPlan",
     "CityPlanRevision",
     "Figure",
+    "ImportJob",
     "Project",
     "Snapshot",
     "SnapshotLine",
