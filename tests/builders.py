@@ -113,6 +113,7 @@ class WorkbookSpec:
     decimals: int = 0
     city: dict | None = None  # {"pm": (nstw, nsdp), "city": (...), "disbursed": (...)}
     extra_sheets: list = field(default_factory=list)
+    disbursed_header: str = "Giải ngân từ 01/01/2024 đến 20/7/2024"
 
 
 SPLIT_COLUMNS = [
@@ -180,20 +181,29 @@ def build_workbook(spec: WorkbookSpec) -> bytes:
     r += 1
     # Header: two rows when split (group + sub), one otherwise.
     two_rows = spec.split
-    seen_groups = set()
+    groups = {**GROUP, "disbursed": spec.disbursed_header}
+    previous_base = None
     for index, key in enumerate(columns):
         col = c0 + index
         base, _, part = key.partition("_")
         if base in GROUP:
             if two_rows:
-                if base not in seen_groups:
-                    ws.cell(row=r, column=col, value=t(GROUP[base]))
-                    seen_groups.add(base)
+                # Adjacent columns of one group share a merged top cell; a scattered group repeats it.
+                if base != previous_base:
+                    ws.cell(row=r, column=col, value=t(groups[base]))
+                    start = col
+                    while start + 1 - c0 < len(columns) and columns[start + 1 - c0].partition("_")[0] == base:
+                        start += 1
+                    if start > col:
+                        ws.merge_cells(start_row=r, start_column=col, end_row=r, end_column=start)
                 ws.cell(row=r + 1, column=col, value=t(SUB["_" + part if part else ""]))
             else:
-                ws.cell(row=r, column=col, value=t(GROUP[base]))
+                ws.cell(row=r, column=col, value=t(groups[base]))
         else:
             ws.cell(row=r, column=col, value=t(SINGLE[key]))
+            if two_rows:
+                ws.merge_cells(start_row=r, start_column=col, end_row=r + 1, end_column=col)
+        previous_base = base
     r += 2 if two_rows else 1
     if spec.column_numbers:
         for index in range(len(columns)):
