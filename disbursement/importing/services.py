@@ -22,7 +22,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from core.fiscal import year_start
+from core.fiscal import disbursement_deadline, year_start
 from core.money import UNIT_NAMES
 from core.names import closest_names, normalize_name
 from districts.selectors import district_name_index
@@ -31,6 +31,8 @@ from disbursement.importing.archive import inspect_archive
 from disbursement.importing.issues import Issue, IssueList
 from disbursement.importing.parser import NSDP, NSTW, TOTAL, Line, ParsedWorkbook, Section, parse_workbook
 from disbursement.models import (
+    Allocation,
+    AllocationRevision,
     BudgetSource,
     CapitalStream,
     CityDisbursement,
@@ -61,6 +63,8 @@ FAILED = "failed"
 DRY_RUN = "dry_run"
 
 PROGRESS_SAVE_EVERY = 2000
+# Above this many plan changes, plans are written in bulk (same rows as revise_allocation).
+BULK_PLAN_CHANGES = 200
 
 
 @dataclass
@@ -511,7 +515,12 @@ def _write(prepared: _Prepared, *, file_name: str, digest: str, user) -> Snapsho
                 )
             )
     SnapshotLine.objects.bulk_create(lines, batch_size=2000)
-    for change in prepared.plan_changes:
+    if len(prepared.plan_changes) > BULK_PLAN_CHANGES:
+        _bulk_revise_allocations(prepared, snapshot=snapshot, file_name=file_name, user=user)
+        changes = []
+    else:
+        changes = prepared.plan_changes
+    for change in changes:
         revise_allocation(
             year=prepared.year,
             stream=change.stream,
@@ -541,6 +550,55 @@ def _write(prepared: _Prepared, *, file_name: str, digest: str, user) -> Snapsho
         ]
     )
     return snapshot
+
+
+def _bulk_revise_allocations(prepared: _Prepared, *, snapshot: Snapshot, file_name: str, user) -> None:
+    """The rows revise_allocation writes, for many units at once (first import of a large file).
+
+    Same rows and history records as calling revise_allocation per unit: an
+    Allocation found or created with the default deadline, then a new
+    AllocationRevision linked to the snapshot.
+    """
+    from simple_history.utils import bulk_create_with_history
+
+    def key(stream_id, source_id, investor_id, district_id):
+        return (stream_id, source_id, investor_id, district_id)
+
+    existing = {
+        key(a.stream_id, a.source_id, a.investor_id, a.district_id): a
+        for a in Allocation.objects.filter(year=prepared.year, project__isnull=True)
+    }
+    missing = {}
+    for change in prepared.plan_changes:
+        k = key(change.stream.id, change.source.id, change.investor_id, change.district_id)
+        if k not in existing and k not in missing:
+            missing[k] = Allocation(
+                year=prepared.year,
+                stream_id=change.stream.id,
+                source_id=change.source.id,
+                investor_id=change.investor_id,
+                district_id=change.district_id,
+                deadline=disbursement_deadline(prepared.year),
+            )
+    if missing:
+        bulk_create_with_history(list(missing.values()), Allocation, batch_size=2000, default_user=user)
+        # Primary keys are not returned by every backend: read the new rows back.
+        existing = {
+            key(a.stream_id, a.source_id, a.investor_id, a.district_id): a
+            for a in Allocation.objects.filter(year=prepared.year, project__isnull=True)
+        }
+    revisions = [
+        AllocationRevision(
+            allocation=existing[key(c.stream.id, c.source.id, c.investor_id, c.district_id)],
+            amount=c.amount,
+            effective_from=c.effective_from,
+            note=f"{c.note} ({file_name})"[:500],
+            recorded_by=user,
+            snapshot=snapshot,
+        )
+        for c in prepared.plan_changes
+    ]
+    bulk_create_with_history(revisions, AllocationRevision, batch_size=2000, default_user=user)
 
 
 def _unit_ref(kind: str, pk: int | None):
