@@ -50,8 +50,23 @@ def _build(rows: int) -> bytes:
     ws.append(["(Số liệu tính đến hết ngày 20/7/2024)"])
     ws.append(["Đơn vị tính: triệu đồng"])
     ws.append([])
-    ws.append(["STT", "Chủ đầu tư / Đơn vị", "Kế hoạch vốn năm 2024", None, None, "Giải ngân từ 01/01/2024 đến 20/7/2024", None, None, "Tỷ lệ giải ngân (%)", "Ghi chú"])
-    ws.append([None, None, "Tổng số", "Trong đó: NSTW", "Trong đó: NSĐP", "Tổng số", "Trong đó: NSTW", "Trong đó: NSĐP"])
+    ws.append(
+        [
+            "STT",
+            "Chủ đầu tư / Đơn vị",
+            "Kế hoạch vốn năm 2024",
+            None,
+            None,
+            "Giải ngân từ 01/01/2024 đến 20/7/2024",
+            None,
+            None,
+            "Tỷ lệ giải ngân (%)",
+            "Ghi chú",
+        ]
+    )
+    ws.append(
+        [None, None, "Tổng số", "Trong đó: NSTW", "Trong đó: NSĐP", "Tổng số", "Trong đó: NSTW", "Trong đó: NSĐP"]
+    )
     ws.append([f"({i})" for i in range(1, 11)])
     data = []
     for i in range(rows):
@@ -59,7 +74,9 @@ def _build(rows: int) -> bytes:
         d_nstw, d_nsdp = nstw // 3, nsdp // 2
         data.append((i + 1, f"Ban quản lý dự án số {i + 1}", nstw + nsdp, nstw, nsdp, d_nstw + d_nsdp, d_nstw, d_nsdp))
     totals = [sum(r[k] for r in data) for k in range(2, 8)]
-    ws.append(["A", "DỰ ÁN DO ỦY BAN NHÂN DÂN THÀNH PHỐ GIAO KẾ HOẠCH VỐN", *totals, round(totals[3] * 100 / totals[0], 2)])
+    ws.append(
+        ["A", "DỰ ÁN DO ỦY BAN NHÂN DÂN THÀNH PHỐ GIAO KẾ HOẠCH VỐN", *totals, round(totals[3] * 100 / totals[0], 2)]
+    )
     for r in data:
         ws.append([*r, round(r[5] * 100 / r[2], 2)])
     out = io.BytesIO()
@@ -135,7 +152,10 @@ def main() -> None:
             dry_mem = _peak(lambda: _import(data, dry_run=True))
             print(f"{'stage':<34}{'seconds':>10}{'x floor':>9}{'peak MB':>10}{'x floor':>9}")
             print(f"{'openpyxl read-only read (floor)':<34}{floor:>10.2f}{1:>9.2f}{floor_mem / 1e6:>10.1f}{1:>9.2f}")
-            print(f"{'import --dry-run (parse + checks)':<34}{dry:>10.2f}{dry / floor:>9.2f}{dry_mem / 1e6:>10.1f}{dry_mem / floor_mem:>9.2f}")
+            print(
+                f"{'import --dry-run (parse + checks)':<34}{dry:>10.2f}{dry / floor:>9.2f}"
+                f"{dry_mem / 1e6:>10.1f}{dry_mem / floor_mem:>9.2f}"
+            )
             if not args.skip_write:
                 from config.celery import app
                 from disbursement.figures.services import compute_snapshot

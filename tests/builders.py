@@ -23,8 +23,8 @@ SAMPLE_MASTER = SAMPLE_DIR / "haiphong.json"
 
 def load_master_data(*, city_plans: bool = False) -> None:
     """Districts, investors and aliases of the sample city (optionally the city plans too)."""
-    from districts.models import District, DistrictAlias
     from disbursement.models import BudgetSource, CityPlan, CityPlanRevision
+    from districts.models import District, DistrictAlias
     from investors.models import Investor, InvestorAlias
 
     data = json.loads(SAMPLE_MASTER.read_text(encoding="utf-8"))

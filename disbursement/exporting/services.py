@@ -382,7 +382,11 @@ def blank_template() -> bytes:
         cell.fill = HEADER_FILL
         city.column_dimensions[get_column_letter(column)].width = width
     for number, label in enumerate(
-        ["Kế hoạch vốn Thủ tướng Chính phủ giao", "Kế hoạch vốn thành phố giao", "Giải ngân từ 01/01 đến hết ngày báo cáo"],
+        [
+            "Kế hoạch vốn Thủ tướng Chính phủ giao",
+            "Kế hoạch vốn thành phố giao",
+            "Giải ngân từ 01/01 đến hết ngày báo cáo",
+        ],
         start=1,
     ):
         city.cell(row=5 + number, column=1, value=number)

@@ -14,7 +14,7 @@ from core.fiscal import disbursement_deadline, in_disbursement_period
 from core.money import UNIT_NAMES, dong_in
 from core.notation import format_amount, format_number, format_percent
 from disbursement.importing.issues import IssueList
-from disbursement.importing.parser import NSDP, NSTW, TOTAL, CitySheet, Line, ParsedWorkbook, Section
+from disbursement.importing.parser import NSDP, NSTW, TOTAL, CitySheet, Line, Section
 
 # A figure this many times off the value it should be near is the wrong-scale mistake.
 SCALE_LOW = 500

@@ -462,7 +462,8 @@ class _Reader:
                     if section.stream_code is None:
                         self.issues.error(
                             "section_missing",
-                            "Các dòng đơn vị không nằm trong phần (A, B hoặc I, II) nào và tiêu đề không cho biết dòng vốn.",
+                            "Các dòng đơn vị không nằm trong phần (A, B hoặc I, II) nào "
+                            "và tiêu đề không cho biết dòng vốn.",
                             sheet=sheet,
                             row=row_number,
                         )

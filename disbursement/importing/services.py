@@ -25,7 +25,6 @@ from django.utils import timezone
 from core.fiscal import disbursement_deadline, year_start
 from core.money import UNIT_NAMES
 from core.names import closest_names, normalize_name
-from districts.selectors import district_name_index
 from disbursement.importing import checks
 from disbursement.importing.archive import inspect_archive
 from disbursement.importing.issues import Issue, IssueList
@@ -43,6 +42,7 @@ from disbursement.models import (
 from disbursement.plans.selectors import allocations_in_force, city_plans_in_force
 from disbursement.plans.services import revise_allocation, revise_city_plan
 from disbursement.snapshots.services import create_snapshot
+from districts.selectors import district_name_index
 from investors.selectors import investor_name_index
 
 logger = logging.getLogger(__name__)
@@ -303,7 +303,8 @@ def _prepare(parsed: ParsedWorkbook, issues: IssueList, as_of_given: dt.date | N
             if unit_key in seen:
                 issues.error(
                     "duplicate_unit",
-                    f"'{line.name}' xuất hiện hai lần trong dòng vốn {stream.name} (lần đầu ở dòng {seen[unit_key].row}).",
+                    f"'{line.name}' xuất hiện hai lần trong dòng vốn {stream.name} "
+                    f"(lần đầu ở dòng {seen[unit_key].row}).",
                     sheet=line.sheet,
                     row=line.row,
                     column=line.name_column,

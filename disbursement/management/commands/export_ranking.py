@@ -26,7 +26,9 @@ class Command(BaseCommand):
             data, default = blank_template(), "mau-nhap-giai-ngan.xlsx"
         else:
             snapshot = (
-                Snapshot.objects.filter(id=options["snapshot_id"]).first() if options["snapshot_id"] else latest_snapshot()
+                Snapshot.objects.filter(id=options["snapshot_id"]).first()
+                if options["snapshot_id"]
+                else latest_snapshot()
             )
             if snapshot is None:
                 raise CommandError("Không có kỳ số liệu nào để xuất.")

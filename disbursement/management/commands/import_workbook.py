@@ -90,11 +90,13 @@ class Command(BaseCommand):
         for section in summary.get("sections", []):
             self.stdout.write(
                 f"  {section['label']} {section['stream_name']}: {section['units']} đơn vị, "
-                f"kế hoạch {format_amount(section['plan'])} tỷ đồng, giải ngân {format_amount(section['disbursed'])} tỷ đồng"
+                f"kế hoạch {format_amount(section['plan'])} tỷ đồng, "
+                f"giải ngân {format_amount(section['disbursed'])} tỷ đồng"
             )
         if "plan_revisions" in summary:
             self.stdout.write(
-                f"Điều chỉnh kế hoạch sẽ ghi: {summary['plan_revisions']} (đơn vị), {summary['city_plan_revisions']} (toàn thành phố)"
+                f"Điều chỉnh kế hoạch sẽ ghi: {summary['plan_revisions']} (đơn vị), "
+                f"{summary['city_plan_revisions']} (toàn thành phố)"
             )
         if summary.get("superseded_snapshot_text"):
             self.stdout.write(f"Thay cho kỳ số liệu: {summary['superseded_snapshot_text']}")

@@ -178,8 +178,17 @@ def test_many_plan_changes_are_written_like_single_ones(master_data, monkeypatch
 
     def plan_rows():
         return sorted(
-            (r.allocation.stream.code, r.allocation.source.code, r.allocation.investor_id, r.allocation.district_id,
-             r.allocation.deadline, r.amount, r.effective_from, r.snapshot.as_of, r.history.count())
+            (
+                r.allocation.stream.code,
+                r.allocation.source.code,
+                r.allocation.investor_id,
+                r.allocation.district_id,
+                r.allocation.deadline,
+                r.amount,
+                r.effective_from,
+                r.snapshot.as_of,
+                r.history.count(),
+            )
             for r in AllocationRevision.objects.select_related("allocation__stream", "allocation__source", "snapshot")
         )
 

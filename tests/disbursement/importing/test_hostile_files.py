@@ -106,7 +106,9 @@ def test_formula_with_cached_value_is_read(master_data):
         for item in src.infolist():
             content = src.read(item)
             if item.filename == "xl/worksheets/sheet1.xml":
-                content = content.replace(b'<c r="F8" t="n"><v>1112968</v></c>', b'<c r="F8"><f>SUM(F9:F12)</f><v>1112968</v></c>')
+                content = content.replace(
+                    b'<c r="F8" t="n"><v>1112968</v></c>', b'<c r="F8"><f>SUM(F9:F12)</f><v>1112968</v></c>'
+                )
                 assert b"<f>SUM" in content
             dst.writestr(item, content)
     result = run(out.getvalue())

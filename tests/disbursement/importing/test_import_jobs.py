@@ -12,7 +12,9 @@ from tests.disbursement.importing.helpers import written
 
 
 def _upload(data: bytes, name="giai-ngan.xlsx"):
-    return SimpleUploadedFile(name, data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return SimpleUploadedFile(
+        name, data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
 
 
 @override_settings(MEDIA_ROOT="/tmp/giaingan-test-media")

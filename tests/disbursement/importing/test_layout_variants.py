@@ -30,7 +30,18 @@ def test_sample_layout_built_in_code(master_data):
 
 def test_other_column_order_and_offset_start(master_data):
     spec = small_spec(
-        columns=["name", "disbursed_nsdp", "plan", "stt", "ratio", "disbursed", "plan_nsdp", "note", "plan_nstw", "disbursed_nstw"],
+        columns=[
+            "name",
+            "disbursed_nsdp",
+            "plan",
+            "stt",
+            "ratio",
+            "disbursed",
+            "plan_nsdp",
+            "note",
+            "plan_nstw",
+            "disbursed_nstw",
+        ],
         start_row=4,
         start_column=3,
     )
@@ -41,7 +52,10 @@ def test_other_column_order_and_offset_start(master_data):
 
 def test_ty_dong_with_decimals_as_vietnamese_text(master_data):
     def in_ty(row: Row) -> Row:
-        return Row(row.name, *(Decimal(getattr(row, f)) / 1000 for f in ("plan_nstw", "plan_nsdp", "disbursed_nstw", "disbursed_nsdp")))
+        return Row(
+            row.name,
+            *(Decimal(getattr(row, f)) / 1000 for f in ("plan_nstw", "plan_nsdp", "disbursed_nstw", "disbursed_nsdp")),
+        )
 
     spec = small_spec(unit_line="ĐVT: tỷ đồng", as_text=True, decimals=3, city=None)
     for section in spec.sections:
@@ -55,7 +69,9 @@ def test_no_source_split_gives_unsplit_lines(master_data):
 
 
 def test_headers_and_title_without_diacritics(master_data):
-    spec = small_spec(diacritics=False, date_line="(So lieu den het ngay 20/07/2024)", unit_line="Don vi: trieu dong", city=None)
+    spec = small_spec(
+        diacritics=False, date_line="(So lieu den het ngay 20/07/2024)", unit_line="Don vi: trieu dong", city=None
+    )
     _check_imported(run(build_workbook(spec)))
 
 
