@@ -243,7 +243,7 @@ def _summary_sheet(wb: Workbook, snapshot: Snapshot) -> None:
     _header(ws, row, [("STT", 6), ("Dòng vốn", 52), ("Kế hoạch vốn", 18), ("Lũy kế giải ngân", 18), ("Tỷ lệ (%)", 18)])
     for number, figure in enumerate(stream_figures(snapshot), start=1):
         row += 1
-        values = [number, figure.stream.name, _amount(figure.plan), _amount(figure.disbursed), _fraction(figure.ratio)]
+        values = [number, neutralise(figure.stream.name), _amount(figure.plan), _amount(figure.disbursed), _fraction(figure.ratio)]
         for column, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=column, value=value)
             cell.border = BORDER
@@ -356,7 +356,7 @@ def blank_template() -> bytes:
     row = sub + 2
     for label, stream in zip(SECTION_LABELS, CapitalStream.objects.order_by("order"), strict=False):
         ws.cell(row=row, column=1, value=label).font = TOTAL_FONT
-        ws.cell(row=row, column=2, value=stream.name.upper()).font = TOTAL_FONT
+        ws.cell(row=row, column=2, value=neutralise(stream.name.upper())).font = TOTAL_FONT
         row += 2
     for r in range(sub + 2, row + 40):
         for column in range(3, 9):

@@ -99,7 +99,10 @@ def check_stated_ratio(line: Line, plan: int, disbursed: int, issues: IssueList)
     tolerance = Decimal(5) / Decimal(10) ** (places + 1) + Decimal("0.000001")
     stated = line.ratio
     # A cell formatted as a percentage holds the fraction (0,2944 for 29,44%).
-    if abs(stated - computed) <= tolerance or abs(stated * 100 - computed) <= tolerance * 100:
+    if abs(stated - computed) <= tolerance:
+        return
+    if abs(stated * 100 - computed) <= tolerance * 100:
+        line.ratio = stated * 100  # kept in percent, as the other senders write it
         return
     issues.warning(
         "ratio_mismatch",

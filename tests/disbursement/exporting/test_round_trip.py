@@ -40,3 +40,16 @@ def test_export_then_import_gives_the_same_figures(sample_snapshot):
     compute_snapshot(result.snapshot.id)
 
     assert _figures(result.snapshot) == before
+
+
+def test_ratios_written_as_percent_cells_are_read_as_percent(sample_snapshot):
+    from disbursement.models import SnapshotLine
+
+    exported = ranking_workbook(sample_snapshot.id)
+    Snapshot.objects.all().delete()
+    result = import_workbook(io.BytesIO(exported), file_name="xep-hang.xlsx")
+    assert result.status == "imported"
+    line = SnapshotLine.objects.get(snapshot=result.snapshot, district__code="314")
+    from decimal import Decimal
+
+    assert abs(line.stated_ratio - Decimal(line.disbursed * 100) / Decimal(line.stated_plan)) < Decimal("0.0001")
