@@ -82,7 +82,7 @@ class Position:
     column: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     sheet: str
     row: int
@@ -153,6 +153,14 @@ class _Columns:
     ratio: int | None
     plan: dict[str, int]
     disbursed: dict[str, int]
+
+    cell_map: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.cell_map = {
+            **{("plan", source): column for source, column in self.plan.items()},
+            **{("disbursed", source): column for source, column in self.disbursed.items()},
+        }
 
     @property
     def split(self) -> bool:
@@ -482,11 +490,11 @@ class _Reader:
             self.result.grand_totals.append((line, list(sheet_sections)))
 
     def read_line(self, sheet, row, values, columns: _Columns, unit, name, label) -> Line:
-        line = Line(sheet=sheet, row=row, name=name, name_column=columns.name, label=label)
-        for kind, cols, target in (("plan", columns.plan, line.plan), ("disbursed", columns.disbursed, line.disbursed)):
+        # Every line of a sheet shares one column map: large files hold many lines.
+        line = Line(sheet=sheet, row=row, name=name, name_column=columns.name, label=label, columns=columns.cell_map)
+        for cols, target in ((columns.plan, line.plan), (columns.disbursed, line.disbursed)):
             for source, column in cols.items():
                 target[source] = self.amount(sheet, row, column, _cell(values, column), unit)
-                line.columns[(kind, source)] = column
             if TOTAL not in cols and NSTW in cols and NSDP in cols:
                 parts = [target.get(NSTW), target.get(NSDP)]
                 target[TOTAL] = None if all(p is None for p in parts) else sum(p or 0 for p in parts)

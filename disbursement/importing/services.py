@@ -80,7 +80,7 @@ class ImportResult:
         return self.status in {IMPORTED, DUPLICATE, DRY_RUN}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     """One unit's figures in one stream, by budget source code."""
 
