@@ -186,7 +186,7 @@ def _role(text: str) -> str | None:
     found = {k: v for k, v in positions.items() if v is not None}
     if found:
         return min(found, key=found.get)
-    if "don vi tinh" not in t and NAME_PATTERN.search(t):
+    if "don vi tinh" not in t and not UNIT_PATTERN.search(t) and NAME_PATTERN.search(t):
         return "name"
     return None
 
@@ -424,6 +424,10 @@ class _Reader:
             line = self.read_line(sheet, row_number, values, columns, unit, name, label)
             if heading:
                 code = self.stream_for(heading[1])
+                current = state["section"]
+                if code is None and current is not None and _label_family(heading[0]) != _label_family(current.label):
+                    # A group inside the section ("I. Các sở, ngành" under "A"): its units belong to the section.
+                    return
                 if code is None:
                     self.issues.error(
                         "section_unknown",
@@ -570,6 +574,11 @@ class _Reader:
             else:
                 city.plans[level] = figures
         self.result.city = city
+
+
+def _label_family(label: str) -> str:
+    """'roman' for I, II, III ...; 'letter' for A, B, C (A and B are never Roman numerals)."""
+    return "roman" if label and set(label) <= set("IVXL") and label not in {"C", "D"} else "letter"
 
 
 def _city_level(text: str) -> str | None:

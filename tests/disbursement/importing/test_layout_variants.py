@@ -105,10 +105,12 @@ def test_as_of_date_given_when_title_has_none(master_data):
     _check_imported(run(build_workbook(spec), as_of=dt.date(2024, 7, 20)))
 
 
-@pytest.mark.parametrize("label", ["C", "III"])
-def test_unknown_section_wording_is_refused(master_data, label):
+@pytest.mark.parametrize("labels", [("A", "B", "C"), ("I", "II", "III")])
+def test_unknown_section_wording_is_refused(master_data, labels):
     spec = small_spec(city=None)
-    spec.sections.append(SectionSpec(label, "KINH PHÍ CHUẨN BỊ ĐẦU TƯ", [Row(**vars(DISTRICT_ROWS[0]))]))
+    spec.sections.append(SectionSpec("", "KINH PHÍ CHUẨN BỊ ĐẦU TƯ", [Row(**vars(DISTRICT_ROWS[0]))]))
+    for section, label in zip(spec.sections, labels, strict=True):
+        section.label = label
     result = run(build_workbook(spec))
     assert result.status == "failed"
     assert "section_unknown" in [e.code for e in result.errors]
@@ -122,3 +124,24 @@ def test_section_titles_come_from_stream_keywords(master_data):
     spec.sections[1].title = "Vốn phân cấp quận, huyện năm 2024"
     _check_imported(run(build_workbook(spec)))
     assert SECTION_A and SECTION_B
+
+
+def test_groups_inside_a_section_keep_their_units_in_the_section(master_data):
+    from tests.builders import INVESTOR_ROWS
+
+    spec = small_spec(city=None)
+    rows = [Row(**vars(x)) for x in INVESTOR_ROWS]
+    spec.sections[0].rows = rows
+    data = build_workbook(spec)
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb.active
+    # A group heading with its own sub-total, between the section row (8) and its first unit (9).
+    ws.insert_rows(9)
+    ws["A9"], ws["B9"], ws["C9"], ws["F9"] = "I", "Các sở, ngành", 1792, 1752
+    out = io.BytesIO()
+    wb.save(out)
+    _check_imported(run(out.getvalue()))
