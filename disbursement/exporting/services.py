@@ -243,7 +243,13 @@ def _summary_sheet(wb: Workbook, snapshot: Snapshot) -> None:
     _header(ws, row, [("STT", 6), ("Dòng vốn", 52), ("Kế hoạch vốn", 18), ("Lũy kế giải ngân", 18), ("Tỷ lệ (%)", 18)])
     for number, figure in enumerate(stream_figures(snapshot), start=1):
         row += 1
-        values = [number, neutralise(figure.stream.name), _amount(figure.plan), _amount(figure.disbursed), _fraction(figure.ratio)]
+        values = [
+            number,
+            neutralise(figure.stream.name),
+            _amount(figure.plan),
+            _amount(figure.disbursed),
+            _fraction(figure.ratio),
+        ]
         for column, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=column, value=value)
             cell.border = BORDER
