@@ -444,7 +444,8 @@ class _Reader:
                 return
             if line is None or not _has_amounts(line):
                 return
-            key = plain_words(name)
+            # Only "Tổng ...", "Cộng ..." and "Trong đó ..." rows need their wording read.
+            key = plain_words(name) if name[:1].lower() in "tc" else ""
             if key in SUBTOTAL_NAMES or key.startswith(SUBTOTAL_PREFIXES):
                 section = state["section"]
                 if section is None:
