@@ -9,3 +9,6 @@ from disbursement.figures.tasks import (
 
 __all__ = ["compute_snapshot_task"]
 __all__ += ["recompute_after_task", "recompute_from_task", "recompute_recent_task"]
+from disbursement.importing.tasks import run_import_job_task
+
+__all__ += ["run_import_job_task"]

@@ -6,6 +6,7 @@ from disbursement.models.flags import (
     QuarterlySchedule,
     StatedSubtotal,
 )
+from disbursement.models.imports import ImportJob
 from disbursement.models.plans import Allocation, AllocationRevision, CityPlan, CityPlanRevision
 from disbursement.models.reference import BudgetSource, CapitalStream, Project
 from disbursement.models.results import Figure
@@ -20,6 +21,7 @@ __all__ = [
     "CityPlan",
     "CityPlanRevision",
     "Figure",
+    "ImportJob",
     "Project",
     "Snapshot",
     "SnapshotLine",

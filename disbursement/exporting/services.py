@@ -1,0 +1,402 @@
+"""Ranking workbook, CSV and the blank template.
+
+Figures are read only through disbursement.figures.selectors and written as
+numbers with display formats, so a department head can sort and sum them;
+text for people goes through core.notation. The ranking workbook keeps the
+import layout (title block with the as-of date, unit line, header, total
+row), so an exported file imports back to the same figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from core.money import TRIEU, UNIT_NAMES, dong_in
+from core.notation import format_amount, format_number, format_unit_percent
+from disbursement.exporting.safety import neutralise
+from disbursement.figures.selectors import city_figure, ranking, source_figures, stream_figures
+from disbursement.models import BudgetSource, CapitalStream, Figure, Snapshot
+
+UNIT = TRIEU
+AMOUNT_FORMAT = "#,##0"
+RATIO_FORMAT = "0.00%"
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+FLAG_FILL = PatternFill("solid", fgColor="FCE4D6")
+TOTAL_FONT = Font(bold=True)
+THIN = Side(style="thin", color="999999")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+SECTION_LABELS = "ABCDEFGH"
+
+RANKING_HEADERS = [
+    ("STT", 6),
+    (None, 48),  # name header depends on the stream
+    ("Kế hoạch vốn", 16),
+    ("Lũy kế giải ngân", 16),
+    ("Tỷ lệ giải ngân (%)", 12),
+    ("Xếp hạng", 9),
+    ("Thay đổi thứ hạng", 10),
+    ("Tỷ lệ kỳ trước (%)", 12),
+    ("Cảnh báo", 40),
+]
+
+
+def flags_for(snapshot: Snapshot) -> dict:
+    """Flags per (stream_id, investor_id, district_id); empty until the flags feature is installed."""
+    try:
+        from disbursement.flags.selectors import flags_by_unit
+    except ImportError:
+        return {}
+    return flags_by_unit(snapshot)
+
+
+def _flag_text(flags) -> str:
+    return "; ".join(str(getattr(flag, "message", None) or flag) for flag in flags)
+
+
+def _amount(dong: int | None):
+    return None if dong is None else dong_in(dong, UNIT)
+
+
+def _fraction(ratio: Decimal | None):
+    return None if ratio is None else ratio / 100
+
+
+def _unit_name(figure: Figure) -> str:
+    unit = figure.investor or figure.district
+    return unit.display_name if unit else ""
+
+
+def _date(snapshot: Snapshot) -> str:
+    return f"{snapshot.as_of.day}/{snapshot.as_of.month}/{snapshot.as_of.year}"
+
+
+def _title_block(ws, snapshot: Snapshot, lines: list[str], width: int) -> int:
+    for row, text in enumerate(lines, start=1):
+        cell = ws.cell(row=row, column=1, value=neutralise(text))
+        cell.font = Font(bold=row == 1)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        cell.alignment = Alignment(horizontal="center" if row < len(lines) else "left")
+    return len(lines) + 2
+
+
+def _plan_basis(snapshot: Snapshot) -> str:
+    return (
+        f"Kế hoạch: kế hoạch vốn năm {snapshot.year} đang có hiệu lực tại ngày "
+        f"{snapshot.as_of:%d/%m/%Y} (đã gồm các lần điều chỉnh, bổ sung)"
+    )
+
+
+def _header(ws, row: int, texts: list[tuple[str, int]]) -> None:
+    for column, (text, width) in enumerate(texts, start=1):
+        cell = ws.cell(row=row, column=column, value=text)
+        cell.font = TOTAL_FONT
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(column)].width = width
+
+
+def _ranking_sheet(wb: Workbook, snapshot: Snapshot, stream: CapitalStream, stream_figure: Figure | None, flags: dict):
+    figures = list(ranking(snapshot, stream))
+    ws = wb.create_sheet(title=_sheet_title(wb, stream))
+    headers = list(RANKING_HEADERS)
+    headers[1] = ("Chủ đầu tư" if stream.ranks_investors else "Quận, huyện", 48)
+    row = _title_block(
+        ws,
+        snapshot,
+        [
+            f"BIỂU XẾP HẠNG TỶ LỆ GIẢI NGÂN KẾ HOẠCH VỐN ĐẦU TƯ CÔNG NĂM {snapshot.year}",
+            stream.name.upper(),
+            f"(Số liệu tính đến hết ngày {_date(snapshot)})",
+            _plan_basis(snapshot),
+            f"Đơn vị tính: {UNIT_NAMES[UNIT]}",
+        ],
+        len(headers),
+    )
+    header_row = row
+    _header(ws, header_row, headers)
+    first = header_row + 1
+    for number, figure in enumerate(figures, start=1):
+        r = first + number - 1
+        unit_flags = flags.get((stream.id, figure.investor_id, figure.district_id), [])
+        values = [
+            number,
+            neutralise(_unit_name(figure)),
+            _amount(figure.plan),
+            _amount(figure.disbursed),
+            _fraction(figure.ratio),
+            figure.rank,
+            figure.rank_change,
+            _fraction(figure.previous_ratio),
+            neutralise(_flag_text(unit_flags)) or None,
+        ]
+        for column, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=column, value=value)
+            cell.border = BORDER
+            if unit_flags:
+                cell.fill = FLAG_FILL
+        _formats(ws, r)
+    last = first + len(figures) - 1
+    total_row = max(last, header_row) + 1
+    plan_total = stream_figure.plan if stream_figure else sum(f.plan or 0 for f in figures)
+    disbursed_total = stream_figure.disbursed if stream_figure else sum(f.disbursed for f in figures)
+    ratio_total = stream_figure.ratio if stream_figure else None
+    for column, value in enumerate(
+        [None, "Tổng cộng", _amount(plan_total), _amount(disbursed_total), _fraction(ratio_total)], start=1
+    ):
+        cell = ws.cell(row=total_row, column=column, value=value)
+        cell.font = TOTAL_FONT
+        cell.border = BORDER
+    _formats(ws, total_row)
+    ws.freeze_panes = ws.cell(row=first, column=3)
+    if figures:
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{last}"
+        chart = BarChart()
+        chart.type = "bar"
+        chart.style = 10
+        chart.title = "Tỷ lệ giải ngân so kế hoạch"
+        chart.y_axis.title = "Tỷ lệ (%)"
+        chart.y_axis.number_format = "0%"
+        chart.y_axis.majorGridlines = None
+        chart.x_axis.scaling.orientation = "maxMin"  # first ranked on top
+        chart.legend = None
+        chart.add_data(Reference(ws, min_col=5, min_row=header_row, max_row=last), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
+        chart.height = max(7.5, 0.6 * len(figures))
+        chart.width = 18
+        ws.add_chart(chart, f"K{header_row}")
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+
+
+def _formats(ws, r: int) -> None:
+    for column in (3, 4):
+        ws.cell(row=r, column=column).number_format = AMOUNT_FORMAT
+    for column in (5, 8):
+        ws.cell(row=r, column=column).number_format = RATIO_FORMAT
+
+
+def _sheet_title(wb: Workbook, stream: CapitalStream) -> str:
+    # Excel allows 31 characters and no []:*?/\ in a sheet name.
+    base = "".join(ch for ch in stream.name if ch not in "[]:*?/\\")[:31].rstrip(" ,")
+    title, n = base, 2
+    while title in wb.sheetnames:
+        title = f"{base[:28]} {n}"
+        n += 1
+    return title
+
+
+def _summary_sheet(wb: Workbook, snapshot: Snapshot) -> None:
+    ws = wb.create_sheet(title="Tổng hợp toàn thành phố", index=0)
+    city = city_figure(snapshot)
+    by_source = {f.source.code: f for f in source_figures(snapshot) if f.source}
+    split = BudgetSource.CENTRAL in by_source and BudgetSource.LOCAL in by_source
+    headers = [("STT", 6), ("Nội dung", 52), ("Tổng số", 18)]
+    if split:
+        headers += [("Ngân sách trung ương", 18), ("Ngân sách địa phương", 18)]
+    row = _title_block(
+        ws,
+        snapshot,
+        [
+            f"TỔNG HỢP GIẢI NGÂN VỐN ĐẦU TƯ CÔNG TOÀN THÀNH PHỐ NĂM {snapshot.year}",
+            f"(Số liệu tính đến hết ngày {_date(snapshot)})",
+            _plan_basis(snapshot),
+            f"Đơn vị tính: {UNIT_NAMES[UNIT]}",
+        ],
+        len(headers),
+    )
+    _header(ws, row, headers)
+    parts = [by_source.get(BudgetSource.CENTRAL), by_source.get(BudgetSource.LOCAL)] if split else []
+    rows = [
+        ("Kế hoạch vốn Thủ tướng Chính phủ giao", "plan_pm", False),
+        ("Kế hoạch vốn thành phố giao", "plan", False),
+        (f"Giải ngân từ 01/01/{snapshot.year} đến {_date(snapshot)}", "disbursed", False),
+        ("Tỷ lệ giải ngân so kế hoạch Thủ tướng Chính phủ giao", "ratio_pm", True),
+        ("Tỷ lệ giải ngân so kế hoạch thành phố giao", "ratio", True),
+        ("Tỷ lệ giải ngân cùng kỳ năm trước", "same_period_ratio", True),
+    ]
+    number = 0
+    for label, attr, is_ratio in rows:
+        total = getattr(city, attr, None) if city else None
+        if total is None:
+            continue
+        number += 1
+        row += 1
+        values = [number, label, total, *(getattr(p, attr, None) if p else None for p in parts)]
+        for column, value in enumerate(values, start=1):
+            if column >= 3 and value is not None:
+                value = _fraction(value) if is_ratio else _amount(value)
+            cell = ws.cell(row=row, column=column, value=value)
+            cell.border = BORDER
+            if column >= 3:
+                cell.number_format = RATIO_FORMAT if is_ratio else AMOUNT_FORMAT
+    # The streams, after a blank row (the import stops reading the city table there).
+    row += 2
+    _header(ws, row, [("STT", 6), ("Dòng vốn", 52), ("Kế hoạch vốn", 18), ("Lũy kế giải ngân", 18), ("Tỷ lệ (%)", 18)])
+    for number, figure in enumerate(stream_figures(snapshot), start=1):
+        row += 1
+        values = [
+            number,
+            neutralise(figure.stream.name),
+            _amount(figure.plan),
+            _amount(figure.disbursed),
+            _fraction(figure.ratio),
+        ]
+        for column, value in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=column, value=value)
+            cell.border = BORDER
+        ws.cell(row=row, column=3).number_format = AMOUNT_FORMAT
+        ws.cell(row=row, column=4).number_format = AMOUNT_FORMAT
+        ws.cell(row=row, column=5).number_format = RATIO_FORMAT
+
+
+def ranking_workbook(snapshot_id: int) -> bytes:
+    """The ranking workbook of a snapshot: a citywide summary sheet, then one sheet per stream."""
+    snapshot = Snapshot.objects.get(id=snapshot_id)
+    wb = Workbook()
+    wb.remove(wb.active)
+    _summary_sheet(wb, snapshot)
+    flags = flags_for(snapshot)
+    for figure in stream_figures(snapshot):
+        _ranking_sheet(wb, snapshot, figure.stream, figure, flags)
+    wb.properties.title = f"Xếp hạng giải ngân đến hết ngày {snapshot.as_of:%d/%m/%Y}"
+    wb.properties.creator = "Theo dõi giải ngân vốn đầu tư công"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def ranking_csv(snapshot_id: int, stream_code: str | None = None) -> bytes:
+    """The ranking tables as CSV (UTF-8 with BOM, so Excel reads the Vietnamese text)."""
+    snapshot = Snapshot.objects.get(id=snapshot_id)
+    flags = flags_for(snapshot)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "Dòng vốn",
+            "Xếp hạng",
+            "Đơn vị",
+            f"Kế hoạch vốn ({UNIT_NAMES[UNIT]})",
+            f"Lũy kế giải ngân ({UNIT_NAMES[UNIT]})",
+            "Tỷ lệ giải ngân",
+            "Thay đổi thứ hạng",
+            "Tỷ lệ kỳ trước",
+            "Cảnh báo",
+            "Số liệu đến hết ngày",
+        ]
+    )
+    streams = [f.stream for f in stream_figures(snapshot)]
+    if stream_code:
+        streams = [s for s in streams if s.code == stream_code]
+    for stream in streams:
+        for figure in ranking(snapshot, stream):
+            unit_flags = flags.get((stream.id, figure.investor_id, figure.district_id), [])
+            writer.writerow(
+                [
+                    neutralise(stream.name),
+                    figure.rank or "",
+                    neutralise(_unit_name(figure)),
+                    format_amount(figure.plan, UNIT) if figure.plan is not None else "",
+                    format_amount(figure.disbursed, UNIT),
+                    format_unit_percent(figure.ratio),
+                    format_number(figure.rank_change) if figure.rank_change is not None else "",
+                    format_unit_percent(figure.previous_ratio) if figure.previous_ratio is not None else "",
+                    neutralise(_flag_text(unit_flags)),
+                    f"{snapshot.as_of:%d/%m/%Y}",
+                ]
+            )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def blank_template() -> bytes:
+    """An empty workbook in the service's own layout, ready to fill and import."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Giai ngan"
+    columns = [
+        ("STT", None, 6),
+        ("Chủ đầu tư / Đơn vị", None, 48),
+        ("Kế hoạch vốn năm ....", "Tổng số", 14),
+        (None, "Trong đó: NSTW", 14),
+        (None, "Trong đó: NSĐP", 14),
+        ("Giải ngân từ 01/01 đến hết ngày báo cáo", "Tổng số", 14),
+        (None, "Trong đó: NSTW", 14),
+        (None, "Trong đó: NSĐP", 14),
+        ("Tỷ lệ giải ngân (%)", None, 12),
+        ("Ghi chú", None, 24),
+    ]
+    for row, text in enumerate(
+        [
+            "BIỂU TỔNG HỢP TÌNH HÌNH GIẢI NGÂN KẾ HOẠCH VỐN ĐẦU TƯ CÔNG NĂM ....",
+            "(Số liệu tính đến hết ngày ..../..../........)",
+            "Đơn vị tính: triệu đồng",
+        ],
+        start=1,
+    ):
+        ws.cell(row=row, column=1, value=text).font = Font(bold=row == 1)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
+    top, sub = 5, 6
+    for column, (group, part, width) in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+        for r, text in ((top, group), (sub, part)):
+            cell = ws.cell(row=r, column=column, value=text)
+            cell.font = TOTAL_FONT
+            cell.fill = HEADER_FILL
+            cell.border = BORDER
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if part is None:
+            ws.merge_cells(start_row=top, start_column=column, end_row=sub, end_column=column)
+    ws.merge_cells(start_row=top, start_column=3, end_row=top, end_column=5)
+    ws.merge_cells(start_row=top, start_column=6, end_row=top, end_column=8)
+    for column in range(1, len(columns) + 1):
+        ws.cell(row=sub + 1, column=column, value=f"({column})").alignment = Alignment(horizontal="center")
+    row = sub + 2
+    for label, stream in zip(SECTION_LABELS, CapitalStream.objects.order_by("order"), strict=False):
+        ws.cell(row=row, column=1, value=label).font = TOTAL_FONT
+        ws.cell(row=row, column=2, value=neutralise(stream.name.upper())).font = TOTAL_FONT
+        row += 2
+    for r in range(sub + 2, row + 40):
+        for column in range(3, 9):
+            ws.cell(row=r, column=column).number_format = AMOUNT_FORMAT
+    ws.freeze_panes = ws.cell(row=sub + 2, column=3)
+
+    city = wb.create_sheet("Tong hop toan thanh pho")
+    for row, text in enumerate(
+        [
+            "TỔNG HỢP GIẢI NGÂN VỐN ĐẦU TƯ CÔNG TOÀN THÀNH PHỐ NĂM ....",
+            "(Số liệu tính đến hết ngày ..../..../........)",
+            "Đơn vị tính: triệu đồng",
+        ],
+        start=1,
+    ):
+        city.cell(row=row, column=1, value=text)
+    for column, (text, width) in enumerate(
+        [("STT", 6), ("Nội dung", 52), ("Tổng số", 18), ("Ngân sách trung ương", 18), ("Ngân sách địa phương", 18)],
+        start=1,
+    ):
+        cell = city.cell(row=5, column=column, value=text)
+        cell.font = TOTAL_FONT
+        cell.fill = HEADER_FILL
+        city.column_dimensions[get_column_letter(column)].width = width
+    for number, label in enumerate(
+        [
+            "Kế hoạch vốn Thủ tướng Chính phủ giao",
+            "Kế hoạch vốn thành phố giao",
+            "Giải ngân từ 01/01 đến hết ngày báo cáo",
+        ],
+        start=1,
+    ):
+        city.cell(row=5 + number, column=1, value=number)
+        city.cell(row=5 + number, column=2, value=label)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,1 @@
+"""Import of disbursement workbooks: archive checks, parsing, checks, writing."""

@@ -1,0 +1,264 @@
+"""Checks on a parsed workbook before anything is written.
+
+Errors stop the import; warnings are shown in the preview and need an
+explicit confirmation. Every message is located at a cell where possible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from core.figures import disbursement_ratio
+from core.fiscal import disbursement_deadline, in_disbursement_period
+from core.money import UNIT_NAMES, dong_in
+from core.notation import format_amount, format_number, format_percent
+from disbursement.importing.issues import IssueList
+from disbursement.importing.parser import NSDP, NSTW, TOTAL, CitySheet, Line, Section
+
+# A figure this many times off the value it should be near is the wrong-scale mistake.
+SCALE_LOW = 500
+SCALE_HIGH = 2000
+KINDS = {"plan": "kế hoạch", "disbursed": "giải ngân"}
+SOURCE_WORDS = {TOTAL: "tổng số", NSTW: "NSTW", NSDP: "NSĐP"}
+
+
+def amount_text(dong: int, unit: int) -> str:
+    return f"{format_number(dong_in(dong, unit), 3, drop_zero_fraction=True)} {UNIT_NAMES.get(unit, 'đồng')}"
+
+
+def looks_thousand_times_off(value: int | None, reference: int | None) -> bool:
+    if not value or not reference or value <= 0 or reference <= 0:
+        return False
+    ratio = Decimal(value) / Decimal(reference)
+    return SCALE_LOW <= ratio <= SCALE_HIGH or Decimal(1) / SCALE_HIGH <= ratio <= Decimal(1) / SCALE_LOW
+
+
+def check_period(year: int, as_of: dt.date, issues: IssueList, position) -> None:
+    where = {"sheet": position.sheet, "row": position.row, "column": position.column} if position else {}
+    if not in_disbursement_period(year, as_of, extended=True):
+        issues.error(
+            "date_out_of_period",
+            f"Ngày số liệu {as_of:%d/%m/%Y} nằm ngoài thời gian giải ngân kế hoạch năm {year} "
+            f"(01/01/{year} – 31/12/{year + 1}); kiểm tra lại năm trong tiêu đề.",
+            **where,
+        )
+    elif as_of > disbursement_deadline(year):
+        issues.warning(
+            "date_extended_period",
+            f"Ngày số liệu {as_of:%d/%m/%Y} sau hạn giải ngân {disbursement_deadline(year):%d/%m/%Y}: "
+            "chỉ vốn được kéo dài mới còn giải ngân.",
+            **where,
+        )
+
+
+def check_line(line: Line, unit: int, split: bool, issues: IssueList) -> None:
+    """Negative amounts, total vs parts, disbursed above plan, stated ratio."""
+    for kind, values in (("plan", line.plan), ("disbursed", line.disbursed)):
+        for source, value in values.items():
+            if value is not None and value < 0:
+                issues.error(
+                    "negative_amount",
+                    f"Số {KINDS[kind]} âm ({amount_text(value, unit)}) của '{line.name}'.",
+                    sheet=line.sheet,
+                    row=line.row,
+                    column=line.columns.get((kind, source)),
+                )
+        if split and (kind, TOTAL) in line.columns:
+            total = values.get(TOTAL) or 0
+            parts = (values.get(NSTW) or 0) + (values.get(NSDP) or 0)
+            if abs(total - parts) > unit:
+                issues.error(
+                    "total_not_sum_of_sources",
+                    f"Tổng số {KINDS[kind]} ({amount_text(total, unit)}) khác NSTW + NSĐP ({amount_text(parts, unit)}) "
+                    f"ở '{line.name}'.",
+                    sheet=line.sheet,
+                    row=line.row,
+                    column=line.columns[(kind, TOTAL)],
+                )
+    plan = line.plan.get(TOTAL) or 0
+    disbursed = line.disbursed.get(TOTAL) or 0
+    if disbursed > plan and disbursed > 0:
+        issues.warning(
+            "disbursed_above_plan",
+            f"'{line.name}' giải ngân {amount_text(disbursed, unit)}, vượt kế hoạch {amount_text(plan, unit)}.",
+            sheet=line.sheet,
+            row=line.row,
+            column=line.columns.get(("disbursed", TOTAL)),
+        )
+    check_stated_ratio(line, plan, disbursed, issues)
+
+
+def check_stated_ratio(line: Line, plan: int, disbursed: int, issues: IssueList) -> None:
+    if line.ratio is None:
+        return
+    computed = disbursement_ratio(disbursed, plan)
+    if computed is None:
+        return
+    places = max(0, -line.ratio.as_tuple().exponent)
+    tolerance = Decimal(5) / Decimal(10) ** (places + 1) + Decimal("0.000001")
+    stated = line.ratio
+    # A cell formatted as a percentage holds the fraction (0,2944 for 29,44%).
+    if abs(stated - computed) <= tolerance:
+        return
+    if abs(stated * 100 - computed) <= tolerance * 100:
+        line.ratio = stated * 100  # kept in percent, as the other senders write it
+        return
+    issues.warning(
+        "ratio_mismatch",
+        f"Tỷ lệ ghi trong tệp ({format_number(stated, places)}%) không khớp với số liệu của '{line.name}' "
+        f"({format_percent(computed)}).",
+        sheet=line.sheet,
+        row=line.row,
+        column=line.ratio_column,
+    )
+
+
+def check_subtotals(section: Section, issues: IssueList) -> None:
+    subtotal = section.subtotal
+    if subtotal is None:
+        return
+    for (kind, source), column in subtotal.columns.items():
+        stated = subtotal.plan.get(source) if kind == "plan" else subtotal.disbursed.get(source)
+        if stated is None:
+            continue
+        total = sum(((line.plan if kind == "plan" else line.disbursed).get(source) or 0) for line in section.lines)
+        if abs(stated - total) > section.unit:
+            issues.error(
+                "subtotal_mismatch",
+                f"Dòng cộng của phần {section.label} ({KINDS[kind]}, {SOURCE_WORDS[source]}) ghi "
+                f"{amount_text(stated, section.unit)} nhưng tổng các dòng là {amount_text(total, section.unit)} "
+                f"(chênh {amount_text(stated - total, section.unit)}).",
+                sheet=subtotal.sheet,
+                row=subtotal.row,
+                column=column,
+            )
+
+
+def check_grand_total(line: Line, sections: list[Section], unit: int, issues: IssueList) -> None:
+    for (kind, source), column in line.columns.items():
+        stated = (line.plan if kind == "plan" else line.disbursed).get(source)
+        if stated is None:
+            continue
+        total = 0
+        for section in sections:
+            rows = [section.subtotal] if section.subtotal else section.lines
+            total += sum(((r.plan if kind == "plan" else r.disbursed).get(source) or 0) for r in rows)
+        if abs(stated - total) > unit:
+            issues.error(
+                "total_mismatch",
+                f"Dòng tổng cộng ({KINDS[kind]}, {SOURCE_WORDS[source]}) ghi {amount_text(stated, unit)} nhưng "
+                f"tổng các phần là {amount_text(total, unit)}.",
+                sheet=line.sheet,
+                row=line.row,
+                column=column,
+            )
+
+
+def check_against_history(
+    *,
+    name: str,
+    line: Line,
+    unit: int,
+    plan: int | None,
+    disbursed: int | None,
+    plan_in_force: int | None,
+    previous_disbursed: int | None,
+    previous_date: dt.date | None,
+    issues: IssueList,
+) -> None:
+    """Wrong scale against the plan in force or the previous snapshot; cumulative going down."""
+    where = {"sheet": line.sheet, "row": line.row}
+    if looks_thousand_times_off(plan, plan_in_force):
+        issues.error(
+            "scale_error",
+            f"Kế hoạch của '{name}' ({amount_text(plan, unit)}) lệch khoảng 1.000 lần so với kế hoạch đang có "
+            f"hiệu lực ({format_amount(plan_in_force)} tỷ đồng): có thể nhầm đơn vị tính.",
+            column=line.columns.get(("plan", TOTAL)),
+            **where,
+        )
+    if looks_thousand_times_off(disbursed, previous_disbursed):
+        issues.error(
+            "scale_error",
+            f"Giải ngân của '{name}' ({amount_text(disbursed, unit)}) lệch khoảng 1.000 lần so với kỳ trước "
+            f"({format_amount(previous_disbursed)} tỷ đồng): có thể nhầm đơn vị tính.",
+            column=line.columns.get(("disbursed", TOTAL)),
+            **where,
+        )
+    elif disbursed is not None and previous_disbursed is not None and disbursed < previous_disbursed:
+        issues.warning(
+            "cumulative_decreased",
+            f"Lũy kế giải ngân của '{name}' ({amount_text(disbursed, unit)}) thấp hơn kỳ trước "
+            f"{previous_date:%d/%m/%Y} ({amount_text(previous_disbursed, unit)}).",
+            column=line.columns.get(("disbursed", TOTAL)),
+            **where,
+        )
+
+
+def check_city(
+    city: CitySheet,
+    *,
+    plans_in_force: dict[str, dict[str, int]],
+    previous_disbursed: int | None,
+    previous_date: dt.date | None,
+    issues: IssueList,
+) -> None:
+    unit = city.unit
+    for level, figures in [*city.plans.items(), ("disbursed", city.disbursed)]:
+        for figure in figures.values():
+            if figure.amount < 0:
+                issues.error("negative_amount", "Số tiền âm.", sheet=city.sheet, row=figure.row, column=figure.column)
+        if city.split and TOTAL in figures and NSTW in figures and NSDP in figures:
+            parts = figures[NSTW].amount + figures[NSDP].amount
+            if abs(figures[TOTAL].amount - parts) > unit:
+                issues.error(
+                    "total_not_sum_of_sources",
+                    f"Tổng số ({amount_text(figures[TOTAL].amount, unit)}) khác NSTW + NSĐP "
+                    f"({amount_text(parts, unit)}).",
+                    sheet=city.sheet,
+                    row=figures[TOTAL].row,
+                    column=figures[TOTAL].column,
+                )
+        total = _city_total(figures)
+        if total is None:
+            continue
+        reference = sum(plans_in_force.get(level, {}).values()) if level != "disbursed" else previous_disbursed
+        cell = figures.get(TOTAL) or next(iter(figures.values()))
+        if looks_thousand_times_off(total, reference):
+            issues.error(
+                "scale_error",
+                f"Số liệu toàn thành phố ({amount_text(total, unit)}) lệch khoảng 1.000 lần so với "
+                f"{'kỳ trước' if level == 'disbursed' else 'kế hoạch đang có hiệu lực'} "
+                f"({format_amount(reference)} tỷ đồng): có thể nhầm đơn vị tính.",
+                sheet=city.sheet,
+                row=cell.row,
+                column=cell.column,
+            )
+        elif level == "disbursed" and previous_disbursed is not None and total < previous_disbursed:
+            issues.warning(
+                "cumulative_decreased",
+                f"Lũy kế giải ngân toàn thành phố ({amount_text(total, unit)}) thấp hơn kỳ trước "
+                f"{previous_date:%d/%m/%Y} ({amount_text(previous_disbursed, unit)}).",
+                sheet=city.sheet,
+                row=cell.row,
+                column=cell.column,
+            )
+    plan = _city_total(city.plans.get("city", {}))
+    disbursed = _city_total(city.disbursed)
+    if plan is not None and disbursed is not None and disbursed > plan:
+        cell = city.disbursed.get(TOTAL) or next(iter(city.disbursed.values()))
+        issues.warning(
+            "disbursed_above_plan",
+            "Giải ngân toàn thành phố vượt kế hoạch thành phố giao.",
+            sheet=city.sheet,
+            row=cell.row,
+            column=cell.column,
+        )
+
+
+def _city_total(figures: dict) -> int | None:
+    if not figures:
+        return None
+    if TOTAL in figures:
+        return figures[TOTAL].amount
+    return sum(f.amount for f in figures.values())

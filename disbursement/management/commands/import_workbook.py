@@ -1,0 +1,102 @@
+"""python manage.py import_workbook FILE [--dry-run] [--as-of DD/MM/YYYY] [--yes]"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from disbursement.importing.services import import_workbook
+
+
+def _date(text: str) -> dt.date:
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    raise CommandError(f"Ngày không hợp lệ: {text} (dùng dd/mm/yyyy).")
+
+
+class Command(BaseCommand):
+    help = "Nhập tệp Excel giải ngân: kiểm tra, xem trước (--dry-run) hoặc ghi vào cơ sở dữ liệu."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Đường dẫn tệp .xlsx")
+        parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra và tóm tắt, không ghi gì.")
+        parser.add_argument("--as-of", type=_date, help="Ngày số liệu, nếu tiêu đề tệp không ghi (dd/mm/yyyy).")
+        parser.add_argument("--yes", action="store_true", help="Chấp nhận các cảnh báo và nhập luôn.")
+        parser.add_argument("--user", help="Tên đăng nhập của người nhập.")
+        parser.add_argument("--no-progress", action="store_true", help="Không hiện thanh tiến độ.")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        user = None
+        if options["user"]:
+            user = get_user_model().objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"Không có người dùng '{options['user']}'.")
+        progress = None if options["no_progress"] else self._progress_bar()
+        result = import_workbook(
+            path,
+            file_name=path.name,
+            user=user,
+            as_of=options["as_of"],
+            confirm_warnings=options["yes"],
+            dry_run=options["dry_run"],
+            progress=progress,
+        )
+        if progress:
+            self.stderr.write("")
+        for issue in result.errors:
+            self.stderr.write(self.style.ERROR(f"LỖI  {issue}"))
+        for issue in result.warnings:
+            self.stderr.write(self.style.WARNING(f"CẢNH BÁO  {issue}"))
+        self._summary(result.summary)
+        if result.status == "failed":
+            raise CommandError(f"Không nhập được: {len(result.errors)} lỗi. Không có gì được ghi.")
+        if result.status == "needs_confirmation":
+            raise CommandError(f"Có {len(result.warnings)} cảnh báo: xem lại rồi chạy lại với --yes để nhập.")
+        messages = {
+            "duplicate": result.summary.get("message", "Tệp đã được nhập trước đó; không thay đổi gì."),
+            "dry_run": "Kiểm tra xong (--dry-run): không ghi gì.",
+            "imported": f"Đã nhập: {result.snapshot}.",
+        }
+        self.stdout.write(self.style.SUCCESS(messages[result.status]))
+
+    def _progress_bar(self):
+        interactive = sys.stderr.isatty()
+
+        def show(read: int, total: int) -> None:
+            width = 30
+            done = width * read // max(total, 1)
+            text = f"\rĐọc {read:>8}/{total} dòng [{'#' * done}{'.' * (width - done)}]"
+            if interactive or read >= total:
+                self.stderr.write(text, ending="")
+                self.stderr.flush()
+
+        return show
+
+    def _summary(self, summary: dict) -> None:
+        from core.notation import format_amount
+
+        if summary.get("as_of"):
+            self.stdout.write(f"Số liệu đến hết ngày: {dt.date.fromisoformat(summary['as_of']):%d/%m/%Y}")
+        if summary.get("unit"):
+            self.stdout.write(f"Đơn vị tính trong tệp: {summary['unit']}")
+        for section in summary.get("sections", []):
+            self.stdout.write(
+                f"  {section['label']} {section['stream_name']}: {section['units']} đơn vị, "
+                f"kế hoạch {format_amount(section['plan'])} tỷ đồng, "
+                f"giải ngân {format_amount(section['disbursed'])} tỷ đồng"
+            )
+        if "plan_revisions" in summary:
+            self.stdout.write(
+                f"Điều chỉnh kế hoạch sẽ ghi: {summary['plan_revisions']} (đơn vị), "
+                f"{summary['city_plan_revisions']} (toàn thành phố)"
+            )
+        if summary.get("superseded_snapshot_text"):
+            self.stdout.write(f"Thay cho kỳ số liệu: {summary['superseded_snapshot_text']}")
