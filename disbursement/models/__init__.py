@@ -1,11 +1,13 @@
 from disbursement.models.plans import Allocation, AllocationRevision, CityPlan, CityPlanRevision
 from disbursement.models.reference import BudgetSource, CapitalStream, Project
+from disbursement.models.reports import BandConfig, ReportTemplate
 from disbursement.models.results import Figure
 from disbursement.models.snapshots import CityDisbursement, Snapshot, SnapshotLine
 
 __all__ = [
     "Allocation",
     "AllocationRevision",
+    "BandConfig",
     "BudgetSource",
     "CapitalStream",
     "CityDisbursement",
@@ -13,6 +15,7 @@ __all__ = [
     "CityPlanRevision",
     "Figure",
     "Project",
+    "ReportTemplate",
     "Snapshot",
     "SnapshotLine",
 ]
