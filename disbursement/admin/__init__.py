@@ -1,3 +1,8 @@
 """Admin of the disbursement app, one module per area."""
 
-from disbursement.admin import reference, plans, snapshots  # noqa: F401
+from disbursement.admin import (  # noqa: F401
+    plans,
+    reference,
+    report,
+    snapshots,
+)
