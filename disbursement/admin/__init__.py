@@ -1,8 +1,4 @@
 """Admin of the disbursement app, one module per area."""
 
-from disbursement.admin import (  # noqa: F401
-    plans,
-    reference,
-    report,
-    snapshots,
-)
+from disbursement.admin import reference, plans, snapshots  # noqa: F401
+from disbursement.admin import report  # noqa: F401
