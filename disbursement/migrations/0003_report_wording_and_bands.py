@@ -4,6 +4,7 @@ import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+from django.utils import timezone
 
 from disbursement.report.wording import DEFAULTS
 
@@ -17,8 +18,26 @@ def default_rows(apps, schema_editor):
     ReportTemplate = apps.get_model("disbursement", "ReportTemplate")
     BandConfig = apps.get_model("disbursement", "BandConfig")
     CapitalStream = apps.get_model("disbursement", "CapitalStream")
+    HistoricalReportTemplate = apps.get_model("disbursement", "HistoricalReportTemplate")
+    now = timezone.now()
     for section, (title, body) in DEFAULTS.items():
-        ReportTemplate.objects.get_or_create(section=section, stream=None, defaults={"title": title, "body": body})
+        template, created = ReportTemplate.objects.get_or_create(
+            section=section, stream=None, defaults={"title": title, "body": body}
+        )
+        if created:
+            # The shipped wording is the first version in the template's history.
+            HistoricalReportTemplate.objects.create(
+                id=template.id,
+                section=section,
+                stream=None,
+                title=title,
+                body=body,
+                note=template.note,
+                updated_at=template.updated_at,
+                history_date=now,
+                history_type="+",
+                history_change_reason="Mẫu câu mặc định",
+            )
     for stream in CapitalStream.objects.filter(code__in=BAND_DEFAULTS):
         BandConfig.objects.get_or_create(stream=stream, year=BAND_YEAR, defaults={"limits": BAND_DEFAULTS[stream.code]})
 
