@@ -17,13 +17,13 @@ def _stream_text(snapshot) -> str:
 
 
 def test_one_unit_is_written_in_the_singular_and_several_in_the_plural(db):
-    snapshot = stream_snapshot(
-        [("Tiên Lãng", 100 * TY, 0), ("An Lão", 100 * TY, 0), ("Vĩnh Bảo", 300 * TY, 150 * TY)]
-    )
+    snapshot = stream_snapshot([("Tiên Lãng", 100 * TY, 0), ("An Lão", 100 * TY, 0), ("Vĩnh Bảo", 300 * TY, 150 * TY)])
     text = _stream_text(snapshot)
     assert "Có 02/03 quận, huyện chưa giải ngân, gồm: huyện An Lão với tổng số vốn" in text
     # The limit is the stream's average, 150 / 500 = 30%.
-    assert "Có 01 quận, huyện giải ngân trên 30% là huyện Vĩnh Bảo (150,000 tỷ đồng / 300,000 tỷ đồng, đạt 50%)." in text
+    assert (
+        "Có 01 quận, huyện giải ngân trên 30% là huyện Vĩnh Bảo (150,000 tỷ đồng / 300,000 tỷ đồng, đạt 50%)."
+    ) in text
 
 
 def test_empty_bands_are_left_out(db):
