@@ -3,6 +3,11 @@
 Master data and citywide plans come from haiphong.json; the 2023 same-period
 snapshot from its city_snapshots. Writes go through the plans and snapshots
 services, then the figures are computed as in production.
+
+The workbook's subtotal of targeted capital to districts (row 32) says
+1.513.543 triệu đồng, as do its 15 rows; the published report says
+1.513,544 tỷ đồng. The rows are loaded, so the stream total is the sum of
+the rows, 1 triệu đồng below the published figure.
 """
 
 from __future__ import annotations
