@@ -5,6 +5,7 @@ Rounding is half-up and happens here only, for display.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.money import TRIEU, TY, UNIT_NAMES
@@ -71,14 +72,28 @@ def format_count(n: int, width: int = 2) -> str:
     return str(n).zfill(width)
 
 
+def format_count_of(n: int, total: int, width: int = 2) -> str:
+    """A count out of a total as the reports write it: '09/15'."""
+    return f"{format_count(n, width)}/{format_count(total, width)}"
+
+
+def format_report_date(day: dt.date, *, padded: bool = False) -> str:
+    """A date as the reports write it: '20/7/2024' after 'đến hết ngày', '01/01/2024' (padded) for a start."""
+    if padded:
+        return f"{day.day:02d}/{day.month:02d}/{day.year}"
+    return f"{day.day}/{day.month}/{day.year}"
+
+
 __all__ = [
     "TRIEU",
     "TY",
     "format_amount",
     "format_amount_with_unit",
     "format_count",
+    "format_count_of",
     "format_number",
     "format_percent",
+    "format_report_date",
     "format_unit_percent",
     "round_half_up",
 ]

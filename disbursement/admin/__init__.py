@@ -2,3 +2,4 @@
 
 from disbursement.admin import reference, plans, snapshots  # noqa: F401
 from disbursement.admin import flags  # noqa: F401
+from disbursement.admin import report  # noqa: F401

@@ -9,12 +9,14 @@ from disbursement.models.flags import (
 from disbursement.models.imports import ImportJob
 from disbursement.models.plans import Allocation, AllocationRevision, CityPlan, CityPlanRevision
 from disbursement.models.reference import BudgetSource, CapitalStream, Project
+from disbursement.models.reports import BandConfig, ReportTemplate
 from disbursement.models.results import Figure
 from disbursement.models.snapshots import CityDisbursement, Snapshot, SnapshotLine
 
 __all__ = [
     "Allocation",
     "AllocationRevision",
+    "BandConfig",
     "BudgetSource",
     "CapitalStream",
     "CityDisbursement",
@@ -23,6 +25,7 @@ __all__ = [
     "Figure",
     "ImportJob",
     "Project",
+    "ReportTemplate",
     "Snapshot",
     "SnapshotLine",
 ]
