@@ -170,6 +170,8 @@ def audit_view(model_admin, request):
         model_label = None
     context = {
         **model_admin.admin_site.each_context(request),
+        # Wide tables and charts: no side menu on these pages.
+        "is_nav_sidebar_enabled": False,
         "opts": model_admin.model._meta,
         "title": "Nhật ký thay đổi",
         "entries": audit_entries(model_label),

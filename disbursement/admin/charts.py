@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from core.notation import format_unit_percent
+from core.notation import format_percent, format_unit_percent
 
 
 @dataclass
@@ -131,7 +131,7 @@ def bar_chart(
                 rx,
                 top - 8,
                 reference_label,
-                format_unit_percent(reference),
+                format_percent(reference),
             )
         )
     parts.append(mark_safe("</svg>"))

@@ -48,6 +48,15 @@ def rank_change(change: int | None) -> str:
     return "="
 
 
+def year(obj) -> str:
+    """A plan year as written (2024), not as a localized number (2.024)."""
+    return str(obj.year)
+
+
+year.short_description = "Năm kế hoạch"
+year.admin_order_field = "year"
+
+
 class TyDongInput(forms.TextInput):
     def format_value(self, value):
         if isinstance(value, int):

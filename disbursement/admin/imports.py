@@ -78,6 +78,8 @@ def _check(request) -> None:
 def _context(model_admin, request, **extra) -> dict:
     return {
         **model_admin.admin_site.each_context(request),
+        # Wide tables and charts: no side menu on these pages.
+        "is_nav_sidebar_enabled": False,
         "opts": model_admin.model._meta,
         **extra,
     }

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from disbursement.admin.display import TyDongMixin, money
+from disbursement.admin.display import TyDongMixin, money, year
 from disbursement.models import Allocation, AllocationRevision, CityPlan, CityPlanRevision
 
 
@@ -17,14 +18,22 @@ def _amount_in_force(revision_model, parent_field: str):
     return Subquery(revisions.order_by("-effective_from", "-id").values("amount")[:1])
 
 
+class RevisionForm(forms.ModelForm):
+    """A recorded revision is shown, amount in tỷ đồng, but cannot be changed: a new one is added instead."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for form_field in self.fields.values():
+                form_field.disabled = True
+
+
 class RevisionInlineMixin(TyDongMixin):
     """New revisions are added; recorded ones stay as they were (the audit trail needs them)."""
 
+    form = RevisionForm
     extra = 1
     can_delete = False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_readonly_fields(self, request, obj=None):
         return ["recorded_by", "recorded_at"]
@@ -47,7 +56,7 @@ class RecordsUserMixin:
 
 @admin.register(CityPlan)
 class CityPlanAdmin(RecordsUserMixin, SimpleHistoryAdmin):
-    list_display = ["year", "level", "source", "amount_now"]
+    list_display = [year, "level", "source", "amount_now"]
     list_filter = ["year", "level", "source"]
     inlines = [CityPlanRevisionInline]
 
@@ -74,7 +83,7 @@ class AllocationRevisionInline(RevisionInlineMixin, admin.TabularInline):
 
 @admin.register(Allocation)
 class AllocationAdmin(RecordsUserMixin, SimpleHistoryAdmin):
-    list_display = ["year", "unit_name", "stream", "source", "amount_now", "deadline"]
+    list_display = [year, "unit_name", "stream", "source", "amount_now", "deadline"]
     list_filter = ["year", "stream", "source"]
     search_fields = ["investor__name", "district__name", "investor__aliases__name", "district__aliases__name"]
     autocomplete_fields = ["investor", "district", "project"]

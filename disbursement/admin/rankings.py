@@ -214,6 +214,8 @@ def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | Non
     city = figure_selectors.city_figure(snapshot)
     context = {
         **model_admin.admin_site.each_context(request),
+        # Wide tables and charts: no side menu on these pages.
+        "is_nav_sidebar_enabled": False,
         "opts": model_admin.model._meta,
         "title": f"Xếp hạng giải ngân: {stream.name}",
         "snapshot": snapshot,
@@ -292,6 +294,8 @@ def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id
     )
     context = {
         **model_admin.admin_site.each_context(request),
+        # Wide tables and charts: no side menu on these pages.
+        "is_nav_sidebar_enabled": False,
         "opts": model_admin.model._meta,
         "title": f"Diễn biến giải ngân: {name}",
         "unit_name": name,

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from disbursement.admin import audit, imports, rankings
-from disbursement.admin.display import money
+from disbursement.admin.display import city_percent, money, year
 from disbursement.figures.selectors import city_figure, stream_figures
 from disbursement.models import CityDisbursement, Snapshot
 
@@ -32,7 +32,7 @@ class CityDisbursementInline(admin.TabularInline):
 class SnapshotAdmin(SimpleHistoryAdmin):
     list_display = [
         "as_of",
-        "year",
+        year,
         "is_current",
         "is_estimate",
         "city_ratio",
@@ -46,7 +46,7 @@ class SnapshotAdmin(SimpleHistoryAdmin):
     date_hierarchy = "as_of"
     list_select_related = ["imported_by"]
     readonly_fields = [
-        "year",
+        "plan_year",
         "as_of",
         "is_current",
         "superseded_by",
@@ -61,14 +61,16 @@ class SnapshotAdmin(SimpleHistoryAdmin):
     fields = [*readonly_fields[:-1], "is_estimate", "note", "rankings_links"]
     inlines = [CityDisbursementInline]
 
+    @admin.display(description="Năm kế hoạch")
+    def plan_year(self, obj):
+        return str(obj.year)
+
     def has_add_permission(self, request):
         # Snapshots come from imports only.
         return False
 
     @admin.display(description="Tỷ lệ toàn thành phố")
     def city_ratio(self, obj):
-        from disbursement.admin.display import city_percent
-
         figure = city_figure(obj)
         return city_percent(figure.ratio if figure else None)
 
