@@ -300,7 +300,10 @@ def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id
         "title": f"Diễn biến giải ngân: {name}",
         "unit_name": name,
         "stream": stream,
-        "year": year,
+        # Years as text: a localized integer would print 2.024.
+        "year": str(year),
+        "previous_year": str(year - 1),
+        "next_year": str(year + 1),
         "rows": rows,
         "line_chart": chart,
         "previous_year_url": f"?year={year - 1}",
