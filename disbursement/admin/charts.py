@@ -149,7 +149,7 @@ def _day(point_date: dt.date, year: int) -> int:
 
 def line_chart(series: list[Series], *, title: str = "") -> SafeString:
     """Ratio over the plan year, one line per series; x is the day of the series' own plan year."""
-    left, plot_w, right, top, plot_h, bottom = 48, 600, 170, 16, 240, 30
+    left, plot_w, right, top, plot_h, bottom = 48, 600, 150, 16, 240, 30
     width, height = left + plot_w + right, top + plot_h + bottom
     values = [v for s in series for _, v in s.points]
     axis_max = _axis_max(values)

@@ -280,7 +280,7 @@ def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id
     ]
     chart = line_chart(
         [
-            Series(f"{name} – năm {year}", unit_series(year, stream, **unit_filter), "series-current", year=year),
+            Series(f"Năm {year}", unit_series(year, stream, **unit_filter), "series-current", year=year),
             Series(
                 f"Năm {year - 1}",
                 unit_series(year - 1, stream, **unit_filter),
@@ -288,7 +288,7 @@ def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id
                 dashed=True,
                 year=year - 1,
             ),
-            Series("Tỷ lệ chung của dòng vốn", unit_series(year, stream), "series-stream", year=year),
+            Series(f"Tỷ lệ chung {year}", unit_series(year, stream), "series-stream", year=year),
         ],
         title=f"Tỷ lệ giải ngân của {name} qua các kỳ năm {year}",
     )

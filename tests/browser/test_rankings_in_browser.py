@@ -40,3 +40,18 @@ def test_rankings_page_shows_table_and_charts(page, live_server, staff_login, sc
     assert "Sở Thử nghiệm A" in page.inner_text("h1")
     assert page.locator("svg.chart-line polyline").count() == 3
     screenshot(page, "unit-history")
+
+
+def test_change_log_and_upload_form_are_reachable_from_the_home_page(page, live_server, staff_login, screenshot):
+    build_ranked_year()
+    staff_login(page)
+    page.click("#staff-tools a[href$='/audit/']")
+    page.wait_for_selector("#audit")
+    assert page.locator("#audit tbody tr").count() > 1
+    assert "Tạo mới" in page.inner_text("#audit")
+    screenshot(page, "audit-log")
+    page.goto(f"{live_server.url}/admin/")
+    page.click("#staff-tools a[href$='/snapshot/import/']")
+    page.wait_for_selector("#import-form")
+    assert "Tệp Excel số liệu giải ngân" in page.inner_text("#import-form")
+    screenshot(page, "import-upload-form")
