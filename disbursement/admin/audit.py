@@ -17,7 +17,6 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from core.notation import format_number
 from disbursement.admin.display import money
 
 AUDITED_APPS = ("disbursement", "districts", "investors")
@@ -77,16 +76,17 @@ def _show(model: type[models.Model], field_name: str, value) -> str:
         return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
-    if isinstance(value, int):
-        return format_number(value)
+    # Other integers are years, orders and row numbers: written plainly (2024, not 2.024).
     return str(value)
 
 
 def _label(model, name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        label = str(model._meta.get_field(name).verbose_name)
     except Exception:
         return name
+    # Money is shown in tỷ đồng with its unit, so the "(đồng)" of the column name would mislead.
+    return label.replace(" (đồng)", "") if name in MONEY_FIELDS else label
 
 
 def _tracked_fields(model) -> list[str]:

@@ -40,7 +40,8 @@ def test_new_revisions_are_listed_with_amount_in_ty_dong(admin_client_vi):
     AllocationRevisionFactory(amount=270_020 * 10**6)
     html = admin_client_vi.get(reverse(AUDIT_URL)).content.decode()
     assert "Tạo mới" in html
-    assert "270,020 tỷ đồng" in html
+    assert 'Số vốn: <span class="change-new">270,020 tỷ đồng</span>' in html
+    assert "2.024" not in html
 
 
 @pytest.mark.django_db
