@@ -147,9 +147,16 @@ def _day(point_date: dt.date, year: int) -> int:
     return (point_date - dt.date(year, 1, 1)).days
 
 
-def line_chart(series: list[Series], *, title: str = "") -> SafeString:
-    """Ratio over the plan year, one line per series; x is the day of the series' own plan year."""
-    left, plot_w, right, top, plot_h, bottom = 48, 600, 150, 16, 240, 30
+def line_chart(series: list[Series], *, title: str = "", compact: bool = False) -> SafeString:
+    """Ratio over the plan year, one line per series; x is the day of the series' own plan year.
+
+    compact draws a small chart without legend, for one chart per unit side by side.
+    """
+    if compact:
+        left, plot_w, right, top, plot_h, bottom = 34, 190, 6, 8, 70, 18
+    else:
+        left, plot_w, right, top, plot_h, bottom = 48, 600, 150, 16, 240, 30
+    size_class = "chart-small" if compact else ""
     width, height = left + plot_w + right, top + plot_h + bottom
     values = [v for s in series for _, v in s.points]
     axis_max = _axis_max(values)
@@ -160,9 +167,10 @@ def line_chart(series: list[Series], *, title: str = "") -> SafeString:
 
     parts = [
         format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-line" viewBox="0 0 {} {}" '
+            '<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-line {}" viewBox="0 0 {} {}" '
             'width="{}" height="{}" '
             'role="img" aria-label="{}">',
+            size_class,
             width,
             height,
             width,
@@ -171,7 +179,7 @@ def line_chart(series: list[Series], *, title: str = "") -> SafeString:
         ),
         format_html("<title>{}</title>", title),
     ]
-    for tick in range(0, int(axis_max) + 1, 20):
+    for tick in range(0, int(axis_max) + 1, 50 if compact else 20):
         ty = _n(top + plot_h - tick / float(axis_max) * plot_h)
         parts.append(
             format_html(
@@ -187,6 +195,8 @@ def line_chart(series: list[Series], *, title: str = "") -> SafeString:
             )
         )
     for month, day in enumerate(MONTH_STARTS, start=1):
+        if compact and month % 3 != 1:
+            continue
         tx = _n(left + day / X_DAYS * plot_w)
         parts.append(format_html('<text class="tick" x="{}" y="{}">T{}</text>', tx, top + plot_h + 18, month))
     for index, s in enumerate(series):
@@ -206,15 +216,18 @@ def line_chart(series: list[Series], *, title: str = "") -> SafeString:
         for (d, v), (cx, cy) in zip(s.points, coords, strict=True):
             parts.append(
                 format_html(
-                    '<circle class="point {}" cx="{}" cy="{}" r="3"><title>{}: {} ({})</title></circle>',
+                    '<circle class="point {}" cx="{}" cy="{}" r="{}"><title>{}: {} ({})</title></circle>',
                     s.css_class,
                     cx,
                     cy,
+                    2 if compact else 3,
                     s.label,
                     format_unit_percent(v),
                     d.strftime("%d/%m/%Y"),
                 )
             )
+        if compact:
+            continue
         ly = top + 14 + index * 18
         parts.append(
             format_html(

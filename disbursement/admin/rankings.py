@@ -101,6 +101,25 @@ def unit_series(
     return _as_points(rows)
 
 
+def stream_unit_series(year: int, stream: CapitalStream) -> dict[tuple, list[tuple[dt.date, Decimal]]]:
+    """(as_of, ratio) of every unit of a stream over the year's current snapshots, keyed (investor_id, district_id).
+
+    One query for the whole stream, for the small charts of the rankings page.
+    """
+    scope = Figure.Scope.INVESTOR if stream.ranks_investors else Figure.Scope.DISTRICT
+    rows = (
+        Figure.objects.filter(
+            snapshot__year=year, snapshot__is_current=True, scope=scope, stream=stream, ratio__isnull=False
+        )
+        .order_by("snapshot__as_of")
+        .values_list("investor_id", "district_id", "snapshot__as_of", "ratio")
+    )
+    series: dict[tuple, list[tuple[dt.date, Decimal]]] = {}
+    for investor_id, district_id, as_of, ratio in rows:
+        series.setdefault((investor_id, district_id), []).append((as_of, ratio))
+    return series
+
+
 def history_url(stream: CapitalStream, figure: Figure, year: int) -> str:
     kind, unit_id = ("investor", figure.investor_id) if figure.investor_id else ("district", figure.district_id)
     url = reverse("admin:disbursement_snapshot_unit_history", args=[stream.code, kind, unit_id])
@@ -211,6 +230,27 @@ def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | Non
     )
     lines = line_chart([this_year, last_year], title=f"Tỷ lệ giải ngân của dòng vốn qua các kỳ – {stream.name}")
 
+    this_year_units = stream_unit_series(snapshot.year, stream)
+    last_year_units = stream_unit_series(snapshot.year - 1, stream)
+    unit_charts = []
+    for row in rows:
+        key = (row.figure.investor_id, row.figure.district_id)
+        chart = line_chart(
+            [
+                Series(f"Năm {snapshot.year}", this_year_units.get(key, []), "series-current", year=snapshot.year),
+                Series(
+                    f"Năm {snapshot.year - 1}",
+                    last_year_units.get(key, []),
+                    "series-last-year",
+                    dashed=True,
+                    year=snapshot.year - 1,
+                ),
+            ],
+            title=f"{row.unit_name}: tỷ lệ giải ngân năm {snapshot.year} và năm {snapshot.year - 1}",
+            compact=True,
+        )
+        unit_charts.append({"name": row.unit_name, "url": row.history_url, "chart": chart})
+
     city = figure_selectors.city_figure(snapshot)
     context = {
         **model_admin.admin_site.each_context(request),
@@ -238,6 +278,7 @@ def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | Non
         "unit_header": "Chủ đầu tư" if stream.ranks_investors else "Quận, huyện",
         "bar_chart": bars,
         "line_chart": lines,
+        "unit_charts": unit_charts,
         "bands": BAND_LABELS,
         "has_flags": bool(flags),
     }

@@ -72,7 +72,7 @@ def test_page_draws_bar_and_line_charts(admin_client_vi, ranked_year):
     html = admin_client_vi.get(rankings_url(ranked_year["current"])).content.decode()
     bar_svg = html.split('class="chart chart-bar"', 1)[1].split("</svg>", 1)[0]
     assert bar_svg.count('<rect class="bar') == 3
-    line_svg = html.split('class="chart chart-line"', 1)[1].split("</svg>", 1)[0]
+    line_svg = html.split('class="chart chart-line "', 1)[1].split("</svg>", 1)[0]
     # This year's and last year's curve, two snapshots each.
     assert line_svg.count("<polyline") == 2
     assert "stroke-dasharray" in line_svg
@@ -94,3 +94,15 @@ def test_default_stream_and_unknown_stream(admin_client_vi, ranked_year):
     assert response.status_code == 200
     assert "Sở Thử nghiệm A" in response.content.decode()
     assert admin_client_vi.get(rankings_url(snapshot, "khong-co")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_each_unit_has_its_own_small_chart_with_last_year(admin_client_vi, ranked_year):
+    html = admin_client_vi.get(rankings_url(ranked_year["current"])).content.decode()
+    small = html.split('class="unit-charts"', 1)[1].split('class="chart chart-line chart-small"')[1:]
+    assert len(small) == 3
+    first = small[0].split("</svg>", 1)[0]
+    assert "Sở Thử nghiệm A" in first
+    # This year's and last year's curve of the unit, two snapshots each.
+    assert first.count("<polyline") == 2
+    assert first.count("<circle") == 4

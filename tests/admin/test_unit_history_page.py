@@ -24,7 +24,7 @@ def test_history_lists_the_years_snapshots_in_date_order(admin_client_vi, ranked
 def test_chart_has_this_year_last_year_and_the_stream(admin_client_vi, ranked_year):
     district = ranked_year["districts"][0]
     html = admin_client_vi.get(history_url("district", district, "district_transfer"), {"year": 2024}).content.decode()
-    svg = html.split('class="chart chart-line"', 1)[1].split("</svg>", 1)[0]
+    svg = html.split('class="chart chart-line "', 1)[1].split("</svg>", 1)[0]
     assert svg.count("<polyline") == 3
     assert "Năm 2023" in svg and "Năm 2024" in svg
     assert "huyện Một" in svg.split("</title>", 1)[0]

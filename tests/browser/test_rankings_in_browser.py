@@ -29,9 +29,13 @@ def test_rankings_page_shows_table_and_charts(page, live_server, staff_login, sc
     fills = [bars.nth(i).evaluate("e => getComputedStyle(e).fill") for i in (0, 2)]
     assert fills[0] != fills[1]
 
-    lines = page.locator("svg.chart-line polyline")
+    lines = page.locator("svg.chart-line:not(.chart-small) polyline")
     assert lines.count() == 2
     assert lines.first.bounding_box()["width"] > 0
+    # One small chart per unit, each with this year's and last year's curve.
+    small = page.locator(".unit-charts svg.chart-small")
+    assert small.count() == 3
+    assert small.first.locator("polyline").count() == 2
     path = screenshot(page, "rankings")
     assert path.stat().st_size > 10_000
 
