@@ -179,3 +179,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Vietnamese number and date notation in the staff pages (thousands dots, d/m/Y).
+FORMAT_MODULE_PATH = ["config.formats"]

@@ -10,10 +10,13 @@ class BudgetSourceAdmin(admin.ModelAdmin):
 
 @admin.register(CapitalStream)
 class CapitalStreamAdmin(admin.ModelAdmin):
-    list_display = ["name", "unit_level", "rural_only", "order"]
+    list_display = ["name", "code", "unit_level", "rural_only", "order"]
+    list_editable = ["order"]
 
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "investor", "district", "stream"]
-    search_fields = ["code", "name"]
+    list_filter = ["stream"]
+    search_fields = ["code", "name", "investor__name"]
+    autocomplete_fields = ["investor", "district"]

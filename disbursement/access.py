@@ -1,0 +1,71 @@
+"""Role groups of the staff: viewer, editor (imports, plans), administrator (rules, users, API keys).
+
+Permissions are derived from the models present, so models added later
+(flag rules, recipients, API keys) fall to the right role without change here.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+VIEWER = "Người xem"
+EDITOR = "Biên tập viên"
+ADMINISTRATOR = "Quản trị viên"
+ROLES = (VIEWER, EDITOR, ADMINISTRATOR)
+
+DATA_APPS = ("districts", "investors", "disbursement")
+# What an editor may add and change: imports, plans and the master data they need.
+EDITOR_MODELS = {
+    "districts": {"district", "districtalias"},
+    "investors": {"investor", "investoralias"},
+    "disbursement": {
+        "snapshot",
+        "importjob",
+        "project",
+        "cityplan",
+        "cityplanrevision",
+        "allocation",
+        "allocationrevision",
+        "quarterlyschedule",
+        "schedule",
+    },
+}
+# Editors may delete aliases (a wrong spelling); plans and snapshots are revised or superseded, never deleted.
+EDITOR_DELETABLE = {"districtalias", "investoralias"}
+ADMIN_APPS = (*DATA_APPS, "auth", "django_celery_beat")
+
+
+def _is_history(perm: Permission) -> bool:
+    return perm.content_type.model.startswith("historical")
+
+
+def role_permissions() -> dict[str, set[Permission]]:
+    data = [p for p in Permission.objects.filter(content_type__app_label__in=DATA_APPS).select_related("content_type")]
+    viewer = {p for p in data if p.codename.startswith("view_")}
+    editor = set(viewer)
+    for perm in data:
+        model = perm.content_type.model
+        if _is_history(perm) or model not in EDITOR_MODELS.get(perm.content_type.app_label, set()):
+            continue
+        action = perm.codename.split("_", 1)[0]
+        if action in {"add", "change"} or (action == "delete" and model in EDITOR_DELETABLE):
+            editor.add(perm)
+    administrator = set(
+        Permission.objects.filter(content_type__app_label__in=ADMIN_APPS).select_related("content_type")
+    )
+    # Extra apps that hold API keys or tokens, when installed.
+    administrator |= set(Permission.objects.filter(content_type__model__icontains="apikey"))
+    administrator |= set(Permission.objects.filter(content_type__app_label="authtoken"))
+    return {VIEWER: viewer, EDITOR: editor, ADMINISTRATOR: administrator}
+
+
+@transaction.atomic
+def ensure_roles() -> dict[str, Group]:
+    """Create or update the three role groups; running it again gives the same groups."""
+    groups = {}
+    for name, permissions in role_permissions().items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(permissions)
+        groups[name] = group
+    return groups

@@ -1,0 +1,250 @@
+"""Small SVG charts drawn on the server: no script, no external asset, readable when printed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from core.notation import format_percent, format_unit_percent
+
+
+@dataclass
+class Bar:
+    label: str
+    value: Decimal | None
+    css_class: str = ""
+    href: str = ""
+
+
+@dataclass
+class Series:
+    label: str
+    # (date, ratio in percent); dates of last year's series are in last year.
+    points: list[tuple[dt.date, Decimal]] = field(default_factory=list)
+    css_class: str = ""
+    dashed: bool = False
+    # The plan year; snapshots of January next year still belong to it.
+    year: int | None = None
+
+
+def _axis_max(values: list[Decimal]) -> Decimal:
+    """At least 100%, the target; else the next ten above the largest value."""
+    top = max([Decimal(100), *values])
+    return ((top + 9) // 10) * 10
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def bar_chart(
+    bars: list[Bar], *, reference: Decimal | None = None, reference_label: str = "", title: str = ""
+) -> SafeString:
+    """Horizontal bars of ratios, one per unit, with a vertical line at `reference` (the stream's ratio)."""
+    label_w, plot_w, value_w, row_h, top, bottom = 230, 440, 70, 22, 24, 28
+    width = label_w + plot_w + value_w
+    height = top + row_h * max(len(bars), 1) + bottom
+    values = [b.value for b in bars if b.value is not None]
+    if reference is not None:
+        values.append(reference)
+    axis_max = _axis_max(values)
+
+    def x(value: Decimal) -> float:
+        return label_w + float(min(value, axis_max) / axis_max) * plot_w
+
+    parts = [
+        format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-bar" viewBox="0 0 {} {}" '
+            'width="{}" height="{}" '
+            'role="img" aria-label="{}">',
+            width,
+            height,
+            width,
+            height,
+            title,
+        ),
+        format_html("<title>{}</title>", title),
+    ]
+    for tick in range(0, int(axis_max) + 1, 20 if axis_max > 100 else 10):
+        tx = _n(x(Decimal(tick)))
+        parts.append(
+            format_html(
+                '<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"/>'
+                '<text class="tick" x="{}" y="{}" text-anchor="middle">{}%</text>',
+                tx,
+                top - 4,
+                tx,
+                height - bottom,
+                tx,
+                height - bottom + 16,
+                tick,
+            )
+        )
+    for i, bar in enumerate(bars):
+        y = top + i * row_h
+        label = escape(bar.label)
+        if bar.href:
+            label = format_html('<a href="{}">{}</a>', bar.href, bar.label)
+        parts.append(
+            format_html(
+                '<text class="label" x="{}" y="{}" text-anchor="end">{}</text>',
+                label_w - 6,
+                _n(y + row_h * 0.68),
+                label,
+            )
+        )
+        if bar.value is not None:
+            parts.append(
+                format_html(
+                    '<rect class="bar {}" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
+                    bar.css_class,
+                    label_w,
+                    _n(y + 3),
+                    _n(max(x(bar.value) - label_w, 0.5)),
+                    row_h - 6,
+                    bar.label,
+                    format_unit_percent(bar.value),
+                )
+            )
+        parts.append(
+            format_html(
+                '<text class="value" x="{}" y="{}">{}</text>',
+                _n((x(bar.value) if bar.value is not None else label_w) + 4),
+                _n(y + row_h * 0.68),
+                format_unit_percent(bar.value),
+            )
+        )
+    if reference is not None:
+        rx = _n(x(reference))
+        parts.append(
+            format_html(
+                '<line class="reference" x1="{}" y1="{}" x2="{}" y2="{}"/>'
+                '<text class="reference-label" x="{}" y="{}" text-anchor="middle">{} {}</text>',
+                rx,
+                top - 4,
+                rx,
+                height - bottom,
+                rx,
+                top - 8,
+                reference_label,
+                format_percent(reference),
+            )
+        )
+    parts.append(mark_safe("</svg>"))
+    return mark_safe("".join(parts))
+
+
+MONTH_STARTS = [dt.date(2001, m, 1).timetuple().tm_yday - 1 for m in range(1, 13)]
+# The disbursement period runs to 31 January of the next year.
+X_DAYS = 396
+
+
+def _day(point_date: dt.date, year: int) -> int:
+    return (point_date - dt.date(year, 1, 1)).days
+
+
+def line_chart(series: list[Series], *, title: str = "", compact: bool = False) -> SafeString:
+    """Ratio over the plan year, one line per series; x is the day of the series' own plan year.
+
+    compact draws a small chart without legend, for one chart per unit side by side.
+    """
+    if compact:
+        left, plot_w, right, top, plot_h, bottom = 34, 190, 6, 8, 70, 18
+    else:
+        left, plot_w, right, top, plot_h, bottom = 48, 600, 150, 16, 240, 30
+    size_class = "chart-small" if compact else ""
+    width, height = left + plot_w + right, top + plot_h + bottom
+    values = [v for s in series for _, v in s.points]
+    axis_max = _axis_max(values)
+
+    def xy(point_date: dt.date, value: Decimal, year: int) -> tuple[str, str]:
+        day = min(max(_day(point_date, year), 0), X_DAYS)
+        return _n(left + day / X_DAYS * plot_w), _n(top + plot_h - float(min(value, axis_max) / axis_max) * plot_h)
+
+    parts = [
+        format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-line {}" viewBox="0 0 {} {}" '
+            'width="{}" height="{}" '
+            'role="img" aria-label="{}">',
+            size_class,
+            width,
+            height,
+            width,
+            height,
+            title,
+        ),
+        format_html("<title>{}</title>", title),
+    ]
+    for tick in range(0, int(axis_max) + 1, 50 if compact else 20):
+        ty = _n(top + plot_h - tick / float(axis_max) * plot_h)
+        parts.append(
+            format_html(
+                '<line class="grid" x1="{}" y1="{}" x2="{}" y2="{}"/>'
+                '<text class="tick" x="{}" y="{}" text-anchor="end">{}%</text>',
+                left,
+                ty,
+                left + plot_w,
+                ty,
+                left - 6,
+                ty,
+                tick,
+            )
+        )
+    for month, day in enumerate(MONTH_STARTS, start=1):
+        if compact and month % 3 != 1:
+            continue
+        tx = _n(left + day / X_DAYS * plot_w)
+        parts.append(format_html('<text class="tick" x="{}" y="{}">T{}</text>', tx, top + plot_h + 18, month))
+    for index, s in enumerate(series):
+        if not s.points:
+            continue
+        year = s.year or min(p.year for p, _ in s.points)
+        coords = [xy(d, v, year) for d, v in s.points]
+        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        parts.append(
+            format_html(
+                '<polyline class="line {}" fill="none" points="{}"{}/>',
+                s.css_class,
+                " ".join(f"{cx},{cy}" for cx, cy in coords),
+                mark_safe(dash),
+            )
+        )
+        for (d, v), (cx, cy) in zip(s.points, coords, strict=True):
+            parts.append(
+                format_html(
+                    '<circle class="point {}" cx="{}" cy="{}" r="{}"><title>{}: {} ({})</title></circle>',
+                    s.css_class,
+                    cx,
+                    cy,
+                    2 if compact else 3,
+                    s.label,
+                    format_unit_percent(v),
+                    d.strftime("%d/%m/%Y"),
+                )
+            )
+        if compact:
+            continue
+        ly = top + 14 + index * 18
+        parts.append(
+            format_html(
+                '<line class="line {}" x1="{}" y1="{}" x2="{}" y2="{}"{}/><text class="legend" x="{}" y="{}">{}</text>',
+                s.css_class,
+                left + plot_w + 10,
+                ly - 4,
+                left + plot_w + 34,
+                ly - 4,
+                mark_safe(dash),
+                left + plot_w + 40,
+                ly,
+                s.label,
+            )
+        )
+    parts.append(mark_safe("</svg>"))
+    return mark_safe("".join(parts))
+
+
+__all__ = ["Bar", "Series", "bar_chart", "line_chart"]

@@ -1,0 +1,108 @@
+"""The rankings page of a snapshot and stream: order, figures in Vietnamese notation, bands, charts, links."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from core.figures import disbursement_ratio
+from core.notation import format_percent, format_unit_percent
+
+TY = 10**9
+
+
+def rankings_url(snapshot, code="city_assigned"):
+    return reverse("admin:disbursement_snapshot_rankings", args=[snapshot.pk, code])
+
+
+def table_rows(html: str) -> list[str]:
+    body = html.split('<table id="rankings"', 1)[1].split("</tbody>", 1)[0]
+    return re.findall(r"<tr class=\"band-[a-z-]+\".*?</tr>", body, flags=re.S)
+
+
+@pytest.mark.django_db
+def test_units_are_listed_in_rank_order_with_vietnamese_notation(admin_client_vi, ranked_year):
+    response = admin_client_vi.get(rankings_url(ranked_year["current"]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    rows = table_rows(html)
+    names = [re.search(r"Sở Thử nghiệm [ABC]", row).group(0) for row in rows]
+    assert names == ["Sở Thử nghiệm A", "Sở Thử nghiệm B", "Sở Thử nghiệm C"]
+    # Sở C: plan 1.000 tỷ, 5 tỷ disbursed.
+    assert "1.000,000" in rows[2]
+    assert "5,000" in rows[2]
+    assert format_unit_percent(disbursement_ratio(5 * TY, 1000 * TY)) in rows[2]
+    assert "0,5%" in rows[2]
+    # Stream ratio, two decimals: 115 / 1.300.
+    assert format_percent(disbursement_ratio(115 * TY, 1300 * TY)) == "8,85%"
+    assert "8,85%" in html
+
+
+@pytest.mark.django_db
+def test_rank_change_and_same_period_are_shown(admin_client_vi, ranked_year):
+    rows = table_rows(admin_client_vi.get(rankings_url(ranked_year["current"])).content.decode())
+    # Sở B was last on 20/06 and is second now; Sở C went the other way.
+    assert "▲ 1" in rows[1]
+    assert "▼ 1" in rows[2]
+    # Same period last year for Sở A: 30 of 100 tỷ.
+    assert format_unit_percent(disbursement_ratio(30 * TY, 100 * TY)) in rows[0]
+    # Change since the last snapshot for Sở A: 40% -> 60%.
+    assert "+20,0" in rows[0]
+
+
+@pytest.mark.django_db
+def test_bands_colour_units_against_the_stream_ratio(admin_client_vi, ranked_year):
+    html = admin_client_vi.get(rankings_url(ranked_year["current"])).content.decode()
+    classes = re.findall(r'<tr class="(band-[a-z-]+)"', html.split('<table id="rankings"', 1)[1])
+    # 60% and 25% are above the stream's 8,85%; 0,5% is below.
+    assert classes == ["band-above", "band-above", "band-below"]
+
+
+@pytest.mark.django_db
+def test_district_stream_ranks_districts(admin_client_vi, ranked_year):
+    html = admin_client_vi.get(rankings_url(ranked_year["current"], "district_transfer")).content.decode()
+    rows = table_rows(html)
+    assert "huyện Một" in rows[0]
+    assert "huyện Hai" in rows[1]
+    assert "Quận, huyện" in html
+
+
+@pytest.mark.django_db
+def test_page_draws_bar_and_line_charts(admin_client_vi, ranked_year):
+    html = admin_client_vi.get(rankings_url(ranked_year["current"])).content.decode()
+    bar_svg = html.split('class="chart chart-bar"', 1)[1].split("</svg>", 1)[0]
+    assert bar_svg.count('<rect class="bar') == 3
+    line_svg = html.split('class="chart chart-line "', 1)[1].split("</svg>", 1)[0]
+    # This year's and last year's curve, two snapshots each.
+    assert line_svg.count("<polyline") == 2
+    assert "stroke-dasharray" in line_svg
+    assert "Năm 2023" in line_svg and "Năm 2024" in line_svg
+
+
+@pytest.mark.django_db
+def test_unit_links_to_its_history(admin_client_vi, ranked_year):
+    investor = ranked_year["investors"][0]
+    html = admin_client_vi.get(rankings_url(ranked_year["current"])).content.decode()
+    url = reverse("admin:disbursement_snapshot_unit_history", args=["city_assigned", "investor", investor.pk])
+    assert f'href="{url}?year=2024"' in html
+
+
+@pytest.mark.django_db
+def test_default_stream_and_unknown_stream(admin_client_vi, ranked_year):
+    snapshot = ranked_year["current"]
+    response = admin_client_vi.get(reverse("admin:disbursement_snapshot_rankings_default", args=[snapshot.pk]))
+    assert response.status_code == 200
+    assert "Sở Thử nghiệm A" in response.content.decode()
+    assert admin_client_vi.get(rankings_url(snapshot, "khong-co")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_each_unit_has_its_own_small_chart_with_last_year(admin_client_vi, ranked_year):
+    html = admin_client_vi.get(rankings_url(ranked_year["current"])).content.decode()
+    small = html.split('class="unit-charts"', 1)[1].split('class="chart chart-line chart-small"')[1:]
+    assert len(small) == 3
+    first = small[0].split("</svg>", 1)[0]
+    assert "Sở Thử nghiệm A" in first
+    # This year's and last year's curve of the unit, two snapshots each.
+    assert first.count("<polyline") == 2
+    assert first.count("<circle") == 4
