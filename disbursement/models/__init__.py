@@ -16,3 +16,6 @@ __all__ = [
     "Snapshot",
     "SnapshotLine",
 ]
+from disbursement.models.apikeys import ApiKey
+
+__all__ += ["ApiKey"]
