@@ -40,7 +40,7 @@ def test_new_snapshot_invalidates(client, world):
     )
     after = client.get("/api/v1/rankings/", {"level": "district"}, HTTP_IF_NONE_MATCH=before["ETag"])
     assert after.status_code == 200
-    assert [r["unit"]["code"] for r in after.json()["results"]][0] == "AL"
+    assert next(r["unit"]["code"] for r in after.json()["results"]) == "AL"
 
 
 def test_new_revision_invalidates(client, world):
@@ -58,7 +58,7 @@ def test_new_revision_invalidates(client, world):
     # Recomputing the snapshot then shows the revised plan.
     compute_snapshot(world["current"].pk)
     rows = results(client.get("/api/v1/rankings/", {"level": "district"}))
-    assert [r for r in rows if r["unit"]["code"] == "AL"][0]["plan"] == 7 * TY
+    assert next(r for r in rows if r["unit"]["code"] == "AL")["plan"] == 7 * TY
 
 
 def test_old_if_modified_since_gets_the_body(client, world):
