@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 
+from disbursement.api.conditional import with_revision_times
 from disbursement.api.serializers import BASIS_CHOICES, ErrorSerializer
 from disbursement.models import Snapshot
 
@@ -143,9 +144,9 @@ class SnapshotQueryMixin:
         if not hasattr(self, "_snapshot"):
             q = self.snapshot_query()
             if "snapshot" in q:
-                snapshot = Snapshot.objects.filter(pk=q["snapshot"]).first()
+                snapshot = with_revision_times(Snapshot.objects.filter(pk=q["snapshot"])).first()
             else:
-                qs = Snapshot.objects.current()
+                qs = with_revision_times(Snapshot.objects.current())
                 if "year" in q:
                     qs = qs.filter(year=q["year"])
                 if "as_of" in q:

@@ -10,13 +10,16 @@ makes a client's conditional request miss.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db.models import Max
+from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.http import HttpResponse
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from rest_framework import status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from disbursement.models import AllocationRevision, CityPlanRevision, Snapshot
@@ -24,18 +27,35 @@ from disbursement.models import AllocationRevision, CityPlanRevision, Snapshot
 CACHE_SECONDS = 600
 
 
-def last_revision_at(year: int) -> dt.datetime | None:
-    city = CityPlanRevision.objects.filter(plan__year=year).aggregate(t=Max("recorded_at"))["t"]
-    unit = AllocationRevision.objects.filter(allocation__year=year).aggregate(t=Max("recorded_at"))["t"]
-    return max((t for t in (city, unit) if t is not None), default=None)
+def with_revision_times(snapshots: QuerySet[Snapshot]) -> QuerySet[Snapshot]:
+    """Annotate the time the latest plan revision of each snapshot's year was recorded (one query with the snapshot)."""
+    city = CityPlanRevision.objects.filter(plan__year=OuterRef("year")).order_by().values("plan__year")
+    unit = AllocationRevision.objects.filter(allocation__year=OuterRef("year")).order_by().values("allocation__year")
+    return snapshots.annotate(
+        city_revised_at=Subquery(city.annotate(t=Max("recorded_at")).values("t")[:1]),
+        unit_revised_at=Subquery(unit.annotate(t=Max("recorded_at")).values("t")[:1]),
+    )
+
+
+def last_revision_at(snapshot: Snapshot) -> dt.datetime | None:
+    if not hasattr(snapshot, "city_revised_at"):
+        snapshot = with_revision_times(Snapshot.objects.filter(pk=snapshot.pk)).get()
+    return max((t for t in (snapshot.city_revised_at, snapshot.unit_revised_at) if t is not None), default=None)
 
 
 def snapshot_validators(snapshot: Snapshot, request) -> tuple[str, dt.datetime]:
-    revised = last_revision_at(snapshot.year)
+    revised = last_revision_at(snapshot)
     stamps = [t for t in (snapshot.computed_at, snapshot.imported_at, revised) if t is not None]
     modified = max(stamps)
     raw = "|".join(
-        [str(snapshot.pk), str(snapshot.computed_at), str(revised), request.path, request.META.get("QUERY_STRING", "")]
+        [
+            str(snapshot.pk),
+            str(snapshot.computed_at),
+            str(revised),
+            request.get_host(),
+            request.path,
+            request.META.get("QUERY_STRING", ""),
+        ]
     )
     accepted = request.accepted_renderer.format if getattr(request, "accepted_renderer", None) else ""
     etag = hashlib.sha256(f"{raw}|{accepted}".encode()).hexdigest()[:32]
@@ -61,9 +81,19 @@ def conditional_response(request, snapshot: Snapshot, build: Callable[[], object
     }
     if _not_modified(request, etag, modified):
         return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    key = f"api:v1:{etag}"
-    data = cache.get(key)
-    if data is None:
-        data = build()
-        cache.set(key, data, CACHE_SECONDS)
-    return Response(data, headers=headers)
+    renderer = getattr(request, "accepted_renderer", None)
+    if isinstance(renderer, JSONRenderer):
+        # The rendered bytes are cached: a ranking of a thousand units is then served without re-encoding.
+        gzipped = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
+        key = f"api:v1:json:{etag}:{'gz' if gzipped else 'id'}"
+        content = cache.get(key)
+        if content is None:
+            content = renderer.render(build(), request.accepted_media_type, {"request": request})
+            if gzipped:
+                content = gzip.compress(content, compresslevel=6)
+            cache.set(key, content, CACHE_SECONDS)
+        if gzipped:
+            headers["Content-Encoding"] = "gzip"
+        headers["Vary"] = "Accept-Encoding, Authorization, Cookie"
+        return HttpResponse(content, content_type=f"{renderer.media_type}; charset=utf-8", headers=headers)
+    return Response(build(), headers=headers)

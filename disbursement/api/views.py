@@ -23,7 +23,7 @@ from disbursement import filtersets
 from disbursement.api import serializers as s
 from disbursement.api.authentication import IsStaff
 from disbursement.api.base import SNAPSHOT_PARAMETERS, ApiMixin, SnapshotQueryMixin
-from disbursement.api.conditional import conditional_response
+from disbursement.api.conditional import conditional_response, with_revision_times
 from disbursement.api.keys import ApiKeyError, create_api_key, revoke_api_key
 from disbursement.figures import selectors as figures
 from disbursement.figures.services import rank_by_ratio
@@ -382,7 +382,7 @@ class SeriesView(ApiMixin, APIView):
         q = query.validated_data
         year, stream, basis = q["year"], q["stream"], q["basis"]
         investor, district = q.get("investor"), q.get("district")
-        latest = Snapshot.objects.current().filter(year=year).order_by("-as_of", "-id").first()
+        latest = with_revision_times(Snapshot.objects.current().filter(year=year)).order_by("-as_of", "-id").first()
         if latest is None:
             from disbursement.api.base import SnapshotNotFound
 

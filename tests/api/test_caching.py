@@ -70,3 +70,14 @@ def test_snapshot_detail_is_conditional(client, world):
     url = f"/api/v1/snapshots/{world['current'].pk}/"
     etag = client.get(url)["ETag"]
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_gzip_when_accepted(client, world):
+    import gzip
+    import json
+
+    plain = client.get("/api/v1/rankings/", {"level": "investor"})
+    packed = client.get("/api/v1/rankings/", {"level": "investor"}, HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert packed["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
+    assert json.loads(gzip.decompress(packed.content)) == plain.json()
+    assert packed["ETag"] == plain["ETag"]
