@@ -70,9 +70,9 @@ class RankingCsvView(ExportBase):
     extension = "csv"
 
     def content(self, snapshot) -> bytes:
-        from disbursement.exporting.services import ranking_csv
-
         code = self.request.query_params.get("stream") or None
         if code is not None and not CapitalStream.objects.filter(code=code).exists():
             raise ValidationError({"stream": ["Không có dòng vốn mã này."]})
+        from disbursement.exporting.services import ranking_csv
+
         return ranking_csv(snapshot.pk, code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import ValidationError
 
 from disbursement.api import serializers as s
 from disbursement.api.base import SNAPSHOT_PARAMETERS, ApiMixin, SnapshotQueryMixin
@@ -27,14 +28,11 @@ class ReallocationView(ApiMixin, SnapshotQueryMixin, generics.GenericAPIView):
     filter_backends: list = []
 
     def get(self, request):
-        from rest_framework.exceptions import ValidationError
-
-        from disbursement.figures.selectors import reallocation_candidates
-
         snapshot = self.get_snapshot()
         stream = CapitalStream.objects.filter(code=request.query_params.get("stream", "")).first()
         if stream is None:
             raise ValidationError({"stream": ["Không có dòng vốn mã này."]})
+        from disbursement.figures.selectors import reallocation_candidates
 
         def build():
             context = {
