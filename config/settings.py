@@ -161,7 +161,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["disbursement.api.authentication.IsStaffOrApiKey"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "disbursement.api.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "disbursement.api.pagination.ApiPagination",
     "PAGE_SIZE": 50,
@@ -183,6 +183,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["disbursement.api.authentication.IsStaffOrApiKey"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "disbursement.api.base.describe_path_parameters",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "BasisEnum": "disbursement.api.serializers.BASIS_CHOICES",
         "UnitLevelEnum": "disbursement.models.reference.CapitalStream.UnitLevel",

@@ -47,6 +47,8 @@ class SourceCodeFilter(django_filters.ChoiceFilter):
 
 
 class StreamFilterSet(django_filters.FilterSet):
+    code = django_filters.CharFilter(label="mã dòng vốn")
+    rural_only = django_filters.BooleanFilter(label="chỉ các huyện")
     unit_level = django_filters.ChoiceFilter(choices=CapitalStream.UnitLevel.choices, label="xếp hạng theo")
 
     class Meta:
@@ -55,6 +57,8 @@ class StreamFilterSet(django_filters.FilterSet):
 
 
 class SourceFilterSet(django_filters.FilterSet):
+    code = django_filters.CharFilter(label="mã nguồn vốn")
+
     class Meta:
         model = BudgetSource
         fields = ["code"]
@@ -84,6 +88,7 @@ class CityPlanFilterSet(django_filters.FilterSet):
 
 
 class CityPlanRevisionFilterSet(django_filters.FilterSet):
+    plan = django_filters.NumberFilter(field_name="plan_id", min_value=1, max_value=10**9, label="mã số kế hoạch")
     year = YearFilter(field_name="plan__year")
     level = django_filters.ChoiceFilter(field_name="plan__level", choices=CityPlan.Level.choices, label="cấp giao")
     source = SourceCodeFilter(field_name="plan__source__code")
@@ -112,6 +117,9 @@ class AllocationFilterSet(django_filters.FilterSet):
 
 
 class AllocationRevisionFilterSet(django_filters.FilterSet):
+    allocation = django_filters.NumberFilter(
+        field_name="allocation_id", min_value=1, max_value=10**9, label="mã số kế hoạch vốn của đơn vị"
+    )
     year = YearFilter(field_name="allocation__year")
     stream = StreamCodeFilter(field_name="allocation__stream__code")
     source = SourceCodeFilter(field_name="allocation__source__code")

@@ -156,3 +156,19 @@ class SnapshotQueryMixin:
                 raise SnapshotNotFound()
             self._snapshot = snapshot
         return self._snapshot
+
+
+PATH_PARAMETER_DESCRIPTIONS = {
+    "id": "Mã số (id) của đối tượng.",
+    "code": "Mã, ví dụ city_assigned hoặc nsdp.",
+}
+
+
+def describe_path_parameters(result, generator, request, public):
+    """Schema postprocessing: Vietnamese descriptions for path parameters that have none."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if not parameter.get("description") and parameter["name"] in PATH_PARAMETER_DESCRIPTIONS:
+                    parameter["description"] = PATH_PARAMETER_DESCRIPTIONS[parameter["name"]]
+    return result
