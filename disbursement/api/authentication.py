@@ -23,6 +23,10 @@ class ApiKeyUser(AnonymousUser):
     def is_authenticated(self) -> bool:
         return True
 
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
     def __str__(self) -> str:
         return f"khóa API {self.api_key.name}"
 
