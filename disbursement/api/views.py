@@ -308,6 +308,9 @@ class RankingListView(FigureListBase):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Figure.objects.none()
+        if self.request.query_params.get("source"):
+            # Unit figures are computed over all sources together; an empty list would mislead.
+            raise ValidationError({"source": ["Xếp hạng đơn vị chưa tách theo nguồn vốn; dùng /ratios/?scope=source."]})
         qs = figures.ranking(self.get_snapshot(), self.get_stream())
         if self.basis != "city":
             plan_field = s.PLAN_FIELD[self.basis]

@@ -85,3 +85,9 @@ def test_basis_pm_without_unit_plans_gives_no_ratio_and_no_rank(client, world):
 def test_ratio_decimal_strings_parse_back(client, world):
     for row in results(client.get("/api/v1/rankings/", {"level": "investor"})):
         assert Decimal(row["ratio"]) == round_half_up(disbursement_ratio(row["disbursed"], row["plan"]), 4)
+
+
+def test_rankings_are_not_split_by_source(client, world):
+    response = client.get("/api/v1/rankings/", {"level": "district", "source": "nsdp"})
+    assert response.status_code == 400
+    assert "source" in response.json()["error"]["details"]
