@@ -1,3 +1,36 @@
-"""Version 1 of the REST API."""
+"""Version 1 of the REST API: /api/v1/. Schema at /api/v1/schema/, documentation at /api/v1/docs/."""
 
 urlpatterns: list = []
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+app_name = "api-v1"
+
+urlpatterns = [
+    path("", include("districts.api.urls")),
+    path("", include("investors.api.urls")),
+    path("", include("disbursement.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
+]
+
+
+def not_found(request, exception=None):
+    from django.views import defaults
+
+    from disbursement.api.exceptions import api_not_found
+
+    if request.path.startswith("/api/"):
+        return api_not_found(request, exception)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    from django.views import defaults
+
+    from disbursement.api.exceptions import api_server_error
+
+    if request.path.startswith("/api/"):
+        return api_server_error(request)
+    return defaults.server_error(request)

@@ -152,18 +152,28 @@ CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "disbursement.api.base.ApiAutoSchema",
+    # Dashboards call with 'Authorization: Api-Key <key>'; staff with their session. Anonymous gets nothing.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "disbursement.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["disbursement.api.authentication.IsStaffOrApiKey"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "disbursement.api.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "disbursement.api.pagination.ApiPagination",
     "PAGE_SIZE": 50,
     "COERCE_DECIMAL_TO_STRING": True,
+    "EXCEPTION_HANDLER": "disbursement.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["disbursement.api.authentication.ApiKeyRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "apikey": os.environ.get("API_KEY_THROTTLE_RATE", "600/minute"),
+        "staff": os.environ.get("API_STAFF_THROTTLE_RATE", "1200/minute"),
+    },
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -171,6 +181,19 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Số liệu giải ngân, tỷ lệ, xếp hạng và cảnh báo theo chủ đầu tư và quận, huyện.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["disbursement.api.authentication.IsStaffOrApiKey"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "disbursement.api.base.describe_path_parameters",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "BasisEnum": "disbursement.api.serializers.BASIS_CHOICES",
+        "UnitLevelEnum": "disbursement.models.reference.CapitalStream.UnitLevel",
+        "FigureScopeEnum": "disbursement.models.results.Figure.Scope",
+        "ApiKeyScopeEnum": "disbursement.models.apikeys.ApiKey.Scope",
+        "CityPlanLevelEnum": "disbursement.models.plans.CityPlan.Level",
+    },
 }
 
 LOGGING = {

@@ -30,3 +30,6 @@ __all__ = [
     "SnapshotLine",
 ]
 __all__ += ["EngineSetting", "Flag", "FlagRule", "MilestoneSchedule", "QuarterlySchedule", "StatedSubtotal"]
+from disbursement.models.apikeys import ApiKey
+
+__all__ += ["ApiKey"]

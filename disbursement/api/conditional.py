@@ -1,0 +1,100 @@
+"""ETag / Last-Modified for responses computed from a snapshot, and a cache keyed by them.
+
+The validator of a response is the snapshot it reads (id and computed_at)
+and the time the latest plan revision was recorded, plus the
+request's path and query. A new snapshot (it becomes the default) or a new
+revision changes the validator, which both invalidates the cached body and
+makes a client's conditional request miss.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db.models import QuerySet, Subquery
+from django.http import HttpResponse
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from rest_framework import status
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from disbursement.models import AllocationRevision, CityPlanRevision, Snapshot
+
+CACHE_SECONDS = 600
+
+
+def with_revision_times(snapshots: QuerySet[Snapshot]) -> QuerySet[Snapshot]:
+    """Annotate when the latest plan revision was recorded, in the same query as the snapshot.
+
+    Revisions are only ever added, so the newest row by primary key is the latest one; any year's
+    revision counts, which keeps the lookup a single index step.
+    """
+    latest_city = CityPlanRevision.objects.order_by("-pk").values("recorded_at")[:1]
+    latest_unit = AllocationRevision.objects.order_by("-pk").values("recorded_at")[:1]
+    return snapshots.annotate(city_revised_at=Subquery(latest_city), unit_revised_at=Subquery(latest_unit))
+
+
+def last_revision_at(snapshot: Snapshot) -> dt.datetime | None:
+    if not hasattr(snapshot, "city_revised_at"):
+        snapshot = with_revision_times(Snapshot.objects.filter(pk=snapshot.pk)).get()
+    return max((t for t in (snapshot.city_revised_at, snapshot.unit_revised_at) if t is not None), default=None)
+
+
+def snapshot_validators(snapshot: Snapshot, request) -> tuple[str, dt.datetime]:
+    revised = last_revision_at(snapshot)
+    stamps = [t for t in (snapshot.computed_at, snapshot.imported_at, revised) if t is not None]
+    modified = max(stamps)
+    raw = "|".join(
+        [
+            str(snapshot.pk),
+            str(snapshot.computed_at),
+            str(revised),
+            request.get_host(),
+            request.path,
+            request.META.get("QUERY_STRING", ""),
+        ]
+    )
+    accepted = request.accepted_renderer.format if getattr(request, "accepted_renderer", None) else ""
+    etag = hashlib.sha256(f"{raw}|{accepted}".encode()).hexdigest()[:32]
+    return etag, modified.replace(microsecond=0)
+
+
+def _not_modified(request, etag: str, modified: dt.datetime) -> bool:
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        return "*" in tags or quote_etag(etag) in tags
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    return since is not None and int(modified.timestamp()) <= since
+
+
+def conditional_response(request, snapshot: Snapshot, build: Callable[[], object]) -> Response:
+    """304 when the client has the current version; otherwise the (cached) data of `build()`."""
+    etag, modified = snapshot_validators(snapshot, request)
+    headers = {
+        "ETag": quote_etag(etag),
+        "Last-Modified": http_date(modified.timestamp()),
+        "Cache-Control": "private, no-cache",
+    }
+    if _not_modified(request, etag, modified):
+        return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    renderer = getattr(request, "accepted_renderer", None)
+    if isinstance(renderer, JSONRenderer):
+        # The rendered bytes are cached: a ranking of a thousand units is then served without re-encoding.
+        gzipped = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
+        key = f"api:v1:json:{etag}:{'gz' if gzipped else 'id'}"
+        content = cache.get(key)
+        if content is None:
+            content = renderer.render(build(), request.accepted_media_type, {"request": request})
+            if gzipped:
+                content = gzip.compress(content, compresslevel=6)
+            cache.set(key, content, CACHE_SECONDS)
+        if gzipped:
+            headers["Content-Encoding"] = "gzip"
+        headers["Vary"] = "Accept-Encoding, Authorization, Cookie"
+        return HttpResponse(content, content_type=f"{renderer.media_type}; charset=utf-8", headers=headers)
+    return Response(build(), headers=headers)

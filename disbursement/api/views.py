@@ -1,0 +1,479 @@
+"""Views of the disbursement API: reference data, plans, snapshots, figures, API keys.
+
+Views stay thin: figures come from disbursement.figures.selectors, plans in
+force from disbursement.plans.selectors, keys from disbursement.api.keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import OuterRef
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.figures import disbursement_ratio
+from disbursement import filtersets
+from disbursement.api import serializers as s
+from disbursement.api.authentication import IsStaff
+from disbursement.api.base import SNAPSHOT_PARAMETERS, ApiMixin, SnapshotQueryMixin
+from disbursement.api.conditional import conditional_response, with_revision_times
+from disbursement.api.keys import ApiKeyError, create_api_key, revoke_api_key
+from disbursement.figures import selectors as figures
+from disbursement.figures.services import rank_by_ratio
+from disbursement.models import (
+    Allocation,
+    AllocationRevision,
+    ApiKey,
+    BudgetSource,
+    CapitalStream,
+    CityPlan,
+    CityPlanRevision,
+    Figure,
+    Snapshot,
+)
+
+# The one definition of 'the revision in force on a date', reused for lists across years.
+from disbursement.plans.selectors import _in_force
+from districts.models import District
+from investors.models import Investor
+
+ON_PARAMETER = OpenApiParameter(
+    "on", OpenApiTypes.DATE, description="Ngày tính số vốn đang có hiệu lực (ISO 8601). Mặc định: hôm nay."
+)
+
+
+def _on_date(request) -> dt.date:
+    field = serializers.DateField(required=False)
+    raw = request.query_params.get("on")
+    if not raw:
+        return dt.date.today()
+    try:
+        return field.to_internal_value(raw)
+    except serializers.ValidationError as exc:
+        raise ValidationError({"on": exc.detail}) from exc
+
+
+@extend_schema(tags=["Danh mục"])
+class StreamViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Dòng vốn (dự án do UBND thành phố giao, vốn cho quận, huyện, nông thôn mới, khác)."""
+
+    queryset = CapitalStream.objects.all()
+    serializer_class = s.StreamSerializer
+    filterset_class = filtersets.StreamFilterSet
+    ordering_fields = ["order", "code", "name"]
+    ordering = ["order"]
+    lookup_field = "code"
+    lookup_value_regex = r"[a-z_]{1,30}"
+
+
+@extend_schema(tags=["Danh mục"])
+class SourceViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Nguồn vốn (NSTW, NSĐP, khác, chưa tách nguồn)."""
+
+    queryset = BudgetSource.objects.all()
+    serializer_class = s.SourceSerializer
+    filterset_class = filtersets.SourceFilterSet
+    ordering_fields = ["order", "code", "name"]
+    ordering = ["order"]
+    lookup_field = "code"
+    lookup_value_regex = r"[a-z_]{1,20}"
+
+
+@extend_schema_view(list=extend_schema(parameters=[ON_PARAMETER]), retrieve=extend_schema(parameters=[ON_PARAMETER]))
+@extend_schema(tags=["Kế hoạch vốn"])
+class CityPlanViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Kế hoạch vốn toàn thành phố theo năm, cấp giao và nguồn, với mọi lần điều chỉnh."""
+
+    serializer_class = s.CityPlanSerializer
+    filterset_class = filtersets.CityPlanFilterSet
+    ordering_fields = ["year", "level", "source__order"]
+    ordering = ["-year", "level", "source__order"]
+
+    def get_queryset(self):
+        revisions = CityPlanRevision.objects.filter(plan=OuterRef("pk"))
+        return (
+            CityPlan.objects.select_related("source")
+            .prefetch_related("revisions")
+            .annotate(amount_in_force=_in_force(revisions, _on_date(self.request)))
+        )
+
+
+@extend_schema(tags=["Kế hoạch vốn"])
+class CityPlanRevisionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Các lần điều chỉnh, bổ sung kế hoạch toàn thành phố."""
+
+    queryset = CityPlanRevision.objects.select_related("plan")
+    serializer_class = s.CityPlanRevisionSerializer
+    filterset_class = filtersets.CityPlanRevisionFilterSet
+    ordering_fields = ["effective_from", "recorded_at", "amount", "id"]
+    ordering = ["effective_from", "id"]
+
+
+@extend_schema_view(list=extend_schema(parameters=[ON_PARAMETER]), retrieve=extend_schema(parameters=[ON_PARAMETER]))
+@extend_schema(tags=["Kế hoạch vốn"])
+class AllocationViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Kế hoạch vốn của từng chủ đầu tư, quận, huyện theo dòng vốn và nguồn, với mọi lần điều chỉnh."""
+
+    serializer_class = s.AllocationSerializer
+    filterset_class = filtersets.AllocationFilterSet
+    ordering_fields = ["year", "stream__order", "investor__name", "district__name", "amount_in_force", "id"]
+    ordering = ["-year", "stream__order", "id"]
+
+    def get_queryset(self):
+        day = _on_date(self.request)
+        revisions = AllocationRevision.objects.filter(allocation=OuterRef("pk"))
+        return (
+            Allocation.objects.select_related("stream", "source", "investor", "district")
+            .prefetch_related("revisions")
+            .annotate(amount_in_force=_in_force(revisions, day))
+        )
+
+
+@extend_schema(tags=["Kế hoạch vốn"])
+class AllocationRevisionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Các lần điều chỉnh, bổ sung kế hoạch vốn của đơn vị."""
+
+    queryset = AllocationRevision.objects.select_related("allocation")
+    serializer_class = s.AllocationRevisionSerializer
+    filterset_class = filtersets.AllocationRevisionFilterSet
+    ordering_fields = ["effective_from", "recorded_at", "amount", "id"]
+    ordering = ["effective_from", "id"]
+
+
+@extend_schema(tags=["Kỳ số liệu"])
+class SnapshotViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Kỳ số liệu: lũy kế giải ngân từ 1/1 đến một ngày; kỳ bị thay vẫn được giữ."""
+
+    queryset = Snapshot.objects.all()
+    serializer_class = s.SnapshotSerializer
+    filterset_class = filtersets.SnapshotFilterSet
+    ordering_fields = ["as_of", "year", "imported_at", "computed_at", "id"]
+    ordering = ["-as_of", "-id"]
+
+    def retrieve(self, request, *args, **kwargs):
+        snapshot = self.get_object()
+        return conditional_response(request, snapshot, lambda: self.get_serializer(snapshot).data)
+
+
+def _snapshots_by_id(snapshot: Snapshot) -> dict[int, Snapshot]:
+    ids = set(
+        Figure.objects.filter(snapshot=snapshot)
+        .values_list("previous_snapshot_id", "same_period_snapshot_id")
+        .distinct()
+    )
+    wanted = {snapshot.pk} | {i for pair in ids for i in pair if i}
+    return {x.pk: x for x in Snapshot.objects.filter(pk__in=wanted)}
+
+
+def _stream_averages(snapshot: Snapshot, basis: str) -> dict[int, str | None]:
+    plan_field = s.PLAN_FIELD[basis]
+    return {f.stream_id: s.api_ratio(f.disbursed, getattr(f, plan_field)) for f in figures.stream_figures(snapshot)}
+
+
+class FigureListBase(ApiMixin, SnapshotQueryMixin, generics.ListAPIView):
+    serializer_class = s.FigureSerializer
+    filterset_class = filtersets.FigureFilterSet
+    ordering_fields = [
+        "rank",
+        "ratio",
+        "ratio_pm",
+        "ratio_detailed",
+        "disbursed",
+        "plan",
+        "plan_pm",
+        "plan_detailed",
+        "change_amount",
+        "change_points",
+        "rank_change",
+        "investor__name",
+        "district__name",
+    ]
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "swagger_fake_view", False):
+            return context
+        snapshot = self.get_snapshot()
+        context.update(
+            basis=self.basis,
+            snapshots=_snapshots_by_id(snapshot),
+            stream_averages=_stream_averages(snapshot, self.basis),
+            ranks=getattr(self, "_ranks", None),
+        )
+        return context
+
+    def list(self, request, *args, **kwargs):
+        snapshot = self.get_snapshot()
+        return conditional_response(
+            request, snapshot, lambda: super(FigureListBase, self).list(request, *args, **kwargs).data
+        )
+
+
+@extend_schema(tags=["Số liệu"], parameters=SNAPSHOT_PARAMETERS)
+class RatioListView(FigureListBase):
+    """Số liệu đã tính của một kỳ: toàn thành phố, theo nguồn, theo dòng vốn, theo chủ đầu tư, theo quận, huyện.
+
+    Tỷ lệ tính theo kế hoạch chọn bằng 'basis'. Lọc theo phạm vi (scope), dòng vốn, nguồn, đơn vị, khoảng tỷ lệ.
+    """
+
+    ordering = ["scope", "stream__order", "source__order", "rank", "id"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Figure.objects.none()
+        return Figure.objects.filter(snapshot=self.get_snapshot()).select_related(
+            "stream", "source", "investor", "district"
+        )
+
+
+RANKING_EXAMPLE = OpenApiExample(
+    "Xếp hạng quận, huyện",
+    value={
+        "count": 1,
+        "next": None,
+        "previous": None,
+        "results": [
+            {
+                "snapshot": 12,
+                "as_of": "2024-07-20",
+                "scope": "district",
+                "stream": "new_rural",
+                "source": None,
+                "unit": {
+                    "level": "district",
+                    "id": 9,
+                    "code": "KT",
+                    "name": "Kiến Thụy",
+                    "display_name": "huyện Kiến Thụy",
+                },
+                "basis": "city",
+                "disbursed": 183384000000,
+                "plan": 270020000000,
+                "ratio": "67.9149",
+                "rank": 1,
+                "rank_of": 8,
+            }
+        ],
+    },
+    response_only=True,
+)
+
+
+@extend_schema(
+    tags=["Số liệu"],
+    parameters=[
+        *SNAPSHOT_PARAMETERS,
+        OpenApiParameter(
+            "level",
+            OpenApiTypes.STR,
+            enum=["investor", "district"],
+            description="Xếp hạng chủ đầu tư (investor) hay quận, huyện (district); chọn dòng vốn mặc định của cấp đó.",
+        ),
+        OpenApiParameter(
+            "stream", OpenApiTypes.STR, description="Mã dòng vốn, ví dụ city_assigned, district_transfer, new_rural."
+        ),
+    ],
+    examples=[RANKING_EXAMPLE],
+)
+class RankingListView(FigureListBase):
+    """Xếp hạng đơn vị của một dòng vốn trong một kỳ, tỷ lệ cao trước; đơn vị chưa có kế hoạch xếp cuối.
+
+    Với basis=pm hoặc detailed, thứ hạng được tính lại theo tỷ lệ so với kế hoạch đó.
+    """
+
+    def get_stream(self) -> CapitalStream:
+        code = self.request.query_params.get("stream")
+        level = self.request.query_params.get("level")
+        if level is not None and level not in CapitalStream.UnitLevel.values:
+            raise ValidationError({"level": ["Chỉ nhận 'investor' hoặc 'district'."]})
+        if code:
+            stream = CapitalStream.objects.filter(code=code).first()
+            if stream is None:
+                raise ValidationError({"stream": ["Không có dòng vốn mã này."]})
+            if level and stream.unit_level != level:
+                raise ValidationError({"level": ["Dòng vốn này không xếp hạng theo cấp đã chọn."]})
+            return stream
+        qs = CapitalStream.objects.order_by("order")
+        if level:
+            qs = qs.filter(unit_level=level)
+        return qs.first()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Figure.objects.none()
+        if self.request.query_params.get("source"):
+            # Unit figures are computed over all sources together; an empty list would mislead.
+            raise ValidationError({"source": ["Xếp hạng đơn vị chưa tách theo nguồn vốn; dùng /ratios/?scope=source."]})
+        qs = figures.ranking(self.get_snapshot(), self.get_stream())
+        if self.basis != "city":
+            plan_field = s.PLAN_FIELD[self.basis]
+            rows = qs.values_list("pk", "disbursed", plan_field)
+            self._ranks = rank_by_ratio([(pk, disbursement_ratio(d, p)) for pk, d, p in rows])
+        return qs
+
+
+@extend_schema(tags=["Số liệu"], parameters=SNAPSHOT_PARAMETERS, responses=s.SummarySerializer)
+class SummaryView(ApiMixin, SnapshotQueryMixin, APIView):
+    """Tổng hợp toàn thành phố của một kỳ: toàn thành phố, theo nguồn, theo dòng vốn, và so với cùng kỳ năm trước."""
+
+    def get(self, request):
+        snapshot = self.get_snapshot()
+        basis = self.basis
+
+        def build():
+            context = {
+                "basis": basis,
+                "snapshots": _snapshots_by_id(snapshot),
+                "stream_averages": {},
+            }
+            city = figures.city_figure(snapshot)
+            city_data = s.FigureSerializer(city, context=context).data if city else None
+            same = city.same_period_snapshot if city else None
+            change = None
+            if city_data and city_data["same_period_ratio"] is not None:
+                change = s.api_points(city_data["ratio"], city_data["same_period_ratio"])
+            return {
+                "snapshot": s.SnapshotSerializer(snapshot).data,
+                "same_period_snapshot": s.SnapshotSerializer(same).data if same else None,
+                "basis": basis,
+                "city": city_data,
+                "sources": s.FigureSerializer(figures.source_figures(snapshot), many=True, context=context).data,
+                "streams": s.FigureSerializer(figures.stream_figures(snapshot), many=True, context=context).data,
+                "same_period_change_points": change,
+            }
+
+        return conditional_response(request, snapshot, build)
+
+
+class SeriesQuery(serializers.Serializer):
+    year = serializers.IntegerField(min_value=1900, max_value=2200)
+    stream = serializers.SlugRelatedField(slug_field="code", queryset=CapitalStream.objects.all())
+    investor = serializers.SlugRelatedField(slug_field="code", queryset=Investor.objects.all(), required=False)
+    district = serializers.SlugRelatedField(slug_field="code", queryset=District.objects.all(), required=False)
+    basis = serializers.ChoiceField(choices=s.BASIS_CHOICES, default="city")
+
+    def validate(self, attrs):
+        if ("investor" in attrs) == ("district" in attrs):
+            raise serializers.ValidationError("Chọn đúng một đơn vị: investor hoặc district.")
+        return attrs
+
+
+@extend_schema(
+    tags=["Số liệu"],
+    parameters=[
+        OpenApiParameter("year", OpenApiTypes.INT, required=True, description="Năm kế hoạch, ví dụ 2024."),
+        OpenApiParameter("stream", OpenApiTypes.STR, required=True, description="Mã dòng vốn, ví dụ city_assigned."),
+        OpenApiParameter("investor", OpenApiTypes.STR, description="Mã chủ đầu tư (hoặc district)."),
+        OpenApiParameter("district", OpenApiTypes.STR, description="Mã quận, huyện (hoặc investor)."),
+        SNAPSHOT_PARAMETERS[3],
+    ],
+    responses=s.SeriesSerializer,
+)
+class SeriesView(ApiMixin, APIView):
+    """Diễn biến của một đơn vị qua các kỳ số liệu đang dùng của một năm."""
+
+    def get(self, request):
+        query = SeriesQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        year, stream, basis = q["year"], q["stream"], q["basis"]
+        investor, district = q.get("investor"), q.get("district")
+        latest = with_revision_times(Snapshot.objects.current().filter(year=year)).order_by("-as_of", "-id").first()
+        if latest is None:
+            from disbursement.api.base import SnapshotNotFound
+
+            raise SnapshotNotFound()
+
+        def build():
+            rows = (
+                Figure.objects.filter(
+                    snapshot__year=year, snapshot__is_current=True, stream=stream, investor=investor, district=district
+                )
+                .exclude(scope__in=[Figure.Scope.STREAM])
+                .select_related("snapshot")
+                .order_by("snapshot__as_of", "snapshot_id")
+            )
+            plan_field = s.PLAN_FIELD[basis]
+            unit = investor or district
+            return {
+                "year": year,
+                "stream": stream.code,
+                "unit": {
+                    "level": "investor" if investor else "district",
+                    "id": unit.pk,
+                    "code": unit.code,
+                    "name": unit.name,
+                    "display_name": unit.display_name,
+                },
+                "points": [
+                    {
+                        "snapshot": f.snapshot_id,
+                        "as_of": f.snapshot.as_of.isoformat(),
+                        "is_estimate": f.snapshot.is_estimate,
+                        "disbursed": f.disbursed,
+                        "plan": getattr(f, plan_field),
+                        "ratio": s.api_ratio(f.disbursed, getattr(f, plan_field)),
+                        "rank": f.rank if basis == "city" else None,
+                        "rank_of": f.rank_of if basis == "city" else None,
+                    }
+                    for f in rows
+                ],
+            }
+
+        return conditional_response(request, latest, build)
+
+
+@extend_schema(tags=["Khóa API"])
+class ApiKeyViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Khóa API của các bảng điều khiển. Chỉ cán bộ đăng nhập quản lý; khóa chỉ hiện một lần khi tạo."""
+
+    permission_classes = [IsStaff]
+    queryset = ApiKey.objects.select_related("created_by")
+    serializer_class = s.ApiKeySerializer
+    filterset_class = filtersets.ApiKeyFilterSet
+    ordering_fields = ["created_at", "last_used_at", "name", "id"]
+    ordering = ["-created_at", "-id"]
+
+    @extend_schema(
+        request=s.ApiKeySerializer,
+        responses={201: s.NewApiKeySerializer},
+        examples=[
+            OpenApiExample(
+                "Tạo khóa chỉ đọc", value={"name": "Bảng điều khiển Sở Tài chính", "scope": "read"}, request_only=True
+            )
+        ],
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = s.ApiKeySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            new = create_api_key(user=request.user, **serializer.validated_data)
+        except ApiKeyError as exc:
+            raise ValidationError({"name": [str(exc)]}) from exc
+        data = s.ApiKeySerializer(new.api_key).data | {"key": new.plaintext}
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.ApiKeySerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        """Thu hồi khóa: mọi yêu cầu dùng khóa này sau đó bị từ chối."""
+        api_key = get_object_or_404(ApiKey, pk=pk)
+        return Response(s.ApiKeySerializer(revoke_api_key(api_key.pk)).data)
+
+
+@extend_schema(
+    tags=["Hệ thống"],
+    responses=inline_serializer("Health", {"status": serializers.CharField()}),
+)
+class HealthView(ApiMixin, APIView):
+    """Kiểm tra dịch vụ và khóa còn dùng được."""
+
+    def get(self, request):
+        return Response({"status": "ok"})

@@ -1,0 +1,78 @@
+"""Exports of a snapshot's ranking: the workbook and the CSV of the same query."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.utils.http import http_date, quote_etag
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from disbursement.api.base import SNAPSHOT_PARAMETERS, ApiMixin, SnapshotQueryMixin
+from disbursement.api.conditional import _not_modified, snapshot_validators
+from disbursement.api.negotiation import FirstRendererNegotiation
+from disbursement.models import CapitalStream
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ExportBase(ApiMixin, SnapshotQueryMixin, APIView):
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = FirstRendererNegotiation
+    content_type = ""
+    extension = ""
+
+    def content(self, snapshot) -> bytes:
+        raise NotImplementedError
+
+    def get(self, request):
+        snapshot = self.get_snapshot()
+        etag, modified = snapshot_validators(snapshot, request)
+        headers = {"ETag": quote_etag(etag), "Last-Modified": http_date(modified.timestamp())}
+        if _not_modified(request, etag, modified):
+            return HttpResponse(status=304, headers=headers)
+        name = f"xep-hang-{snapshot.year}-{snapshot.as_of:%Y-%m-%d}.{self.extension}"
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return HttpResponse(self.content(snapshot), content_type=self.content_type, headers=headers)
+
+
+@extend_schema(
+    tags=["Xuất dữ liệu"],
+    parameters=SNAPSHOT_PARAMETERS[:3],
+    responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="Bảng xếp hạng (Excel).")},
+)
+class RankingWorkbookView(ExportBase):
+    """Bảng xếp hạng của một kỳ dưới dạng tệp Excel."""
+
+    content_type = XLSX
+    extension = "xlsx"
+
+    def content(self, snapshot) -> bytes:
+        from disbursement.exporting.services import ranking_workbook
+
+        return ranking_workbook(snapshot.pk)
+
+
+@extend_schema(
+    tags=["Xuất dữ liệu"],
+    parameters=[
+        *SNAPSHOT_PARAMETERS[:3],
+        OpenApiParameter("stream", OpenApiTypes.STR, description="Mã dòng vốn; mặc định mọi dòng vốn."),
+    ],
+    responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="Bảng xếp hạng (CSV, UTF-8).")},
+)
+class RankingCsvView(ExportBase):
+    """Bảng xếp hạng của một kỳ dưới dạng CSV."""
+
+    content_type = "text/csv; charset=utf-8"
+    extension = "csv"
+
+    def content(self, snapshot) -> bytes:
+        code = self.request.query_params.get("stream") or None
+        if code is not None and not CapitalStream.objects.filter(code=code).exists():
+            raise ValidationError({"stream": ["Không có dòng vốn mã này."]})
+        from disbursement.exporting.services import ranking_csv
+
+        return ranking_csv(snapshot.pk, code)

@@ -1,0 +1,175 @@
+"""Flags (cảnh báo): open ones of a snapshot, grouped by unit, and the whole history.
+
+Reads disbursement.flags.selectors and the Flag model, imported when a request needs them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from disbursement.api.base import ID_REGEX, SNAPSHOT_PARAMETERS, ApiMixin, SnapshotQueryMixin
+from disbursement.api.conditional import conditional_response
+
+
+class FlagSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    rule = serializers.CharField(help_text="Mã quy tắc, ví dụ 'not_started'.")
+    stream = serializers.CharField(allow_null=True, help_text="Mã dòng vốn.")
+    investor = serializers.CharField(allow_null=True, help_text="Mã chủ đầu tư.")
+    district = serializers.CharField(allow_null=True, help_text="Mã quận, huyện.")
+    unit_name = serializers.CharField(allow_null=True, help_text="Tên đơn vị như đã lưu.")
+    raised_snapshot = serializers.IntegerField(allow_null=True)
+    raised_on = serializers.DateField(allow_null=True)
+    cleared_snapshot = serializers.IntegerField(allow_null=True)
+    cleared_on = serializers.DateField(allow_null=True)
+    is_open = serializers.BooleanField()
+    value = serializers.CharField(allow_null=True, help_text="Giá trị làm phát sinh cảnh báo (số dạng chuỗi).")
+    reason = serializers.CharField(help_text="Lý do, tiếng Việt, ví dụ 'Chưa giải ngân'.")
+
+    def to_representation(self, flag) -> dict:
+        value = flag.value
+        return {
+            "id": flag.pk,
+            "rule": flag.rule,
+            "stream": flag.stream.code if flag.stream_id else None,
+            "investor": flag.investor.code if flag.investor_id else None,
+            "district": flag.district.code if flag.district_id else None,
+            "unit_name": (flag.investor or flag.district).name if (flag.investor_id or flag.district_id) else None,
+            "raised_snapshot": flag.raised_snapshot_id,
+            "raised_on": flag.raised_on.isoformat() if flag.raised_on else None,
+            "cleared_snapshot": flag.cleared_snapshot_id,
+            "cleared_on": flag.cleared_on.isoformat() if flag.cleared_on else None,
+            "is_open": flag.cleared_snapshot_id is None and flag.cleared_on is None,
+            "value": None if value is None else str(value if not isinstance(value, float) else Decimal(str(value))),
+            "reason": flag.reason,
+        }
+
+
+class FlagQuery(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["open", "cleared", "all"], default="all")
+    rule = serializers.CharField(required=False, max_length=50)
+    stream = serializers.CharField(required=False, max_length=30)
+    investor = serializers.CharField(required=False, max_length=30)
+    district = serializers.CharField(required=False, max_length=20)
+    raised_after = serializers.DateField(required=False)
+    raised_before = serializers.DateField(required=False)
+
+
+def _flag_model():
+    from disbursement.models import Flag
+
+    return Flag
+
+
+FLAG_PARAMETERS = [
+    OpenApiParameter(
+        "status", OpenApiTypes.STR, enum=["open", "cleared", "all"], description="Trạng thái; mặc định all (lịch sử)."
+    ),
+    OpenApiParameter("rule", OpenApiTypes.STR, description="Mã quy tắc."),
+    OpenApiParameter("stream", OpenApiTypes.STR, description="Mã dòng vốn."),
+    OpenApiParameter("investor", OpenApiTypes.STR, description="Mã chủ đầu tư."),
+    OpenApiParameter("district", OpenApiTypes.STR, description="Mã quận, huyện."),
+    OpenApiParameter("raised_after", OpenApiTypes.DATE, description="Phát sinh từ ngày."),
+    OpenApiParameter("raised_before", OpenApiTypes.DATE, description="Phát sinh đến ngày."),
+    OpenApiParameter("ordering", OpenApiTypes.STR, description="Sắp xếp: raised_on, -raised_on, rule, id."),
+]
+FLAG_ORDERING = {"raised_on", "-raised_on", "rule", "-rule", "id", "-id", "cleared_on", "-cleared_on"}
+
+
+@extend_schema(tags=["Cảnh báo"])
+class FlagViewSet(ApiMixin, viewsets.GenericViewSet):
+    """Lịch sử cảnh báo: lọc theo trạng thái, quy tắc, dòng vốn, đơn vị, ngày phát sinh."""
+
+    serializer_class = FlagSerializer
+    filter_backends: list = []
+    lookup_value_regex = ID_REGEX
+
+    def get_queryset(self):
+        Flag = _flag_model()
+        return Flag.objects.select_related("stream", "investor", "district")
+
+    @extend_schema(parameters=FLAG_PARAMETERS)
+    def list(self, request):
+        query = FlagQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        qs = self.get_queryset()
+        if q["status"] == "open":
+            qs = qs.filter(cleared_snapshot__isnull=True, cleared_on__isnull=True)
+        elif q["status"] == "cleared":
+            qs = qs.exclude(cleared_snapshot__isnull=True, cleared_on__isnull=True)
+        for name, lookup in (
+            ("rule", "rule"),
+            ("stream", "stream__code"),
+            ("investor", "investor__code"),
+            ("district", "district__code"),
+        ):
+            if name in q:
+                qs = qs.filter(**{lookup: q[name]})
+        if "raised_after" in q:
+            qs = qs.filter(raised_on__gte=q["raised_after"])
+        if "raised_before" in q:
+            qs = qs.filter(raised_on__lte=q["raised_before"])
+        ordering = request.query_params.get("ordering", "-raised_on")
+        qs = qs.order_by(ordering if ordering in FLAG_ORDERING else "-raised_on", "id")
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(FlagSerializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        flag = self.get_queryset().filter(pk=pk).first()
+        if flag is None:
+            raise NotFound()
+        return Response(FlagSerializer(flag).data)
+
+
+class UnitFlagsSerializer(serializers.Serializer):
+    level = serializers.CharField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    flags = FlagSerializer(many=True)
+
+
+@extend_schema(
+    tags=["Cảnh báo"],
+    parameters=[
+        *SNAPSHOT_PARAMETERS[:3],
+        OpenApiParameter("group", OpenApiTypes.STR, enum=["unit"], description="group=unit: gom theo đơn vị."),
+    ],
+)
+class OpenFlagListView(ApiMixin, SnapshotQueryMixin, generics.GenericAPIView):
+    """Cảnh báo đang mở của một kỳ (mặc định kỳ mới nhất); group=unit gom theo đơn vị."""
+
+    serializer_class = FlagSerializer
+    filter_backends: list = []
+
+    def get(self, request):
+        from disbursement.flags.selectors import open_flags
+
+        snapshot = self.get_snapshot()
+        by_unit = request.query_params.get("group") == "unit"
+
+        def build():
+            flags = list(open_flags(snapshot))
+            if not by_unit:
+                page = self.paginate_queryset(flags)
+                return self.get_paginated_response(FlagSerializer(page, many=True).data).data
+            groups: dict[tuple, dict] = {}
+            for flag in flags:
+                unit = flag.investor or flag.district
+                if unit is None:
+                    continue
+                level = "investor" if flag.investor_id else "district"
+                group = groups.setdefault(
+                    (level, unit.pk), {"level": level, "code": unit.code, "name": unit.name, "flags": []}
+                )
+                group["flags"].append(FlagSerializer(flag).data)
+            page = self.paginate_queryset(list(groups.values()))
+            return self.get_paginated_response(page).data
+
+        return conditional_response(request, snapshot, build)

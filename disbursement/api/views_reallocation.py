@@ -1,0 +1,46 @@
+"""Reallocation candidates (điều chuyển kế hoạch vốn) of a snapshot and stream."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import ValidationError
+
+from disbursement.api import serializers as s
+from disbursement.api.base import SNAPSHOT_PARAMETERS, ApiMixin, SnapshotQueryMixin
+from disbursement.api.conditional import conditional_response
+from disbursement.api.views import _snapshots_by_id, _stream_averages
+from disbursement.models import CapitalStream
+
+
+@extend_schema(
+    tags=["Số liệu"],
+    parameters=[
+        *SNAPSHOT_PARAMETERS,
+        OpenApiParameter("stream", OpenApiTypes.STR, required=True, description="Mã dòng vốn, ví dụ city_assigned."),
+    ],
+)
+class ReallocationView(ApiMixin, SnapshotQueryMixin, generics.GenericAPIView):
+    """Đơn vị giải ngân chậm có thể bị điều chuyển kế hoạch vốn, theo một dòng vốn."""
+
+    serializer_class = s.FigureSerializer
+    filter_backends: list = []
+
+    def get(self, request):
+        snapshot = self.get_snapshot()
+        stream = CapitalStream.objects.filter(code=request.query_params.get("stream", "")).first()
+        if stream is None:
+            raise ValidationError({"stream": ["Không có dòng vốn mã này."]})
+        from disbursement.figures.selectors import reallocation_candidates
+
+        def build():
+            context = {
+                "basis": self.basis,
+                "snapshots": _snapshots_by_id(snapshot),
+                "stream_averages": _stream_averages(snapshot, self.basis),
+            }
+            page = self.paginate_queryset(list(reallocation_candidates(snapshot, stream)))
+            return self.get_paginated_response(s.FigureSerializer(page, many=True, context=context).data).data
+
+        return conditional_response(request, snapshot, build)

@@ -1,0 +1,27 @@
+"""Filters of districts, shared by the API and the admin."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+
+from core.names import normalize_name
+from districts.models import District
+
+
+class DistrictFilterSet(django_filters.FilterSet):
+    code = django_filters.CharFilter(label="mã")
+    kind = django_filters.ChoiceFilter(choices=District.Kind.choices, label="loại")
+    name = django_filters.CharFilter(method="filter_name", label="tên (mọi cách viết)")
+    valid_on = django_filters.DateFilter(method="filter_valid_on", label="còn hiệu lực vào ngày")
+
+    class Meta:
+        model = District
+        fields = ["code", "kind", "name", "valid_on"]
+
+    def filter_name(self, queryset, name, value):
+        key = normalize_name(value)
+        return queryset.filter(Q(name_key__contains=key) | Q(aliases__name_key__contains=key)).distinct()
+
+    def filter_valid_on(self, queryset, name, value):
+        return queryset.filter(Q(valid_from__lte=value), Q(valid_to__isnull=True) | Q(valid_to__gte=value))
