@@ -1,5 +1,6 @@
 """Celery discovers tasks here; each feature keeps its tasks in its own module."""
 
+from disbursement.digest.tasks import send_digest_task, send_weekly_digests_task
 from disbursement.figures.tasks import compute_snapshot_task
 
-__all__ = ["compute_snapshot_task"]
+__all__ = ["compute_snapshot_task", "send_digest_task", "send_weekly_digests_task"]

@@ -1,3 +1,4 @@
+from disbursement.models.digests import DigestDelivery, DigestRecipient
 from disbursement.models.plans import Allocation, AllocationRevision, CityPlan, CityPlanRevision
 from disbursement.models.reference import BudgetSource, CapitalStream, Project
 from disbursement.models.results import Figure
@@ -11,6 +12,8 @@ __all__ = [
     "CityDisbursement",
     "CityPlan",
     "CityPlanRevision",
+    "DigestDelivery",
+    "DigestRecipient",
     "Figure",
     "Project",
     "Snapshot",
