@@ -1,3 +1,3 @@
 """Admin of the disbursement app, one module per area."""
 
-from disbursement.admin import plans, reference, snapshots  # noqa: F401
+from disbursement.admin import digest, plans, reference, snapshots  # noqa: F401
