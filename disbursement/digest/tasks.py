@@ -15,7 +15,7 @@ MAX_RETRIES = 5
 
 def retry_delay(retries: int) -> int:
     """Seconds before the next attempt: 1, 2, 4, 8, 16 minutes by default."""
-    return getattr(settings, "DIGEST_RETRY_BASE_SECONDS", 60) * 2**retries
+    return settings.DIGEST_RETRY_BASE_SECONDS * 2**retries
 
 
 @shared_task(name="disbursement.digest.tasks.send_weekly_digests_task", acks_late=True)

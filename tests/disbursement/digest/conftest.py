@@ -167,6 +167,7 @@ def smtp_server(settings, monkeypatch) -> SMTPServer:
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(port),
         "EMAIL_USE_TLS": "0",
+        "DIGEST_RETRY_BASE_SECONDS": "1",
     }.items():
         monkeypatch.setenv(name, value)
     try:
