@@ -2,8 +2,12 @@
 
 import datetime as dt
 
+from django.utils import timezone
+
 from disbursement.digest import selectors, services
+from disbursement.digest.tasks import send_weekly_digests_task
 from disbursement.figures.services import compute_snapshot
+from disbursement.models import DigestDelivery
 from disbursement.snapshots.services import create_snapshot
 from tests.disbursement.digest.conftest import WEEK
 from tests.factories import SnapshotFactory
@@ -50,3 +54,16 @@ def test_no_computed_snapshot_means_no_digest(db, mailoutbox):
 
     assert services.plan_week(WEEK) == []
     assert mailoutbox == []
+
+
+def test_beat_calls_without_a_week_and_gets_the_current_one(
+    digest_data, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        send_weekly_digests_task.delay()
+
+    delivery = DigestDelivery.objects.get()
+    today = timezone.localdate()
+    assert delivery.week == today - dt.timedelta(days=today.weekday())
+    assert delivery.week.weekday() == 0
+    assert len(mailoutbox) == 1
