@@ -10,3 +10,4 @@ from disbursement.admin import audit, imports, plans, rankings, reference, snaps
 admin.site.site_header = "Theo dõi giải ngân vốn đầu tư công"
 admin.site.site_title = "Giải ngân vốn đầu tư công"
 admin.site.index_title = "Quản trị số liệu"
+from disbursement.admin import digest, plans, reference, snapshots  # noqa: F401

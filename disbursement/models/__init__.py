@@ -7,6 +7,7 @@ from disbursement.models.flags import (
     StatedSubtotal,
 )
 from disbursement.models.imports import ImportJob
+from disbursement.models.digests import DigestDelivery, DigestRecipient
 from disbursement.models.plans import Allocation, AllocationRevision, CityPlan, CityPlanRevision
 from disbursement.models.reference import BudgetSource, CapitalStream, Project
 from disbursement.models.reports import BandConfig, ReportTemplate
@@ -22,6 +23,8 @@ __all__ = [
     "CityDisbursement",
     "CityPlan",
     "CityPlanRevision",
+    "DigestDelivery",
+    "DigestRecipient",
     "Figure",
     "ImportJob",
     "Project",
