@@ -1,6 +1,5 @@
 """Version 1 of the REST API: /api/v1/. Schema at /api/v1/schema/, documentation at /api/v1/docs/."""
 
-urlpatterns: list = []
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 

@@ -1,3 +1,5 @@
+from disbursement.models.apikeys import ApiKey
+from disbursement.models.digests import DigestDelivery, DigestRecipient
 from disbursement.models.flags import (
     EngineSetting,
     Flag,
@@ -7,7 +9,6 @@ from disbursement.models.flags import (
     StatedSubtotal,
 )
 from disbursement.models.imports import ImportJob
-from disbursement.models.digests import DigestDelivery, DigestRecipient
 from disbursement.models.plans import Allocation, AllocationRevision, CityPlan, CityPlanRevision
 from disbursement.models.reference import BudgetSource, CapitalStream, Project
 from disbursement.models.reports import BandConfig, ReportTemplate
@@ -17,6 +18,7 @@ from disbursement.models.snapshots import CityDisbursement, Snapshot, SnapshotLi
 __all__ = [
     "Allocation",
     "AllocationRevision",
+    "ApiKey",
     "BandConfig",
     "BudgetSource",
     "CapitalStream",
@@ -33,6 +35,3 @@ __all__ = [
     "SnapshotLine",
 ]
 __all__ += ["EngineSetting", "Flag", "FlagRule", "MilestoneSchedule", "QuarterlySchedule", "StatedSubtotal"]
-from disbursement.models.apikeys import ApiKey
-
-__all__ += ["ApiKey"]

@@ -45,7 +45,7 @@ def default_rows(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disbursement', '0002_reference_data'),
+        ('disbursement', '0004_import_job'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

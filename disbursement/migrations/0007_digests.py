@@ -38,7 +38,7 @@ def unschedule_weekly_digest(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disbursement', '0002_reference_data'),
+        ('disbursement', '0006_api_keys'),
         ('districts', '0001_initial'),
         ('investors', '0001_initial'),
         ('django_celery_beat', '0019_alter_periodictasks_options'),

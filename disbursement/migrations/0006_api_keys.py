@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disbursement', '0002_reference_data'),
+        ('disbursement', '0005_report_wording_and_bands'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
