@@ -22,6 +22,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        from disbursement.access import ensure_roles
+
+        ensure_roles()
         report = load_sample()
         username = os.environ.get("DEMO_ADMIN_USER", "admin")
         password = os.environ.get("DEMO_ADMIN_PASSWORD") or secrets.token_urlsafe(9)

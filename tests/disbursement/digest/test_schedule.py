@@ -7,7 +7,7 @@ from django_celery_beat.models import PeriodicTask
 
 from config.celery import app
 
-migration = importlib.import_module("disbursement.migrations.0003_digests")
+migration = importlib.import_module("disbursement.migrations.0007_digests")
 
 
 def test_migration_schedules_the_registered_task_on_monday_morning(db):
