@@ -99,7 +99,7 @@ def _noun(stream: CapitalStream) -> str:
 
 def _city_context(snapshot: Snapshot, city: Figure) -> dict:
     return {
-        "year": snapshot.year,
+        "year": str(snapshot.year),
         "year_start": format_report_date(year_start(snapshot.year), padded=True),
         "as_of": format_report_date(snapshot.as_of),
         "is_estimate": snapshot.is_estimate,
@@ -126,7 +126,7 @@ def _city_context(snapshot: Snapshot, city: Figure) -> dict:
 def _same_period_context(city: Figure) -> dict:
     last_year = city.same_period_snapshot
     return {
-        "year": last_year.year,
+        "year": str(last_year.year),
         "as_of": format_report_date(last_year.as_of),
         "disbursed": _amount(city.same_period_disbursed),
         "plan": _amount(city.same_period_plan),
@@ -193,7 +193,7 @@ def draft_report(snapshot_id: int) -> Draft:
     if city is None:
         raise ReportError(f"Kỳ số liệu {snapshot} chưa được tính; chưa thể lập dự thảo báo cáo.")
     wording = _Wording()
-    heading = {"year": snapshot.year, "as_of": format_report_date(snapshot.as_of), "is_estimate": snapshot.is_estimate}
+    heading = {"year": str(snapshot.year), "as_of": format_report_date(snapshot.as_of), "is_estimate": snapshot.is_estimate}
     draft = Draft(snapshot_id=snapshot.id, title=wording.render("heading", heading)[1])
     draft.sections.append(wording.render("city", _city_context(snapshot, city)))
     if city.same_period_snapshot_id and city.same_period_disbursed is not None:
