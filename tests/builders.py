@@ -7,9 +7,7 @@ The default reproduces the shipped sample's layout.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -23,48 +21,9 @@ SAMPLE_MASTER = SAMPLE_DIR / "haiphong.json"
 
 def load_master_data(*, city_plans: bool = False) -> None:
     """Districts, investors and aliases of the sample city (optionally the city plans too)."""
-    from disbursement.models import BudgetSource, CityPlan, CityPlanRevision
-    from districts.models import District, DistrictAlias
-    from investors.models import Investor, InvestorAlias
+    from disbursement.sample.loader import load_master_data as load
 
-    data = json.loads(SAMPLE_MASTER.read_text(encoding="utf-8"))
-    by_code = {}
-    for item in data["districts"]:
-        district = District.objects.create(
-            code=item["code"],
-            name=item["name"],
-            kind=item["kind"],
-            order=item.get("order", 0),
-            valid_from=dt.date.fromisoformat(item.get("valid_from", "2000-01-01")),
-            valid_to=dt.date.fromisoformat(item["valid_to"]) if item.get("valid_to") else None,
-        )
-        by_code[item["code"]] = district
-        for alias in item.get("aliases", []):
-            DistrictAlias.objects.create(district=district, name=alias)
-    for item in data["districts"]:
-        if item.get("successor"):
-            District.objects.filter(code=item["code"]).update(successor=by_code[item["successor"]])
-    for item in data["investors"]:
-        investor = Investor.objects.create(
-            code=item["code"],
-            name=item["name"],
-            kind=item["kind"],
-            short_name=item.get("short_name", ""),
-            district=by_code.get(item.get("district")),
-        )
-        for alias in item.get("aliases", []):
-            InvestorAlias.objects.create(investor=investor, name=alias)
-    if city_plans:
-        for item in data["city_plans"]:
-            plan, _ = CityPlan.objects.get_or_create(
-                year=item["year"], level=item["level"], source=BudgetSource.objects.get(code=item["source"])
-            )
-            CityPlanRevision.objects.create(
-                plan=plan,
-                amount=item["amount_trieu"] * 10**6,
-                effective_from=dt.date.fromisoformat(item["effective_from"]),
-                note=item["note"],
-            )
+    load(city_plans=city_plans, city_snapshots=False)
 
 
 @dataclass

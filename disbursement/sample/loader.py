@@ -41,8 +41,8 @@ def read_master() -> dict:
 
 
 @transaction.atomic
-def load_master_data(master: dict | None = None) -> LoadReport:
-    """Districts, investors, aliases, citywide plans and citywide-only snapshots."""
+def load_master_data(master: dict | None = None, *, city_plans: bool = True, city_snapshots: bool = True) -> LoadReport:
+    """Districts, investors, aliases and, unless turned off, citywide plans and citywide-only snapshots."""
     master = master or read_master()
     report = LoadReport()
     by_code: dict[str, District] = {}
@@ -84,7 +84,7 @@ def load_master_data(master: dict | None = None) -> LoadReport:
             InvestorAlias.objects.get_or_create(investor=investor, name=alias)
 
     sources = {s.code: s for s in BudgetSource.objects.all()}
-    for item in master["city_plans"]:
+    for item in master["city_plans"] if city_plans else []:
         amount = to_dong(item["amount_trieu"], TRIEU)
         effective = _date(item["effective_from"])
         exists = CityPlanRevision.objects.filter(
@@ -105,7 +105,7 @@ def load_master_data(master: dict | None = None) -> LoadReport:
             )
             report.plan_revisions += 1
 
-    for item in master.get("city_snapshots", []):
+    for item in master.get("city_snapshots", []) if city_snapshots else []:
         as_of = _date(item["as_of"])
         if Snapshot.objects.current().filter(year=item["year"], as_of=as_of).exists():
             continue
