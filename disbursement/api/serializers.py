@@ -241,6 +241,23 @@ class FigureSerializer(serializers.Serializer):
         }
 
 
+class CandidateSerializer(FigureSerializer):
+    """A reallocation candidate: the unit's figure, plus which group it is in, the amount and the reasons.
+
+    Takes (group, Candidate) pairs as returned by the view.
+    """
+
+    group = serializers.ChoiceField(choices=["slow", "fast"], help_text="slow: giải ngân chậm; fast: gần hết kế hoạch.")
+    amount = serializers.IntegerField(help_text="slow: số chưa giải ngân (đồng); fast: số còn lại của kế hoạch (đồng).")
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="Lý do các cảnh báo chậm đang mở.")
+
+    def to_representation(self, item) -> dict:
+        group, candidate = item
+        row = super().to_representation(candidate.figure)
+        row.update({"group": group, "amount": candidate.amount, "reasons": list(candidate.reasons)})
+        return row
+
+
 class SummarySerializer(serializers.Serializer):
     snapshot = SnapshotSerializer()
     same_period_snapshot = SnapshotSerializer(allow_null=True)

@@ -22,9 +22,13 @@ from disbursement.models import CapitalStream
     ],
 )
 class ReallocationView(ApiMixin, SnapshotQueryMixin, generics.GenericAPIView):
-    """Đơn vị giải ngân chậm có thể bị điều chuyển kế hoạch vốn, theo một dòng vốn."""
+    """Đơn vị giải ngân chậm có thể bị điều chuyển kế hoạch vốn, theo một dòng vốn.
 
-    serializer_class = s.FigureSerializer
+    group=slow: đơn vị có cảnh báo chậm và còn vốn chưa giải ngân (amount = số chưa giải ngân);
+    group=fast: đơn vị gần hết kế hoạch, có thể nhận thêm vốn (amount = số còn lại của kế hoạch).
+    """
+
+    serializer_class = s.CandidateSerializer
     filter_backends: list = []
 
     def get(self, request):
@@ -40,7 +44,10 @@ class ReallocationView(ApiMixin, SnapshotQueryMixin, generics.GenericAPIView):
                 "snapshots": _snapshots_by_id(snapshot),
                 "stream_averages": _stream_averages(snapshot, self.basis),
             }
-            page = self.paginate_queryset(list(reallocation_candidates(snapshot, stream)))
-            return self.get_paginated_response(s.FigureSerializer(page, many=True, context=context).data).data
+            candidates = reallocation_candidates(snapshot, stream)
+            # Slow units first (largest undisbursed first), then the units that could take more.
+            rows = [("slow", c) for c in candidates.slow] + [("fast", c) for c in candidates.fast]
+            page = self.paginate_queryset(rows)
+            return self.get_paginated_response(s.CandidateSerializer(page, many=True, context=context).data).data
 
         return conditional_response(request, snapshot, build)

@@ -21,7 +21,20 @@ def test_source_ratios_on_each_basis(client, world):
     assert pm["plan"] == 7000 * TY and pm["ratio"] == r4(3500 * TY, 7000 * TY)
     assert pm["plan_city"] == 9000 * TY and pm["plan_pm"] == 7000 * TY
     detailed = results(client.get("/api/v1/ratios/", {"scope": "city", "basis": "detailed"}))[0]
-    assert detailed["plan"] is None and detailed["ratio"] is None
+    # No detailed plan entered at city level: the engine falls back to the sum of the allocations in force.
+    allocated = (
+        40_000_000
+        + 300 * TY
+        + 900 * TY  # city_assigned
+        + 270_020_000_000
+        + 120 * TY
+        + 80 * TY  # district_transfer
+        + 50 * TY
+        + 40 * TY  # new_rural
+    )
+    assert detailed["disbursed"] == (3500 + 791) * TY
+    assert detailed["plan"] == detailed["plan_detailed"] == allocated
+    assert detailed["ratio"] == r4((3500 + 791) * TY, allocated)
 
 
 def test_filter_by_unit(client, world):
