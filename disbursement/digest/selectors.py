@@ -264,8 +264,8 @@ def stream_sections(snapshot: Snapshot, flags: dict | None = None) -> list[Strea
                 ratio=format_percent(figure.ratio),
                 ratio_value=figure.ratio,
                 units=units,
-                slow=[unit_line(r, stream, []) for r in candidates.slow],
-                fast=[unit_line(r, stream, []) for r in candidates.fast],
+                slow=[unit_line(c.figure, stream, c.reasons) for c in candidates.slow],
+                fast=[unit_line(c.figure, stream, []) for c in candidates.fast],
             )
         )
     return sections

@@ -48,9 +48,14 @@ def _allocate(unit: dict, amount: int, code: str):
 
 @pytest.fixture
 def digest_data(db) -> DigestData:
-    """Snapshots of 20/07/2023 (same period), 13/07/2024 and 20/07/2024, computed, and one staff recipient."""
+    """Snapshots of 20/07/2023 (same period), 13/07/2024 and 20/07/2024, computed, and one staff recipient.
+
+    The flag engine raises real flags on these figures (Sở Y tế below 10% and below the stream's
+    ratio, huyện An Lão below the stream's ratio). No unit has a head address here, so the staff
+    row is the only recipient; tests about heads set `head_email` or add a recipient themselves.
+    """
     investors = {
-        "health": InvestorFactory(name="Sở Y tế", head_name="Nguyễn Văn An", head_email="giamdoc.syt@example.vn"),
+        "health": InvestorFactory(name="Sở Y tế", head_name="Nguyễn Văn An", head_email=""),
         "roads": InvestorFactory(name="Sở Giao thông vận tải"),
         "board": InvestorFactory(name="Ban Quản lý dự án đầu tư xây dựng công trình giao thông"),
     }
