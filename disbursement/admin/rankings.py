@@ -20,6 +20,7 @@ from disbursement.admin import display
 from disbursement.admin.charts import Bar, Series, bar_chart, line_chart
 from disbursement.figures import selectors as figure_selectors
 from disbursement.models import CapitalStream, Figure, Snapshot
+from disbursement.report.selectors import BandKind, band_config_for, band_for
 from disbursement.snapshots.selectors import latest_snapshot
 from districts.models import District
 from investors.models import Investor
@@ -27,18 +28,15 @@ from investors.models import Investor
 UNIT_KINDS = {"investor": Investor, "district": District}
 
 
-def band_css_class(figure: Figure) -> str:
-    """CSS class of a unit's band: none disbursed, below or at/above its stream's ratio, no plan.
-
-    Stand-in for the report's band definition; the colours follow whichever function defines the bands.
-    """
-    if figure.ratio is None:
+def band_css_class(figure: Figure, config) -> str:
+    """CSS class of a unit's band, the band being the report's (disbursement.report.selectors.band_for)."""
+    band = band_for(figure, config)
+    if band.kind == BandKind.NO_PLAN:
         return "band-no-plan"
-    if figure.disbursed == 0:
+    if band.kind == BandKind.NOT_DISBURSED:
         return "band-zero"
-    if figure.stream_average is not None and figure.ratio < figure.stream_average:
-        return "band-below"
-    return "band-above"
+    # The top band (no upper limit) is at or above the highest limit; the others are below it.
+    return "band-above" if band.upper is None else "band-below"
 
 
 BAND_LABELS = {
@@ -201,6 +199,7 @@ def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | Non
         stream = get_object_or_404(CapitalStream, code=stream_code)
     stream_figure = next((f for f in stream_rows if f.stream_id == stream.id), None)
     flags = _flags_by_unit(snapshot)
+    band_config = band_config_for(stream, snapshot.year)
 
     rows = []
     for figure in figure_selectors.ranking(snapshot, stream):
@@ -209,7 +208,7 @@ def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | Non
                 figure=figure,
                 unit_name=_unit_name(figure),
                 history_url=history_url(stream, figure, snapshot.year),
-                band=band_css_class(figure),
+                band=band_css_class(figure, band_config),
                 flags=flags.get((figure.stream_id, figure.investor_id, figure.district_id), []),
             )
         )
@@ -304,6 +303,7 @@ def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id
         .select_related("snapshot")
         .order_by("snapshot__as_of")
     )
+    band_config = band_config_for(stream, year)
     rows = [
         {
             "as_of": f.snapshot.as_of,
@@ -315,7 +315,7 @@ def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id
             "rank": "–" if f.rank is None else f"{f.rank}/{f.rank_of}",
             "rank_change": display.rank_change(f.rank_change),
             "same_period_ratio": display.percent(f.same_period_ratio),
-            "band": band_css_class(f),
+            "band": band_css_class(f, band_config),
         }
         for f in figures
     ]
