@@ -193,7 +193,11 @@ def draft_report(snapshot_id: int) -> Draft:
     if city is None:
         raise ReportError(f"Kỳ số liệu {snapshot} chưa được tính; chưa thể lập dự thảo báo cáo.")
     wording = _Wording()
-    heading = {"year": str(snapshot.year), "as_of": format_report_date(snapshot.as_of), "is_estimate": snapshot.is_estimate}
+    heading = {
+        "year": str(snapshot.year),
+        "as_of": format_report_date(snapshot.as_of),
+        "is_estimate": snapshot.is_estimate,
+    }
     draft = Draft(snapshot_id=snapshot.id, title=wording.render("heading", heading)[1])
     draft.sections.append(wording.render("city", _city_context(snapshot, city)))
     if city.same_period_snapshot_id and city.same_period_disbursed is not None:

@@ -9,7 +9,8 @@ from disbursement.models import Figure, Snapshot
 from tests.conftest import wait_for
 from tests.factories import AllocationRevisionFactory, SnapshotFactory, SnapshotLineFactory
 
-pytestmark = [pytest.mark.integration]
+# serialized_rollback restores the migrations' reference rows that the flush after this test removes.
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 TY = 10**9
 
