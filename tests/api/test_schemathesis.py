@@ -50,7 +50,9 @@ def _authenticate(case) -> None:
         case.headers["Authorization"] = CREDENTIALS["key"]
 
 
-@pytest.mark.django_db(transaction=False)
+# The WSGI app closes a connection held in a test transaction (request_finished); a transactional
+# test keeps autocommit on, and serialized_rollback restores the reference rows after the flush.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @schema.parametrize()
 @settings(
     max_examples=MAX_EXAMPLES,
