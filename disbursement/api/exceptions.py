@@ -9,6 +9,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -85,6 +86,9 @@ def api_exception_handler(exc, context):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.messages)
+    elif isinstance(exc, DataError):
+        # A parameter the database cannot store or compare (e.g. a NUL byte on PostgreSQL).
+        exc = exceptions.ValidationError("Tham số không hợp lệ.")
 
     if not isinstance(exc, exceptions.APIException):
         logger.exception("Lỗi không lường trước trong API", exc_info=exc)
