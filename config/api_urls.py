@@ -1,7 +1,9 @@
 """Version 1 of the REST API: /api/v1/. Schema at /api/v1/schema/, documentation at /api/v1/docs/."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
+
+from disbursement.api.docs import RedocDocumentationView, SwaggerDocumentationView
 
 app_name = "api-v1"
 
@@ -10,8 +12,8 @@ urlpatterns = [
     path("", include("investors.api.urls")),
     path("", include("disbursement.api.urls")),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
+    path("docs/", SwaggerDocumentationView.as_view(url_name="api-v1:schema"), name="docs"),
+    path("redoc/", RedocDocumentationView.as_view(url_name="api-v1:schema"), name="redoc"),
 ]
 
 

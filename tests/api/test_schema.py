@@ -1,3 +1,5 @@
+import re
+
 import pytest
 import yaml
 
@@ -27,3 +29,16 @@ def test_documentation_page(client, staff_client):
     page = staff_client.get("/api/v1/docs/")
     assert page.status_code == 200
     assert b"swagger" in page.content.lower()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/docs/", "/api/v1/redoc/"])
+def test_documentation_assets_are_served_by_the_service(staff_client, path):
+    page = staff_client.get(path).content.decode()
+    assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
+    assert assets, page
+    assert "//cdn" not in page and "https://" not in page
+    for asset in assets:
+        response = staff_client.get(asset)
+        assert response.status_code == 200, asset
+        assert b"".join(response.streaming_content if response.streaming else [response.content])

@@ -6,12 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from core.money import TY
+from core.money import TY, parse_vn_decimal
 from core.notation import format_amount, format_percent, format_unit_percent
 from disbursement.figures.selectors import city_figure, ranking, source_figures, stream_figures
-from disbursement.figures.services import compute_snapshot
 from disbursement.models import BudgetSource, CapitalStream
-from tests.disbursement.figures.sample_data import load_sample_snapshot, vn
+from tests.sample_rows import load_sample_rows
 
 
 def pct(ratio: Decimal) -> str:
@@ -21,10 +20,7 @@ def pct(ratio: Decimal) -> str:
 
 @pytest.fixture
 def sample(db):
-    data = load_sample_snapshot()
-    compute_snapshot(data.last_year.id)
-    compute_snapshot(data.snapshot.id)
-    return data
+    return load_sample_rows()
 
 
 def test_citywide_ratios_match_the_report(sample):
@@ -56,8 +52,8 @@ def test_same_period_last_year_uses_the_revised_plan_and_says_which_date(sample)
     assert format_amount(city.same_period_disbursed) == last["disbursed"]
     assert format_amount(city.same_period_plan) == last["city_plan"]
     # The report truncates (39,84 / 67,69); half-up gives one more in the last place.
-    published_city = vn(last["city_ratio_pct_as_published"])
-    published_pm = vn(last["pm_ratio_pct"])
+    published_city = parse_vn_decimal(last["city_ratio_pct_as_published"])
+    published_pm = parse_vn_decimal(last["pm_ratio_pct"])
     assert pct(city.same_period_ratio) == pct(published_city + Decimal("0.01"))
     assert pct(city.same_period_ratio_pm) == pct(published_pm + Decimal("0.01"))
     assert city.same_period_ratio.quantize(Decimal("0.01"), rounding="ROUND_DOWN") == published_city
@@ -85,7 +81,7 @@ def test_targeted_capital_to_districts(sample):
     assert format_unit_percent(figure.ratio).startswith(published["ratio_pct_as_published"])
     assert format_amount(figure.plan) == published["plan"]
     # The workbook's rows add up to 1.513,543 tỷ; the report printed 1.513,544.
-    assert abs(figure.disbursed - vn(published["disbursed"]) * TY) <= 10**6
+    assert abs(figure.disbursed - parse_vn_decimal(published["disbursed"]) * TY) <= 10**6
 
     units = list(ranking(sample.snapshot, stream))
     above = [f for f in units if f.ratio > figure.stream_average]

@@ -1,8 +1,8 @@
 import pytest
 
-from tests.disbursement.report.sample_data import load_sample
+from tests.sample_rows import load_sample_rows
 
 
 @pytest.fixture
 def sample_snapshot(db):
-    return load_sample()
+    return load_sample_rows().snapshot

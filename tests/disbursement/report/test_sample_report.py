@@ -6,7 +6,7 @@ from core.figures import disbursement_ratio
 from core.money import TRIEU, TY, parse_vn_decimal, to_dong
 from core.notation import format_amount_with_unit, format_count_of, format_percent, format_unit_percent
 from disbursement.report.services import draft_report
-from tests.disbursement.report.sample_data import published
+from tests.sample_rows import published
 
 
 def _ty(text: str) -> int:
