@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class DisbursementConfig(AppConfig):
     name = "disbursement"
     verbose_name = "Giải ngân vốn đầu tư công"
+
+    def ready(self) -> None:
+        from disbursement.api import signals  # noqa: F401

@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 
-from disbursement.api.conditional import with_revision_times
+from disbursement.api.conditional import SnapshotStamp, resolve_snapshot, with_revision_times
 from disbursement.api.serializers import BASIS_CHOICES, ErrorSerializer
 from disbursement.models import Snapshot
 
@@ -140,18 +140,33 @@ class SnapshotQueryMixin:
     def basis(self) -> str:
         return self.snapshot_query()["basis"]
 
+    def _find_snapshot(self) -> Snapshot | None:
+        q = self.snapshot_query()
+        if "snapshot" in q:
+            return with_revision_times(Snapshot.objects.filter(pk=q["snapshot"])).first()
+        qs = with_revision_times(Snapshot.objects.current())
+        if "year" in q:
+            qs = qs.filter(year=q["year"])
+        if "as_of" in q:
+            qs = qs.filter(as_of__lte=q["as_of"])
+        return qs.order_by("-as_of", "-id").first()
+
+    def get_snapshot_stamp(self) -> SnapshotStamp:
+        """The snapshot the request reads, as its validators need it; cheap when the query was seen recently."""
+        if not hasattr(self, "_stamp"):
+            stamp = resolve_snapshot(self.snapshot_query(), self._find_snapshot)
+            if stamp is None:
+                raise SnapshotNotFound()
+            self._stamp = stamp
+        return self._stamp
+
     def get_snapshot(self) -> Snapshot:
         if not hasattr(self, "_snapshot"):
-            q = self.snapshot_query()
-            if "snapshot" in q:
-                snapshot = with_revision_times(Snapshot.objects.filter(pk=q["snapshot"])).first()
+            if hasattr(self, "_stamp"):
+                # The same snapshot the validators were computed from.
+                snapshot = with_revision_times(Snapshot.objects.filter(pk=self._stamp.pk)).first()
             else:
-                qs = with_revision_times(Snapshot.objects.current())
-                if "year" in q:
-                    qs = qs.filter(year=q["year"])
-                if "as_of" in q:
-                    qs = qs.filter(as_of__lte=q["as_of"])
-                snapshot = qs.order_by("-as_of", "-id").first()
+                snapshot = self._find_snapshot()
             if snapshot is None:
                 raise SnapshotNotFound()
             self._snapshot = snapshot

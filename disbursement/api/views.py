@@ -210,9 +210,8 @@ class FigureListBase(ApiMixin, SnapshotQueryMixin, generics.ListAPIView):
         return context
 
     def list(self, request, *args, **kwargs):
-        snapshot = self.get_snapshot()
         return conditional_response(
-            request, snapshot, lambda: super(FigureListBase, self).list(request, *args, **kwargs).data
+            request, self.get_snapshot_stamp(), lambda: super(FigureListBase, self).list(request, *args, **kwargs).data
         )
 
 
@@ -324,10 +323,10 @@ class SummaryView(ApiMixin, SnapshotQueryMixin, APIView):
     """Tổng hợp toàn thành phố của một kỳ: toàn thành phố, theo nguồn, theo dòng vốn, và so với cùng kỳ năm trước."""
 
     def get(self, request):
-        snapshot = self.get_snapshot()
         basis = self.basis
 
         def build():
+            snapshot = self.get_snapshot()
             context = {
                 "basis": basis,
                 "snapshots": _snapshots_by_id(snapshot),
@@ -349,7 +348,7 @@ class SummaryView(ApiMixin, SnapshotQueryMixin, APIView):
                 "same_period_change_points": change,
             }
 
-        return conditional_response(request, snapshot, build)
+        return conditional_response(request, self.get_snapshot_stamp(), build)
 
 
 class SeriesQuery(serializers.Serializer):

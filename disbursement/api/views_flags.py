@@ -171,11 +171,10 @@ class OpenFlagListView(ApiMixin, SnapshotQueryMixin, generics.GenericAPIView):
     filter_backends: list = []
 
     def get(self, request):
-        snapshot = self.get_snapshot()
         by_unit = request.query_params.get("group") == "unit"
 
         def build():
-            flags = list(open_flags(snapshot))
+            flags = list(open_flags(self.get_snapshot()))
             if not by_unit:
                 page = self.paginate_queryset(flags)
                 return self.get_paginated_response(FlagSerializer(page, many=True).data).data
@@ -192,4 +191,4 @@ class OpenFlagListView(ApiMixin, SnapshotQueryMixin, generics.GenericAPIView):
             page = self.paginate_queryset(list(groups.values()))
             return self.get_paginated_response(page).data
 
-        return conditional_response(request, snapshot, build)
+        return conditional_response(request, self.get_snapshot_stamp(), build)

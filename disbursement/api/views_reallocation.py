@@ -32,13 +32,13 @@ class ReallocationView(ApiMixin, SnapshotQueryMixin, generics.GenericAPIView):
     filter_backends: list = []
 
     def get(self, request):
-        snapshot = self.get_snapshot()
         stream = CapitalStream.objects.filter(code=request.query_params.get("stream", "")).first()
         if stream is None:
             raise ValidationError({"stream": ["Không có dòng vốn mã này."]})
         from disbursement.figures.selectors import reallocation_candidates
 
         def build():
+            snapshot = self.get_snapshot()
             context = {
                 "basis": self.basis,
                 "snapshots": _snapshots_by_id(snapshot),
@@ -50,4 +50,4 @@ class ReallocationView(ApiMixin, SnapshotQueryMixin, generics.GenericAPIView):
             page = self.paginate_queryset(rows)
             return self.get_paginated_response(s.CandidateSerializer(page, many=True, context=context).data).data
 
-        return conditional_response(request, snapshot, build)
+        return conditional_response(request, self.get_snapshot_stamp(), build)

@@ -370,8 +370,8 @@ def compute_snapshot(snapshot_id: int, *, cascade: bool = True) -> int:
     _insert_figures(figures)
     if snapshot.is_current:
         evaluate_flags(snapshot, figures)
-    Snapshot.objects.filter(pk=snapshot.pk).update(computed_at=timezone.now())
     snapshot.computed_at = timezone.now()
+    snapshot.save(update_fields=["computed_at"])
     if cascade and snapshot.is_current and later_snapshots(snapshot).exists():
         from disbursement.figures.tasks import schedule_recompute_after
 

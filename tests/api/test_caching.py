@@ -81,3 +81,20 @@ def test_gzip_when_accepted(client, world):
     assert packed["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
     assert json.loads(gzip.decompress(packed.content)) == plain.json()
     assert packed["ETag"] == plain["ETag"]
+
+
+def test_a_change_this_process_did_not_hear_of_is_seen_within_seconds(client, world, monkeypatch):
+    """Another web process without a shared cache: the snapshot it resolved expires after RESOLUTION_SECONDS."""
+    import time
+
+    from disbursement.api import conditional
+    from disbursement.models import Snapshot
+
+    monkeypatch.setattr(conditional, "RESOLUTION_SECONDS", 1)
+    before = client.get("/api/v1/summary/")
+    # Written without the model's save signal, as a change made in another process looks from here.
+    Snapshot.objects.filter(pk=world["current"].pk).update(computed_at=world["current"].computed_at + dt.timedelta(1))
+    assert client.get("/api/v1/summary/")["ETag"] == before["ETag"]
+    time.sleep(1.1)
+    after = client.get("/api/v1/summary/", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
