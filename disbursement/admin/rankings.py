@@ -19,6 +19,7 @@ from django.urls import reverse
 from disbursement.admin import display
 from disbursement.admin.charts import Bar, Series, bar_chart, line_chart
 from disbursement.figures import selectors as figure_selectors
+from disbursement.flags.selectors import flags_by_unit
 from disbursement.models import CapitalStream, Figure, Snapshot
 from disbursement.report.selectors import BandKind, band_config_for, band_for
 from disbursement.snapshots.selectors import latest_snapshot
@@ -47,56 +48,12 @@ BAND_LABELS = {
 }
 
 
-def _flags_by_unit(snapshot: Snapshot) -> dict:
-    """Flags raised for each unit, once the flag rules exist; none before."""
-    try:
-        from disbursement.flags.selectors import flags_by_unit
-    except ImportError:
-        return {}
-    return flags_by_unit(snapshot)
-
-
-def _as_points(items) -> list[tuple[dt.date, Decimal]]:
-    points = []
-    for item in items:
-        if isinstance(item, Figure):
-            day, ratio = item.snapshot.as_of, item.ratio
-        else:
-            day, ratio = item[0], item[1]
-        if ratio is not None:
-            points.append((day, ratio))
-    return points
-
-
 def unit_series(
     year: int, stream: CapitalStream, investor: Investor | None = None, district: District | None = None
 ) -> list[tuple[dt.date, Decimal]]:
     """(as_of, ratio) of a unit (or of the whole stream) over the year's current snapshots."""
-    try:
-        from disbursement.figures.selectors import unit_series as shared_unit_series
-    except ImportError:
-        shared_unit_series = None
-    if shared_unit_series is not None:
-        return _as_points(shared_unit_series(year, stream, investor=investor, district=district))
-    if investor is not None:
-        scope = Figure.Scope.INVESTOR
-    elif district is not None:
-        scope = Figure.Scope.DISTRICT
-    else:
-        scope = Figure.Scope.STREAM
-    rows = (
-        Figure.objects.filter(
-            snapshot__year=year,
-            snapshot__is_current=True,
-            scope=scope,
-            stream=stream,
-            investor=investor,
-            district=district,
-        )
-        .order_by("snapshot__as_of")
-        .values_list("snapshot__as_of", "ratio")
-    )
-    return _as_points(rows)
+    figures = figure_selectors.unit_series(year, stream, investor=investor, district=district)
+    return [(figure.snapshot.as_of, figure.ratio) for figure in figures if figure.ratio is not None]
 
 
 def stream_unit_series(year: int, stream: CapitalStream) -> dict[tuple, list[tuple[dt.date, Decimal]]]:
@@ -107,7 +64,12 @@ def stream_unit_series(year: int, stream: CapitalStream) -> dict[tuple, list[tup
     scope = Figure.Scope.INVESTOR if stream.ranks_investors else Figure.Scope.DISTRICT
     rows = (
         Figure.objects.filter(
-            snapshot__year=year, snapshot__is_current=True, scope=scope, stream=stream, ratio__isnull=False
+            snapshot__year=year,
+            snapshot__is_current=True,
+            scope=scope,
+            stream=stream,
+            source__isnull=True,
+            ratio__isnull=False,
         )
         .order_by("snapshot__as_of")
         .values_list("investor_id", "district_id", "snapshot__as_of", "ratio")
@@ -198,7 +160,7 @@ def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | Non
     else:
         stream = get_object_or_404(CapitalStream, code=stream_code)
     stream_figure = next((f for f in stream_rows if f.stream_id == stream.id), None)
-    flags = _flags_by_unit(snapshot)
+    flags = flags_by_unit(snapshot)
     band_config = band_config_for(stream, snapshot.year)
 
     rows = []
@@ -299,7 +261,9 @@ def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id
     name = unit.display_name
 
     figures = (
-        Figure.objects.filter(snapshot__year=year, snapshot__is_current=True, stream=stream, **unit_filter)
+        Figure.objects.filter(
+            snapshot__year=year, snapshot__is_current=True, stream=stream, source__isnull=True, **unit_filter
+        )
         .select_related("snapshot")
         .order_by("snapshot__as_of")
     )

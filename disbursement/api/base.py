@@ -6,11 +6,11 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 
 from disbursement.api.conditional import SnapshotStamp, resolve_snapshot, with_revision_times
 from disbursement.api.serializers import BASIS_CHOICES, ErrorSerializer
-from disbursement.models import Snapshot
+from disbursement.models import BudgetSource, CapitalStream, Snapshot
 
 # Integer path ids are bounded so that an absurd id is a 404, not a database overflow.
 ID_REGEX = r"[0-9]{1,9}"
@@ -126,6 +126,20 @@ SNAPSHOT_PARAMETERS = [
 ]
 
 
+LEVEL_PARAMETER = OpenApiParameter(
+    "level",
+    OpenApiTypes.STR,
+    enum=["investor", "district"],
+    description="Xếp hạng chủ đầu tư (investor) hay quận, huyện (district).",
+)
+SOURCE_PARAMETER = OpenApiParameter(
+    "source",
+    OpenApiTypes.STR,
+    description="Mã nguồn vốn, ví dụ nstw hoặc nsdp: xếp hạng theo giải ngân và kế hoạch của riêng nguồn đó; "
+    "mặc định mọi nguồn.",
+)
+
+
 class SnapshotQueryMixin:
     """Resolves the snapshot a figure request reads: ?snapshot, or ?year and ?as_of, default the latest."""
 
@@ -171,6 +185,47 @@ class SnapshotQueryMixin:
                 raise SnapshotNotFound()
             self._snapshot = snapshot
         return self._snapshot
+
+
+class RankingQueryMixin:
+    """?level, ?stream and ?source of a ranking query, read alike by the rankings and their exports."""
+
+    def get_level(self) -> str | None:
+        level = self.request.query_params.get("level") or None
+        if level is not None and level not in CapitalStream.UnitLevel.values:
+            raise ValidationError({"level": ["Chỉ nhận 'investor' hoặc 'district'."]})
+        return level
+
+    def get_requested_stream(self) -> CapitalStream | None:
+        code = self.request.query_params.get("stream")
+        if not code:
+            return None
+        stream = CapitalStream.objects.filter(code=code).first()
+        if stream is None:
+            raise ValidationError({"stream": ["Không có dòng vốn mã này."]})
+        level = self.get_level()
+        if level and stream.unit_level != level:
+            raise ValidationError({"level": ["Dòng vốn này không xếp hạng theo cấp đã chọn."]})
+        return stream
+
+    def get_stream(self) -> CapitalStream | None:
+        """The stream asked for, else the first stream of the level asked for."""
+        stream = self.get_requested_stream()
+        if stream is not None:
+            return stream
+        level = self.get_level()
+        qs = CapitalStream.objects.order_by("order")
+        return (qs.filter(unit_level=level) if level else qs).first()
+
+    def get_source(self) -> BudgetSource | None:
+        """?source=nstw: the units' figures and ranks within that source, against their plans of it."""
+        code = self.request.query_params.get("source")
+        if not code:
+            return None
+        self._source = BudgetSource.objects.filter(code=code).first()
+        if self._source is None:
+            raise ValidationError({"source": ["Không có nguồn vốn mã này."]})
+        return self._source
 
 
 PATH_PARAMETER_DESCRIPTIONS = {

@@ -22,7 +22,14 @@ from core.figures import disbursement_ratio
 from disbursement import filtersets
 from disbursement.api import serializers as s
 from disbursement.api.authentication import IsStaff
-from disbursement.api.base import SNAPSHOT_PARAMETERS, ApiMixin, SnapshotQueryMixin
+from disbursement.api.base import (
+    LEVEL_PARAMETER,
+    SNAPSHOT_PARAMETERS,
+    SOURCE_PARAMETER,
+    ApiMixin,
+    RankingQueryMixin,
+    SnapshotQueryMixin,
+)
 from disbursement.api.conditional import conditional_response, with_revision_times
 from disbursement.api.keys import ApiKeyError, create_api_key, revoke_api_key
 from disbursement.figures import selectors as figures
@@ -172,9 +179,12 @@ def _snapshots_by_id(snapshot: Snapshot) -> dict[int, Snapshot]:
     return {x.pk: x for x in Snapshot.objects.filter(pk__in=wanted)}
 
 
-def _stream_averages(snapshot: Snapshot, basis: str) -> dict[int, str | None]:
+def _stream_averages(snapshot: Snapshot, basis: str, source: BudgetSource | None = None) -> dict[int, str | None]:
     plan_field = s.PLAN_FIELD[basis]
-    return {f.stream_id: s.api_ratio(f.disbursed, getattr(f, plan_field)) for f in figures.stream_figures(snapshot)}
+    return {
+        f.stream_id: s.api_ratio(f.disbursed, getattr(f, plan_field))
+        for f in figures.stream_figures(snapshot, source=source)
+    }
 
 
 class FigureListBase(ApiMixin, SnapshotQueryMixin, generics.ListAPIView):
@@ -204,7 +214,7 @@ class FigureListBase(ApiMixin, SnapshotQueryMixin, generics.ListAPIView):
         context.update(
             basis=self.basis,
             snapshots=_snapshots_by_id(snapshot),
-            stream_averages=_stream_averages(snapshot, self.basis),
+            stream_averages=_stream_averages(snapshot, self.basis, getattr(self, "_source", None)),
             ranks=getattr(self, "_ranks", None),
         )
         return context
@@ -227,9 +237,14 @@ class RatioListView(FigureListBase):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Figure.objects.none()
-        return Figure.objects.filter(snapshot=self.get_snapshot()).select_related(
-            "stream", "source", "investor", "district"
-        )
+        qs = Figure.objects.filter(snapshot=self.get_snapshot())
+        qs = qs.select_related("stream", "source", "investor", "district")
+        if not self.request.query_params.get("source"):
+            # Streams and units over all their sources; their figures per source only when one is asked for.
+            qs = qs.exclude(
+                source__isnull=False, scope__in=[Figure.Scope.STREAM, Figure.Scope.INVESTOR, Figure.Scope.DISTRICT]
+            )
+        return qs
 
 
 RANKING_EXAMPLE = OpenApiExample(
@@ -269,48 +284,27 @@ RANKING_EXAMPLE = OpenApiExample(
     tags=["Số liệu"],
     parameters=[
         *SNAPSHOT_PARAMETERS,
+        LEVEL_PARAMETER,
         OpenApiParameter(
-            "level",
+            "stream",
             OpenApiTypes.STR,
-            enum=["investor", "district"],
-            description="Xếp hạng chủ đầu tư (investor) hay quận, huyện (district); chọn dòng vốn mặc định của cấp đó.",
+            description="Mã dòng vốn, ví dụ city_assigned, district_transfer, new_rural; "
+            "mặc định dòng vốn đầu tiên của cấp đã chọn.",
         ),
-        OpenApiParameter(
-            "stream", OpenApiTypes.STR, description="Mã dòng vốn, ví dụ city_assigned, district_transfer, new_rural."
-        ),
+        SOURCE_PARAMETER,
     ],
     examples=[RANKING_EXAMPLE],
 )
-class RankingListView(FigureListBase):
+class RankingListView(RankingQueryMixin, FigureListBase):
     """Xếp hạng đơn vị của một dòng vốn trong một kỳ, tỷ lệ cao trước; đơn vị chưa có kế hoạch xếp cuối.
 
     Với basis=pm hoặc detailed, thứ hạng được tính lại theo tỷ lệ so với kế hoạch đó.
     """
 
-    def get_stream(self) -> CapitalStream:
-        code = self.request.query_params.get("stream")
-        level = self.request.query_params.get("level")
-        if level is not None and level not in CapitalStream.UnitLevel.values:
-            raise ValidationError({"level": ["Chỉ nhận 'investor' hoặc 'district'."]})
-        if code:
-            stream = CapitalStream.objects.filter(code=code).first()
-            if stream is None:
-                raise ValidationError({"stream": ["Không có dòng vốn mã này."]})
-            if level and stream.unit_level != level:
-                raise ValidationError({"level": ["Dòng vốn này không xếp hạng theo cấp đã chọn."]})
-            return stream
-        qs = CapitalStream.objects.order_by("order")
-        if level:
-            qs = qs.filter(unit_level=level)
-        return qs.first()
-
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Figure.objects.none()
-        if self.request.query_params.get("source"):
-            # Unit figures are computed over all sources together; an empty list would mislead.
-            raise ValidationError({"source": ["Xếp hạng đơn vị chưa tách theo nguồn vốn; dùng /ratios/?scope=source."]})
-        qs = figures.ranking(self.get_snapshot(), self.get_stream())
+        qs = figures.ranking(self.get_snapshot(), self.get_stream(), self.get_source())
         if self.basis != "city":
             plan_field = s.PLAN_FIELD[self.basis]
             rows = qs.values_list("pk", "disbursed", plan_field)
@@ -391,14 +385,7 @@ class SeriesView(ApiMixin, APIView):
             raise SnapshotNotFound()
 
         def build():
-            rows = (
-                Figure.objects.filter(
-                    snapshot__year=year, snapshot__is_current=True, stream=stream, investor=investor, district=district
-                )
-                .exclude(scope__in=[Figure.Scope.STREAM])
-                .select_related("snapshot")
-                .order_by("snapshot__as_of", "snapshot_id")
-            )
+            rows = figures.unit_series(year, stream, investor=investor, district=district)
             plan_field = s.PLAN_FIELD[basis]
             unit = investor or district
             return {

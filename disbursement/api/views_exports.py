@@ -6,28 +6,42 @@ from django.http import HttpResponse
 from django.utils.http import http_date, quote_etag
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from disbursement.api.base import SNAPSHOT_PARAMETERS, ApiMixin, SnapshotQueryMixin
+from disbursement.api.base import (
+    LEVEL_PARAMETER,
+    SNAPSHOT_PARAMETERS,
+    SOURCE_PARAMETER,
+    ApiMixin,
+    RankingQueryMixin,
+    SnapshotQueryMixin,
+)
 from disbursement.api.conditional import _not_modified, snapshot_validators
 from disbursement.api.negotiation import FirstRendererNegotiation
-from disbursement.models import CapitalStream
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class ExportBase(ApiMixin, SnapshotQueryMixin, APIView):
+class ExportBase(ApiMixin, RankingQueryMixin, SnapshotQueryMixin, APIView):
     renderer_classes = [JSONRenderer]
     content_negotiation_class = FirstRendererNegotiation
     content_type = ""
     extension = ""
 
-    def content(self, snapshot) -> bytes:
+    def content(self, snapshot, query: dict) -> bytes:
         raise NotImplementedError
 
+    def ranking_query(self) -> dict:
+        stream, source = self.get_requested_stream(), self.get_source()
+        return {
+            "stream_code": stream.code if stream else None,
+            "level": self.get_level(),
+            "source_code": source.code if source else None,
+        }
+
     def get(self, request):
+        query = self.ranking_query()
         snapshot = self.get_snapshot()
         etag, modified = snapshot_validators(snapshot, request)
         headers = {"ETag": quote_etag(etag), "Last-Modified": http_date(modified.timestamp())}
@@ -35,12 +49,20 @@ class ExportBase(ApiMixin, SnapshotQueryMixin, APIView):
             return HttpResponse(status=304, headers=headers)
         name = f"xep-hang-{snapshot.year}-{snapshot.as_of:%Y-%m-%d}.{self.extension}"
         headers["Content-Disposition"] = f'attachment; filename="{name}"'
-        return HttpResponse(self.content(snapshot), content_type=self.content_type, headers=headers)
+        return HttpResponse(self.content(snapshot, query), content_type=self.content_type, headers=headers)
+
+
+EXPORT_PARAMETERS = [
+    *SNAPSHOT_PARAMETERS[:3],
+    LEVEL_PARAMETER,
+    OpenApiParameter("stream", OpenApiTypes.STR, description="Mã dòng vốn; mặc định mọi dòng vốn của cấp đã chọn."),
+    SOURCE_PARAMETER,
+]
 
 
 @extend_schema(
     tags=["Xuất dữ liệu"],
-    parameters=SNAPSHOT_PARAMETERS[:3],
+    parameters=EXPORT_PARAMETERS,
     responses={(200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="Bảng xếp hạng (Excel).")},
 )
 class RankingWorkbookView(ExportBase):
@@ -49,18 +71,15 @@ class RankingWorkbookView(ExportBase):
     content_type = XLSX
     extension = "xlsx"
 
-    def content(self, snapshot) -> bytes:
+    def content(self, snapshot, query: dict) -> bytes:
         from disbursement.exporting.services import ranking_workbook
 
-        return ranking_workbook(snapshot.pk)
+        return ranking_workbook(snapshot.pk, **query)
 
 
 @extend_schema(
     tags=["Xuất dữ liệu"],
-    parameters=[
-        *SNAPSHOT_PARAMETERS[:3],
-        OpenApiParameter("stream", OpenApiTypes.STR, description="Mã dòng vốn; mặc định mọi dòng vốn."),
-    ],
+    parameters=EXPORT_PARAMETERS,
     responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="Bảng xếp hạng (CSV, UTF-8).")},
 )
 class RankingCsvView(ExportBase):
@@ -69,10 +88,7 @@ class RankingCsvView(ExportBase):
     content_type = "text/csv; charset=utf-8"
     extension = "csv"
 
-    def content(self, snapshot) -> bytes:
-        code = self.request.query_params.get("stream") or None
-        if code is not None and not CapitalStream.objects.filter(code=code).exists():
-            raise ValidationError({"stream": ["Không có dòng vốn mã này."]})
+    def content(self, snapshot, query: dict) -> bytes:
         from disbursement.exporting.services import ranking_csv
 
-        return ranking_csv(snapshot.pk, code)
+        return ranking_csv(snapshot.pk, **query)

@@ -103,8 +103,15 @@ def _header(ws, row: int, texts: list[tuple[str, int]]) -> None:
         ws.column_dimensions[get_column_letter(column)].width = width
 
 
-def _ranking_sheet(wb: Workbook, snapshot: Snapshot, stream: CapitalStream, stream_figure: Figure | None, flags: dict):
-    figures = list(ranking(snapshot, stream))
+def _ranking_sheet(
+    wb: Workbook,
+    snapshot: Snapshot,
+    stream: CapitalStream,
+    stream_figure: Figure | None,
+    flags: dict,
+    source: BudgetSource | None = None,
+):
+    figures = list(ranking(snapshot, stream, source))
     ws = wb.create_sheet(title=_sheet_title(wb, stream))
     headers = list(RANKING_HEADERS)
     headers[1] = ("Chủ đầu tư" if stream.ranks_investors else "Quận, huyện", 48)
@@ -113,7 +120,7 @@ def _ranking_sheet(wb: Workbook, snapshot: Snapshot, stream: CapitalStream, stre
         snapshot,
         [
             f"BIỂU XẾP HẠNG TỶ LỆ GIẢI NGÂN KẾ HOẠCH VỐN ĐẦU TƯ CÔNG NĂM {snapshot.year}",
-            stream.name.upper(),
+            stream.name.upper() + (f" – {source.name.upper()}" if source else ""),
             f"(Số liệu tính đến hết ngày {_date(snapshot)})",
             _plan_basis(snapshot),
             f"Đơn vị tính: {UNIT_NAMES[UNIT]}",
@@ -258,15 +265,32 @@ def _summary_sheet(wb: Workbook, snapshot: Snapshot) -> None:
         ws.cell(row=row, column=5).number_format = RATIO_FORMAT
 
 
-def ranking_workbook(snapshot_id: int) -> bytes:
-    """The ranking workbook of a snapshot: a citywide summary sheet, then one sheet per stream."""
+def _stream_figures(
+    snapshot: Snapshot, stream_code: str | None, level: str | None, source: BudgetSource | None
+) -> list[Figure]:
+    """The streams an export covers, as the rankings endpoint selects them (stream, level, source)."""
+    return [
+        figure
+        for figure in stream_figures(snapshot, source=source)
+        if (not stream_code or figure.stream.code == stream_code) and (not level or figure.stream.unit_level == level)
+    ]
+
+
+def ranking_workbook(
+    snapshot_id: int, *, stream_code: str | None = None, level: str | None = None, source_code: str | None = None
+) -> bytes:
+    """The ranking workbook of a snapshot: a citywide summary sheet, then one sheet per stream.
+
+    `stream_code`, `level` and `source_code` narrow it to the streams (and the source) a ranking query reads.
+    """
     snapshot = Snapshot.objects.get(id=snapshot_id)
+    source = BudgetSource.objects.get(code=source_code) if source_code else None
     wb = Workbook()
     wb.remove(wb.active)
     _summary_sheet(wb, snapshot)
     flags = flags_for(snapshot)
-    for figure in stream_figures(snapshot):
-        _ranking_sheet(wb, snapshot, figure.stream, figure, flags)
+    for figure in _stream_figures(snapshot, stream_code, level, source):
+        _ranking_sheet(wb, snapshot, figure.stream, figure, flags, source)
     wb.properties.title = f"Xếp hạng giải ngân đến hết ngày {snapshot.as_of:%d/%m/%Y}"
     wb.properties.creator = "Theo dõi giải ngân vốn đầu tư công"
     out = io.BytesIO()
@@ -274,9 +298,12 @@ def ranking_workbook(snapshot_id: int) -> bytes:
     return out.getvalue()
 
 
-def ranking_csv(snapshot_id: int, stream_code: str | None = None) -> bytes:
+def ranking_csv(
+    snapshot_id: int, stream_code: str | None = None, *, level: str | None = None, source_code: str | None = None
+) -> bytes:
     """The ranking tables as CSV (UTF-8 with BOM, so Excel reads the Vietnamese text)."""
     snapshot = Snapshot.objects.get(id=snapshot_id)
+    source = BudgetSource.objects.get(code=source_code) if source_code else None
     flags = flags_for(snapshot)
     out = io.StringIO()
     writer = csv.writer(out)
@@ -294,15 +321,12 @@ def ranking_csv(snapshot_id: int, stream_code: str | None = None) -> bytes:
             "Số liệu đến hết ngày",
         ]
     )
-    streams = [f.stream for f in stream_figures(snapshot)]
-    if stream_code:
-        streams = [s for s in streams if s.code == stream_code]
-    for stream in streams:
-        for figure in ranking(snapshot, stream):
+    for stream in [f.stream for f in _stream_figures(snapshot, stream_code, level, source)]:
+        for figure in ranking(snapshot, stream, source):
             unit_flags = flags.get((stream.id, figure.investor_id, figure.district_id), [])
             writer.writerow(
                 [
-                    neutralise(stream.name),
+                    neutralise(f"{stream.name} – {source.name}" if source else stream.name),
                     figure.rank or "",
                     neutralise(_unit_name(figure)),
                     format_amount(figure.plan, UNIT) if figure.plan is not None else "",

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import F, QuerySet
 
-from disbursement.models import CapitalStream, Figure, FlagRule, Snapshot
+from disbursement.models import BudgetSource, CapitalStream, Figure, FlagRule, Snapshot
 
 
 def city_figure(snapshot: Snapshot) -> Figure | None:
@@ -24,19 +24,23 @@ def source_figures(snapshot: Snapshot) -> QuerySet[Figure]:
     )
 
 
-def stream_figures(snapshot: Snapshot) -> QuerySet[Figure]:
+def stream_figures(snapshot: Snapshot, source: BudgetSource | None = None) -> QuerySet[Figure]:
+    """Each stream over all its sources, or over one source."""
     return (
-        Figure.objects.filter(snapshot=snapshot, scope=Figure.Scope.STREAM)
+        Figure.objects.filter(snapshot=snapshot, scope=Figure.Scope.STREAM, source=source)
         .select_related("stream")
         .order_by("stream__order")
     )
 
 
-def ranking(snapshot: Snapshot, stream: CapitalStream) -> QuerySet[Figure]:
-    """The units of a stream, highest ratio first; units without a plan last."""
+def ranking(snapshot: Snapshot, stream: CapitalStream, source: BudgetSource | None = None) -> QuerySet[Figure]:
+    """The units of a stream, highest ratio first; units without a plan last.
+
+    Over all sources by default; with a source, the units' figures and ranks within that source.
+    """
     scope = Figure.Scope.INVESTOR if stream.ranks_investors else Figure.Scope.DISTRICT
     return (
-        Figure.objects.filter(snapshot=snapshot, scope=scope, stream=stream)
+        Figure.objects.filter(snapshot=snapshot, scope=scope, stream=stream, source=source)
         .select_related("investor", "district", "stream")
         .order_by(F("rank").asc(nulls_last=True), "-disbursed", "investor__name", "district__name")
     )
@@ -48,6 +52,8 @@ def unit_series(snapshot_year: int, stream: CapitalStream | None, investor=None,
     For a chart against last year, call it again with snapshot_year - 1.
     """
     qs = Figure.objects.filter(snapshot__year=snapshot_year, snapshot__is_current=True)
+    if stream is not None:
+        qs = qs.filter(source__isnull=True)
     if stream is None:
         qs = qs.filter(scope=Figure.Scope.CITY)
     elif investor is not None:

@@ -114,17 +114,64 @@ def rank_by_ratio(items: list[tuple[tuple, Decimal | None]]) -> dict[tuple, int]
     return ranks
 
 
+def disbursed_by_unit_and_source(snapshot_id: int) -> dict[tuple, int]:
+    """Cumulative disbursed per (stream_id, source_id, investor_id, district_id) of a snapshot."""
+    return {
+        (stream_id, source_id, investor_id, district_id): total
+        for stream_id, source_id, investor_id, district_id, total in (
+            SnapshotLine.objects.filter(snapshot_id=snapshot_id)
+            .values("stream_id", "source_id", "investor_id", "district_id")
+            .annotate(total=Sum("disbursed"))
+            .values_list("stream_id", "source_id", "investor_id", "district_id", "total")
+            .order_by()
+        )
+    }
+
+
+def _all_sources(by_source: dict[tuple, int]) -> dict[tuple, int]:
+    """(stream, source, investor, district) amounts summed over sources: (stream, investor, district)."""
+    totals: dict[tuple, int] = defaultdict(int)
+    for (stream_id, _source_id, investor_id, district_id), amount in by_source.items():
+        totals[(stream_id, investor_id, district_id)] += amount
+    return totals
+
+
 def unit_disbursed(snapshot_id: int) -> dict[tuple, int]:
     """Cumulative disbursed per (stream_id, investor_id, district_id) of a snapshot, all sources."""
-    totals: dict[tuple, int] = defaultdict(int)
-    for stream_id, investor_id, district_id, total in (
-        SnapshotLine.objects.filter(snapshot_id=snapshot_id)
-        .values_list("stream_id", "investor_id", "district_id")
-        .annotate(total=Sum("disbursed"))
-        .values_list("stream_id", "investor_id", "district_id", "total")
-    ):
-        totals[(stream_id, investor_id, district_id)] += total
-    return totals
+    return _all_sources(disbursed_by_unit_and_source(snapshot_id))
+
+
+def _stream_rows(stream_id: int, source_id: int | None, units: set[tuple], disbursed: dict, plans: dict) -> list[_Row]:
+    """The stream's row and its units' rows, ranked; `disbursed` and `plans` are keyed (investor_id, district_id)."""
+    unit_rows = [
+        _Row(
+            scope=Figure.Scope.INVESTOR if investor_id else Figure.Scope.DISTRICT,
+            stream_id=stream_id,
+            source_id=source_id,
+            investor_id=investor_id,
+            district_id=district_id,
+            disbursed=disbursed.get((investor_id, district_id), 0),
+            plan=plans.get((investor_id, district_id)),
+        )
+        for investor_id, district_id in sorted(units, key=lambda u: (u[0] or 0, u[1] or 0))
+    ]
+    has_plan = any(r.plan is not None for r in unit_rows)
+    stream_row = _Row(
+        scope=Figure.Scope.STREAM,
+        stream_id=stream_id,
+        source_id=source_id,
+        disbursed=sum(r.disbursed for r in unit_rows),
+        plan=sum(r.plan or 0 for r in unit_rows) if has_plan else None,
+    )
+    # The stream average is the ratio of the stream's totals, not the mean of the units' ratios.
+    average = disbursement_ratio(stream_row.disbursed, stream_row.plan)
+    stream_row.stream_average = average
+    ranks = rank_by_ratio([(r.key, disbursement_ratio(r.disbursed, r.plan)) for r in unit_rows])
+    for r in unit_rows:
+        r.stream_average = average
+        r.rank = ranks.get(r.key)
+        r.rank_of = len(ranks)
+    return [stream_row, *unit_rows]
 
 
 def collect(snapshot: Snapshot) -> list[_Row]:
@@ -134,7 +181,7 @@ def collect(snapshot: Snapshot) -> list[_Row]:
     sources = {s.id: s for s in BudgetSource.objects.all()}
     streams = {s.id: s for s in CapitalStream.objects.all()}
 
-    plan_by_unit: dict[tuple, int] = defaultdict(int)
+    plan_by_unit_source: dict[tuple, int] = {}
     allocated_by_source: dict[int, int] = defaultdict(int)
     # Summed in SQL per unit and source; allocations without a revision in force add nothing (SUM skips NULL).
     for stream_id, source_id, investor_id, district_id, amount in (
@@ -145,14 +192,16 @@ def collect(snapshot: Snapshot) -> list[_Row]:
         .order_by()
     ):
         if amount is not None:
-            plan_by_unit[(stream_id, investor_id, district_id)] += amount
+            plan_by_unit_source[(stream_id, source_id, investor_id, district_id)] = amount
             allocated_by_source[source_id] += amount
+    plan_by_unit = _all_sources(plan_by_unit_source)
 
     # Citywide and per source: the city sheet, against the citywide plans. The detailed allocation
     # (vốn đã phân bổ chi tiết) is the plan entered at that level, else the sum of the allocations in force.
     city_plans = city_plans_in_force(snapshot.year, day)
     city_lines = dict(CityDisbursement.objects.filter(snapshot=snapshot).values_list("source_id", "disbursed"))
-    disbursed_by_unit = unit_disbursed(snapshot.id)
+    disbursed_by_unit_source = disbursed_by_unit_and_source(snapshot.id)
+    disbursed_by_unit = _all_sources(disbursed_by_unit_source)
     city_disbursed = sum(city_lines.values()) if city_lines else sum(disbursed_by_unit.values())
 
     def plan_total(level: str) -> int | None:
@@ -182,43 +231,30 @@ def collect(snapshot: Snapshot) -> list[_Row]:
             )
         )
 
-    # Per stream and per unit: the snapshot's lines against the allocations in force.
+    # Per stream and per unit: the snapshot's lines against the allocations in force, over all sources
+    # (source None: the figures every ranking, flag, digest and report reads), then for each source.
+    def grouped(amounts: dict[tuple, int]) -> dict[tuple, dict[tuple, int]]:
+        """(stream, [source,] investor, district) -> amount, as {(stream, [source]): {(investor, district): amount}}."""
+        groups: dict[tuple, dict[tuple, int]] = defaultdict(dict)
+        for key, amount in amounts.items():
+            groups[key[:-2]][key[-2:]] = amount
+        return groups
 
-    units_by_stream: dict[int, set[tuple]] = defaultdict(set)
-    for stream_id, investor_id, district_id in set(disbursed_by_unit) | set(plan_by_unit):
-        units_by_stream[stream_id].add((investor_id, district_id))
+    disbursed_all, plans_all = grouped(disbursed_by_unit), grouped(plan_by_unit)
+    disbursed_split, plans_split = grouped(disbursed_by_unit_source), grouped(plan_by_unit_source)
+    units_by_stream: dict[tuple, set[tuple]] = defaultdict(set)
+    for group in (disbursed_all, plans_all, disbursed_split, plans_split):
+        for key, units in group.items():
+            units_by_stream[key] |= units.keys()
 
-    for stream_id in sorted(units_by_stream, key=lambda sid: (streams[sid].order, sid)):
-        unit_rows = []
-        for investor_id, district_id in sorted(units_by_stream[stream_id], key=lambda u: (u[0] or 0, u[1] or 0)):
-            key = (stream_id, investor_id, district_id)
-            unit_rows.append(
-                _Row(
-                    scope=Figure.Scope.INVESTOR if investor_id else Figure.Scope.DISTRICT,
-                    stream_id=stream_id,
-                    investor_id=investor_id,
-                    district_id=district_id,
-                    disbursed=disbursed_by_unit.get(key, 0),
-                    plan=plan_by_unit.get(key),
-                )
-            )
-        has_plan = any(r.plan is not None for r in unit_rows)
-        stream_row = _Row(
-            scope=Figure.Scope.STREAM,
-            stream_id=stream_id,
-            disbursed=sum(r.disbursed for r in unit_rows),
-            plan=sum(r.plan or 0 for r in unit_rows) if has_plan else None,
-        )
-        # The stream average is the ratio of the stream's totals, not the mean of the units' ratios.
-        average = disbursement_ratio(stream_row.disbursed, stream_row.plan)
-        stream_row.stream_average = average
-        ranks = rank_by_ratio([(r.key, disbursement_ratio(r.disbursed, r.plan)) for r in unit_rows])
-        for r in unit_rows:
-            r.stream_average = average
-            r.rank = ranks.get(r.key)
-            r.rank_of = len(ranks)
-        rows.append(stream_row)
-        rows.extend(unit_rows)
+    def order(key: tuple) -> tuple:
+        stream_id, *source_id = key
+        return (streams[stream_id].order, stream_id, sources[source_id[0]].order if source_id else -1)
+
+    for key in sorted(units_by_stream, key=order):
+        stream_id, source_id = key[0], key[1] if len(key) > 1 else None
+        disbursed, plans = (disbursed_all, plans_all) if source_id is None else (disbursed_split, plans_split)
+        rows += _stream_rows(stream_id, source_id, units_by_stream[key], disbursed.get(key, {}), plans.get(key, {}))
     return rows
 
 

@@ -136,7 +136,7 @@ def _disbursed_by_unit(snapshot: Snapshot) -> dict[tuple, int]:
         stored = {
             (stream_id, investor_id, district_id): disbursed
             for stream_id, investor_id, district_id, disbursed in Figure.objects.filter(
-                snapshot=snapshot, scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT]
+                snapshot=snapshot, scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT], source__isnull=True
             ).values_list("stream_id", "investor_id", "district_id", "disbursed")
         }
         if stored:
@@ -406,6 +406,8 @@ def _flag_key(flag: Flag) -> ConditionKey:
 def evaluate_flags(snapshot: Snapshot, figures: list[Figure]) -> FlagChanges:
     """Raise and clear the flags of a snapshot date. Runs inside the compute transaction."""
     rules = RuleBook(snapshot.year)
+    # Units and streams are judged over all their sources; the per-source figures only inform.
+    figures = [f for f in figures if f.source_id is None or f.scope == Figure.Scope.SOURCE]
     conditions = unit_conditions(snapshot, figures, rules) + anomaly_conditions(snapshot, figures, rules)
     by_key: dict[ConditionKey, Condition] = {}
     for condition in conditions:

@@ -1,9 +1,15 @@
+import datetime as dt
 from decimal import Decimal
+
+import pytest
 
 from core.figures import RATIO_API_PLACES, disbursement_ratio
 from core.notation import round_half_up
-from disbursement.models import Figure
-from tests.api.conftest import results
+from disbursement.figures.services import compute_snapshot
+from disbursement.models import Figure, SnapshotLine
+from disbursement.plans.services import revise_allocation
+from tests.api.conftest import TY, results
+from tests.factories import source, stream
 
 
 def expected_ratio(disbursed: int, plan: int) -> str:
@@ -33,7 +39,9 @@ def test_district_ranking_ratios_are_four_place_strings(client, world):
     assert isinstance(kien_thuy["disbursed"], int) and isinstance(kien_thuy["plan"], int)
     assert kien_thuy["ratio"] == expected_ratio(183_384_000_000, 270_020_000_000)
     assert len(kien_thuy["ratio"].split(".")[1]) == 4
-    stream_row = Figure.objects.get(snapshot=world["current"], scope="stream", stream__code="district_transfer")
+    stream_row = Figure.objects.get(
+        snapshot=world["current"], scope="stream", stream__code="district_transfer", source__isnull=True
+    )
     assert kien_thuy["stream_average"] == expected_ratio(stream_row.disbursed, stream_row.plan)
 
 
@@ -87,7 +95,52 @@ def test_ratio_decimal_strings_parse_back(client, world):
         assert Decimal(row["ratio"]) == round_half_up(disbursement_ratio(row["disbursed"], row["plan"]), 4)
 
 
-def test_rankings_are_not_split_by_source(client, world):
-    response = client.get("/api/v1/rankings/", {"level": "district", "source": "nsdp"})
+@pytest.fixture
+def central_capital(world):
+    """An Lão also has 100 tỷ of central budget (NSTW), 90 tỷ of it disbursed by 20/7/2024."""
+    an_lao = world["districts"]["an_lao"]
+    revise_allocation(
+        year=2024,
+        stream=stream("district_transfer"),
+        source=source("nstw"),
+        district=an_lao,
+        amount=100 * TY,
+        effective_from=dt.date(2024, 1, 1),
+    )
+    SnapshotLine.objects.create(
+        snapshot=world["current"], stream=stream("district_transfer"), source=source("nstw"), district=an_lao,
+        disbursed=90 * TY,
+    )  # fmt: skip
+    compute_snapshot(world["current"].pk)
+    return world
+
+
+def test_rankings_within_one_source(client, central_capital):
+    query = {"level": "district", "stream": "district_transfer"}
+    central = results(client.get("/api/v1/rankings/", {**query, "source": "nstw"}))
+    assert [(r["unit"]["code"], r["disbursed"], r["plan"], r["ratio"], r["rank"], r["rank_of"]) for r in central] == [
+        ("AL", 90 * TY, 100 * TY, "90.0000", 1, 1)
+    ]
+    assert central[0]["stream_average"] == "90.0000"
+
+    local = results(client.get("/api/v1/rankings/", {**query, "source": "nsdp"}))
+    assert [(r["unit"]["code"], r["rank"]) for r in local] == [("KT", 1), ("DS", 2), ("AL", 3)]
+    assert next(r for r in local if r["unit"]["code"] == "AL")["ratio"] == "5.8217"
+
+    # Over all sources An Lão counts both: 96,986 of 220 tỷ.
+    both = results(client.get("/api/v1/rankings/", query))
+    an_lao = next(r for r in both if r["unit"]["code"] == "AL")
+    assert (an_lao["disbursed"], an_lao["plan"], an_lao["ratio"]) == (96_986_000_000, 220 * TY, "44.0845")
+
+
+def test_unknown_source_is_a_400(client, world):
+    response = client.get("/api/v1/rankings/", {"level": "district", "source": "khong-co"})
     assert response.status_code == 400
     assert "source" in response.json()["error"]["details"]
+
+
+def test_ratios_show_per_source_unit_figures_only_when_asked(client, central_capital):
+    everything = results(client.get("/api/v1/ratios/", {"scope": "district", "stream": "district_transfer"}))
+    assert len(everything) == 3 and {r["source"] for r in everything} == {None}
+    central = results(client.get("/api/v1/ratios/", {"scope": "district", "source": "nstw"}))
+    assert [(r["unit"]["code"], r["source"], r["ratio"]) for r in central] == [("AL", "nstw", "90.0000")]

@@ -91,11 +91,11 @@ def computed(snap: Snapshot) -> Snapshot:
 
 
 def unit_figure(snap: Snapshot, unit) -> Figure:
-    return Figure.objects.get(snapshot=snap, scope__in=["investor", "district"], **_unit_kwargs(unit))
+    return Figure.objects.get(snapshot=snap, scope__in=["investor", "district"], source=None, **_unit_kwargs(unit))
 
 
 def stream_figure(snap: Snapshot, code: str = CapitalStream.CITY_ASSIGNED) -> Figure:
-    return Figure.objects.get(snapshot=snap, scope=Figure.Scope.STREAM, stream=stream(code))
+    return Figure.objects.get(snapshot=snap, scope=Figure.Scope.STREAM, stream=stream(code), source=None)
 
 
 def figure_rows(snap: Snapshot) -> list[tuple]:

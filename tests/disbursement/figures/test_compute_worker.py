@@ -32,7 +32,7 @@ def test_worker_computes_a_snapshot_and_a_duplicate_delivery_changes_nothing(cel
     compute_snapshot_task.delay(snapshot.id)
     wait_for(lambda: Snapshot.objects.get(pk=snapshot.pk).computed_at)
     first = _rows(snapshot)
-    investor_row = Figure.objects.get(snapshot=snapshot, scope="investor")
+    investor_row = Figure.objects.get(snapshot=snapshot, scope="investor", source__isnull=True)
     assert investor_row.ratio == 25
     assert investor_row.rank == 1
 
