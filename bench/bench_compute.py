@@ -45,18 +45,18 @@ YEAR = 2024
 TRIEU = 10**6
 
 FLOOR_SQL = """
-SELECT stream_id, investor_id, district_id, SUM(d), SUM(p) FROM (
-    SELECT l.stream_id, l.investor_id, l.district_id, l.disbursed AS d, 0 AS p
+SELECT stream_id, source_id, investor_id, district_id, SUM(d), SUM(p) FROM (
+    SELECT l.stream_id, l.source_id, l.investor_id, l.district_id, l.disbursed AS d, 0 AS p
     FROM disbursement_snapshotline l WHERE l.snapshot_id = %s
     UNION ALL
-    SELECT a.stream_id, a.investor_id, a.district_id, 0 AS d, r.amount AS p
+    SELECT a.stream_id, a.source_id, a.investor_id, a.district_id, 0 AS d, r.amount AS p
     FROM disbursement_allocation a JOIN disbursement_allocationrevision r ON r.allocation_id = a.id
     WHERE a.year = %s AND r.id = (
         SELECT r2.id FROM disbursement_allocationrevision r2
         WHERE r2.allocation_id = a.id AND r2.effective_from <= %s
         ORDER BY r2.effective_from DESC, r2.id DESC LIMIT 1
     )
-) AS u GROUP BY stream_id, investor_id, district_id
+) AS u GROUP BY stream_id, source_id, investor_id, district_id
 """
 
 
