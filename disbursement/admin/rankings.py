@@ -56,30 +56,6 @@ def unit_series(
     return [(figure.snapshot.as_of, figure.ratio) for figure in figures if figure.ratio is not None]
 
 
-def stream_unit_series(year: int, stream: CapitalStream) -> dict[tuple, list[tuple[dt.date, Decimal]]]:
-    """(as_of, ratio) of every unit of a stream over the year's current snapshots, keyed (investor_id, district_id).
-
-    One query for the whole stream, for the small charts of the rankings page.
-    """
-    scope = Figure.Scope.INVESTOR if stream.ranks_investors else Figure.Scope.DISTRICT
-    rows = (
-        Figure.objects.filter(
-            snapshot__year=year,
-            snapshot__is_current=True,
-            scope=scope,
-            stream=stream,
-            source__isnull=True,
-            ratio__isnull=False,
-        )
-        .order_by("snapshot__as_of")
-        .values_list("investor_id", "district_id", "snapshot__as_of", "ratio")
-    )
-    series: dict[tuple, list[tuple[dt.date, Decimal]]] = {}
-    for investor_id, district_id, as_of, ratio in rows:
-        series.setdefault((investor_id, district_id), []).append((as_of, ratio))
-    return series
-
-
 def history_url(stream: CapitalStream, figure: Figure, year: int) -> str:
     kind, unit_id = ("investor", figure.investor_id) if figure.investor_id else ("district", figure.district_id)
     url = reverse("admin:disbursement_snapshot_unit_history", args=[stream.code, kind, unit_id])
@@ -191,8 +167,8 @@ def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | Non
     )
     lines = line_chart([this_year, last_year], title=f"Tỷ lệ giải ngân của dòng vốn qua các kỳ – {stream.name}")
 
-    this_year_units = stream_unit_series(snapshot.year, stream)
-    last_year_units = stream_unit_series(snapshot.year - 1, stream)
+    this_year_units = figure_selectors.stream_unit_series(snapshot.year, stream)
+    last_year_units = figure_selectors.stream_unit_series(snapshot.year - 1, stream)
     unit_charts = []
     for row in rows:
         key = (row.figure.investor_id, row.figure.district_id)
@@ -260,13 +236,7 @@ def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id
     unit_filter = {"investor": unit} if kind == "investor" else {"district": unit}
     name = unit.display_name
 
-    figures = (
-        Figure.objects.filter(
-            snapshot__year=year, snapshot__is_current=True, stream=stream, source__isnull=True, **unit_filter
-        )
-        .select_related("snapshot")
-        .order_by("snapshot__as_of")
-    )
+    figures = figure_selectors.unit_series(year, stream, **unit_filter)
     band_config = band_config_for(stream, year)
     rows = [
         {
