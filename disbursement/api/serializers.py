@@ -284,6 +284,7 @@ class SeriesPointSerializer(serializers.Serializer):
 class SeriesSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     stream = serializers.CharField()
+    source = serializers.CharField(allow_null=True, help_text="Mã nguồn vốn; null: mọi nguồn.")
     unit = UnitSerializer()
     points = SeriesPointSerializer(many=True)
 

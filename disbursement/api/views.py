@@ -350,6 +350,7 @@ class SeriesQuery(serializers.Serializer):
     stream = serializers.SlugRelatedField(slug_field="code", queryset=CapitalStream.objects.all())
     investor = serializers.SlugRelatedField(slug_field="code", queryset=Investor.objects.all(), required=False)
     district = serializers.SlugRelatedField(slug_field="code", queryset=District.objects.all(), required=False)
+    source = serializers.SlugRelatedField(slug_field="code", queryset=BudgetSource.objects.all(), required=False)
     basis = serializers.ChoiceField(choices=s.BASIS_CHOICES, default="city")
 
     def validate(self, attrs):
@@ -365,6 +366,7 @@ class SeriesQuery(serializers.Serializer):
         OpenApiParameter("stream", OpenApiTypes.STR, required=True, description="Mã dòng vốn, ví dụ city_assigned."),
         OpenApiParameter("investor", OpenApiTypes.STR, description="Mã chủ đầu tư (hoặc district)."),
         OpenApiParameter("district", OpenApiTypes.STR, description="Mã quận, huyện (hoặc investor)."),
+        SOURCE_PARAMETER,
         SNAPSHOT_PARAMETERS[3],
     ],
     responses=s.SeriesSerializer,
@@ -385,12 +387,13 @@ class SeriesView(ApiMixin, APIView):
             raise SnapshotNotFound()
 
         def build():
-            rows = figures.unit_series(year, stream, investor=investor, district=district)
+            rows = figures.unit_series(year, stream, investor=investor, district=district, source=q.get("source"))
             plan_field = s.PLAN_FIELD[basis]
             unit = investor or district
             return {
                 "year": year,
                 "stream": stream.code,
+                "source": q["source"].code if q.get("source") else None,
                 "unit": {
                     "level": "investor" if investor else "district",
                     "id": unit.pk,

@@ -47,14 +47,21 @@ def ranking(snapshot: Snapshot, stream: CapitalStream, source: BudgetSource | No
     )
 
 
-def unit_series(snapshot_year: int, stream: CapitalStream | None, investor=None, district=None) -> list[Figure]:
+def unit_series(
+    snapshot_year: int,
+    stream: CapitalStream | None,
+    investor=None,
+    district=None,
+    source: BudgetSource | None = None,
+) -> list[Figure]:
     """Figures of one unit (or of the stream, or the city when stream is None) over the year's current snapshots.
 
-    For a chart against last year, call it again with snapshot_year - 1.
+    A unit's or stream's figures over all sources, or over `source` alone. For a chart against
+    last year, call it again with snapshot_year - 1.
     """
     qs = Figure.objects.filter(snapshot__year=snapshot_year, snapshot__is_current=True)
     if stream is not None:
-        qs = qs.filter(source__isnull=True)
+        qs = qs.filter(source=source)
     if stream is None:
         qs = qs.filter(scope=Figure.Scope.CITY)
     elif investor is not None:

@@ -146,6 +146,26 @@ def world(db):
     }
 
 
+@pytest.fixture
+def central_capital(world):
+    """An Lão also has 100 tỷ of central budget (NSTW), 90 tỷ of it disbursed by 20/7/2024."""
+    an_lao = world["districts"]["an_lao"]
+    revise_allocation(
+        year=2024,
+        stream=stream("district_transfer"),
+        source=source("nstw"),
+        district=an_lao,
+        amount=100 * TY,
+        effective_from=dt.date(2024, 1, 1),
+    )
+    SnapshotLine.objects.create(
+        snapshot=world["current"], stream=stream("district_transfer"), source=source("nstw"), district=an_lao,
+        disbursed=90 * TY,
+    )  # fmt: skip
+    compute_snapshot(world["current"].pk)
+    return world
+
+
 def results(response) -> list[dict]:
     assert response.status_code == 200, response.content
     return response.json()["results"]

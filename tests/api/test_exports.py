@@ -5,8 +5,6 @@ import io
 
 import openpyxl
 
-from tests.api.test_rankings import central_capital  # noqa: F401  (fixture)
-
 
 def test_ranking_workbook(client, world):
     response = client.get("/api/v1/exports/ranking.xlsx")
@@ -32,7 +30,7 @@ def test_export_is_conditional_and_validated(client, world):
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"
 
 
-def test_exports_take_the_rankings_level_and_source(client, central_capital):  # noqa: F811
+def test_exports_take_the_rankings_level_and_source(client, central_capital):
     response = client.get("/api/v1/exports/ranking.csv", {"level": "district", "source": "nstw"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [(row[0], row[1], row[2], row[5]) for row in rows[1:]] == [

@@ -1,15 +1,9 @@
-import datetime as dt
 from decimal import Decimal
-
-import pytest
 
 from core.figures import RATIO_API_PLACES, disbursement_ratio
 from core.notation import round_half_up
-from disbursement.figures.services import compute_snapshot
-from disbursement.models import Figure, SnapshotLine
-from disbursement.plans.services import revise_allocation
+from disbursement.models import Figure
 from tests.api.conftest import TY, results
-from tests.factories import source, stream
 
 
 def expected_ratio(disbursed: int, plan: int) -> str:
@@ -93,26 +87,6 @@ def test_basis_pm_without_unit_plans_gives_no_ratio_and_no_rank(client, world):
 def test_ratio_decimal_strings_parse_back(client, world):
     for row in results(client.get("/api/v1/rankings/", {"level": "investor"})):
         assert Decimal(row["ratio"]) == round_half_up(disbursement_ratio(row["disbursed"], row["plan"]), 4)
-
-
-@pytest.fixture
-def central_capital(world):
-    """An Lão also has 100 tỷ of central budget (NSTW), 90 tỷ of it disbursed by 20/7/2024."""
-    an_lao = world["districts"]["an_lao"]
-    revise_allocation(
-        year=2024,
-        stream=stream("district_transfer"),
-        source=source("nstw"),
-        district=an_lao,
-        amount=100 * TY,
-        effective_from=dt.date(2024, 1, 1),
-    )
-    SnapshotLine.objects.create(
-        snapshot=world["current"], stream=stream("district_transfer"), source=source("nstw"), district=an_lao,
-        disbursed=90 * TY,
-    )  # fmt: skip
-    compute_snapshot(world["current"].pk)
-    return world
 
 
 def test_rankings_within_one_source(client, central_capital):
