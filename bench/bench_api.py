@@ -16,6 +16,11 @@ The load generator is wrk when installed (apt-get install wrk), otherwise a
 Python one with one keep-alive connection per client thread.
 
     python bench/bench_api.py [--units 1000] [--connections 100] [--duration 15] [--workers N]
+    DATABASE_URL=postgres://USER:PASS@127.0.0.1:5432/NAME python bench/bench_api.py
+
+With a PostgreSQL DATABASE_URL the script creates the database test_NAME on that
+server, serves from it and drops it at the end (the role needs CREATEDB); NAME
+itself is never written. CACHE_URL, when set, is used by the server as in production.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 TY = 10**9
@@ -50,9 +56,7 @@ def free_port() -> int:
 
 def seed(units: int) -> str:
     """Migrate the throw-away database, load `units` investors with plans and a computed snapshot; return a key."""
-    import django
 
-    django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -206,20 +210,32 @@ def main() -> int:
     args = parser.parse_args()
 
     var_dir = tempfile.mkdtemp(prefix="giaingan-bench-")
+    database_url = os.environ.get("DATABASE_URL", "")
+    postgres = database_url.startswith(("postgres://", "postgresql://"))
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "GIAINGAN_VAR_DIR": var_dir,
         "DJANGO_DEBUG": "0",
-        "DATABASE_URL": f"sqlite:///{var_dir}/bench.sqlite3",
+        "DATABASE_URL": database_url if postgres else f"sqlite:///{var_dir}/bench.sqlite3",
         # The throttle stays in the path; a one-second window keeps its history as short as a real rate would.
         "API_KEY_THROTTLE_RATE": "100000/second",
         "LOG_LEVEL": "WARNING",
     }
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
-    print(f"Seeding {args.units} units in {var_dir} ...", flush=True)
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    old_name = connection.settings_dict["NAME"]
+    if postgres:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+        env["DATABASE_URL"] = urlsplit(database_url)._replace(path="/" + connection.settings_dict["NAME"]).geturl()
+    print(f"Seeding {args.units} units ({connection.vendor}) ...", flush=True)
     key = seed(args.units)
+    connection.close()
 
     port = free_port()
     server = subprocess.Popen(
@@ -242,7 +258,7 @@ def main() -> int:
         ranking_path = "/api/v1/rankings/?level=investor&page_size=1000"
         sizes = {path: check(port, path, key) for path in (floor_path, ranking_path)}
         print(
-            f"gunicorn: {args.workers} workers x {args.threads} threads; load: {generator}, "
+            f"{connection.vendor}; gunicorn: {args.workers} workers x {args.threads} threads; load: {generator}, "
             f"{args.connections} connections, {args.duration} s per endpoint; CPUs: {os.cpu_count()}"
         )
         results = {}
@@ -271,6 +287,8 @@ def main() -> int:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        if postgres:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
         shutil.rmtree(var_dir, ignore_errors=True)
 
 
