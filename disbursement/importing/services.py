@@ -297,6 +297,15 @@ def _prepare(parsed: ParsedWorkbook, issues: IssueList, as_of_given: dt.date | N
                     column=line.name_column,
                 )
                 continue
+            if stream.rural_only and not stream.ranks_investors and not unit.is_rural:
+                issues.warning(
+                    "not_rural",
+                    f"{unit.display_name} không phải huyện, nhưng có tên trong phần {stream.name} "
+                    "(chỉ dành cho các huyện). Kiểm tra lại tên hoặc phần của dòng này.",
+                    sheet=line.sheet,
+                    row=line.row,
+                    column=line.name_column,
+                )
             investor_id = unit.id if stream.ranks_investors else None
             district_id = None if stream.ranks_investors else unit.id
             unit_key = (stream.id, investor_id, district_id)

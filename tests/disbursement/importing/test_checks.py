@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from disbursement.models import AllocationRevision, Snapshot
-from tests.builders import Row, build_workbook, small_spec
+from tests.builders import Row, SectionSpec, build_workbook, small_spec
 from tests.disbursement.importing.helpers import codes, run, written
 
 TRIEU = 10**6
@@ -201,3 +201,22 @@ def test_many_plan_changes_are_written_like_single_ones(master_data, monkeypatch
     monkeypatch.setattr(services, "BULK_PLAN_CHANGES", 0)
     _import_first()
     assert plan_rows() == one_by_one
+
+
+def test_an_urban_district_in_the_new_rural_section_needs_confirmation(master_data):
+    spec = small_spec()
+    spec.sections.append(
+        SectionSpec(
+            "C",
+            "VỐN XÂY DỰNG NÔNG THÔN MỚI",
+            [Row("huyện Kiến Thụy", 0, 50_000, 0, 10_000), Row("quận Đồ Sơn", 0, 20_000, 0, 5_000)],
+        )
+    )
+    spec.city = None
+    result = run(build_workbook(spec))
+
+    assert result.status == "needs_confirmation"
+    warning = next(w for w in result.warnings if w.code == "not_rural")
+    assert warning.row is not None and "quận Đồ Sơn" in warning.message and "chỉ dành cho các huyện" in warning.message
+    assert "huyện Kiến Thụy" not in " ".join(w.message for w in result.warnings if w.code == "not_rural")
+    assert run(build_workbook(spec), confirm_warnings=True).status == "imported"
