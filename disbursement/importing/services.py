@@ -277,6 +277,7 @@ def _prepare(parsed: ParsedWorkbook, issues: IssueList, as_of_given: dt.date | N
             if stream is None:
                 continue
             key = normalize_name(line.name)
+            at_name = {"sheet": line.sheet, "row": line.row, "column": line.name_column}
             if stream.ranks_investors:
                 unit = investors.get(key)
                 names = investor_names
@@ -292,9 +293,7 @@ def _prepare(parsed: ParsedWorkbook, issues: IssueList, as_of_given: dt.date | N
                     "unknown_name",
                     f"Không nhận ra {what} '{line.name}' (phần {section.label or section.title}).{hint} "
                     "Nếu đúng là đơn vị đã có, hãy thêm tên gọi khác rồi nhập lại.",
-                    sheet=line.sheet,
-                    row=line.row,
-                    column=line.name_column,
+                    **at_name,
                 )
                 continue
             if stream.rural_only and not stream.ranks_investors and not unit.is_rural:
@@ -302,9 +301,7 @@ def _prepare(parsed: ParsedWorkbook, issues: IssueList, as_of_given: dt.date | N
                     "not_rural",
                     f"{unit.display_name} không phải huyện, nhưng có tên trong phần {stream.name} "
                     "(chỉ dành cho các huyện). Kiểm tra lại tên hoặc phần của dòng này.",
-                    sheet=line.sheet,
-                    row=line.row,
-                    column=line.name_column,
+                    **at_name,
                 )
             investor_id = unit.id if stream.ranks_investors else None
             district_id = None if stream.ranks_investors else unit.id
@@ -314,9 +311,7 @@ def _prepare(parsed: ParsedWorkbook, issues: IssueList, as_of_given: dt.date | N
                     "duplicate_unit",
                     f"'{line.name}' xuất hiện hai lần trong dòng vốn {stream.name} "
                     f"(lần đầu ở dòng {seen[unit_key].row}).",
-                    sheet=line.sheet,
-                    row=line.row,
-                    column=line.name_column,
+                    **at_name,
                 )
                 continue
             seen[unit_key] = line
