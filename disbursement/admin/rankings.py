@@ -20,7 +20,7 @@ from disbursement.admin import display
 from disbursement.admin.charts import Bar, Series, bar_chart, line_chart
 from disbursement.figures import selectors as figure_selectors
 from disbursement.flags.selectors import flags_by_unit
-from disbursement.models import CapitalStream, Figure, Snapshot
+from disbursement.models import BudgetSource, CapitalStream, Figure, Snapshot
 from disbursement.report.selectors import BandKind, band_config_for, band_for
 from disbursement.snapshots.selectors import latest_snapshot
 from districts.models import District
@@ -49,10 +49,14 @@ BAND_LABELS = {
 
 
 def unit_series(
-    year: int, stream: CapitalStream, investor: Investor | None = None, district: District | None = None
+    year: int,
+    stream: CapitalStream,
+    investor: Investor | None = None,
+    district: District | None = None,
+    source: BudgetSource | None = None,
 ) -> list[tuple[dt.date, Decimal]]:
     """(as_of, ratio) of a unit (or of the whole stream) over the year's current snapshots."""
-    figures = figure_selectors.unit_series(year, stream, investor=investor, district=district)
+    figures = figure_selectors.unit_series(year, stream, investor=investor, district=district, source=source)
     return [(figure.snapshot.as_of, figure.ratio) for figure in figures if figure.ratio is not None]
 
 
@@ -128,7 +132,9 @@ def _check_view(model_admin, request) -> None:
 def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | None = None):
     _check_view(model_admin, request)
     snapshot = get_object_or_404(Snapshot, pk=snapshot_id)
-    stream_rows = list(figure_selectors.stream_figures(snapshot))
+    # ?source=nstw: the units within one budget source; over all sources by default.
+    source = get_object_or_404(BudgetSource, code=request.GET["source"]) if request.GET.get("source") else None
+    stream_rows = list(figure_selectors.stream_figures(snapshot, source=source))
     if stream_code is None:
         if not stream_rows:
             raise Http404("Kỳ số liệu chưa có số liệu đã tính.")
@@ -140,7 +146,7 @@ def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | Non
     band_config = band_config_for(stream, snapshot.year)
 
     rows = []
-    for figure in figure_selectors.ranking(snapshot, stream):
+    for figure in figure_selectors.ranking(snapshot, stream, source):
         rows.append(
             RankingRow(
                 figure=figure,
@@ -157,18 +163,20 @@ def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | Non
         reference_label="Tỷ lệ chung",
         title=f"Tỷ lệ giải ngân – {stream.name}",
     )
-    this_year = Series(f"Năm {snapshot.year}", unit_series(snapshot.year, stream), "series-current", year=snapshot.year)
+    this_year = Series(
+        f"Năm {snapshot.year}", unit_series(snapshot.year, stream, source=source), "series-current", year=snapshot.year
+    )
     last_year = Series(
         f"Năm {snapshot.year - 1}",
-        unit_series(snapshot.year - 1, stream),
+        unit_series(snapshot.year - 1, stream, source=source),
         "series-last-year",
         dashed=True,
         year=snapshot.year - 1,
     )
     lines = line_chart([this_year, last_year], title=f"Tỷ lệ giải ngân của dòng vốn qua các kỳ – {stream.name}")
 
-    this_year_units = figure_selectors.stream_unit_series(snapshot.year, stream)
-    last_year_units = figure_selectors.stream_unit_series(snapshot.year - 1, stream)
+    this_year_units = figure_selectors.stream_unit_series(snapshot.year, stream, source)
+    last_year_units = figure_selectors.stream_unit_series(snapshot.year - 1, stream, source)
     unit_charts = []
     for row in rows:
         key = (row.figure.investor_id, row.figure.district_id)
@@ -194,16 +202,27 @@ def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | Non
         # Wide tables and charts: no side menu on these pages.
         "is_nav_sidebar_enabled": False,
         "opts": model_admin.model._meta,
-        "title": f"Xếp hạng giải ngân: {stream.name}",
+        "title": f"Xếp hạng giải ngân: {stream.name}" + (f" – {source.name}" if source else ""),
         "snapshot": snapshot,
         "stream": stream,
         "streams": [
             {
                 "stream": f.stream,
-                "url": reverse("admin:disbursement_snapshot_rankings", args=[snapshot.pk, f.stream.code]),
+                "url": reverse("admin:disbursement_snapshot_rankings", args=[snapshot.pk, f.stream.code])
+                + (f"?source={source.code}" if source else ""),
                 "active": f.stream_id == stream.id,
             }
             for f in stream_rows
+        ],
+        "sources": [
+            {
+                "name": name,
+                "url": reverse("admin:disbursement_snapshot_rankings", args=[snapshot.pk, stream.code])
+                + (f"?source={code}" if code else ""),
+                "active": (source.code if source else None) == code,
+            }
+            for code, name in [(None, "Mọi nguồn vốn")]
+            + [(s.code, s.name) for s in figure_selectors.sources_of_stream(snapshot, stream)]
         ],
         "rows": rows,
         "stream_figure": stream_figure,

@@ -34,6 +34,15 @@ def stream_figures(snapshot: Snapshot, source: BudgetSource | None = None) -> Qu
     )
 
 
+def sources_of_stream(snapshot: Snapshot, stream: CapitalStream) -> list[BudgetSource]:
+    """The budget sources a stream has figures for in a snapshot, in the sources' order."""
+    return list(
+        BudgetSource.objects.filter(
+            figure__snapshot=snapshot, figure__scope=Figure.Scope.STREAM, figure__stream=stream
+        ).order_by("order")
+    )
+
+
 def ranking(snapshot: Snapshot, stream: CapitalStream, source: BudgetSource | None = None) -> QuerySet[Figure]:
     """The units of a stream, highest ratio first; units without a plan last.
 
@@ -73,7 +82,9 @@ def unit_series(
     return list(qs.select_related("snapshot").order_by("snapshot__as_of"))
 
 
-def stream_unit_series(year: int, stream: CapitalStream) -> dict[tuple, list[tuple[dt.date, Decimal]]]:
+def stream_unit_series(
+    year: int, stream: CapitalStream, source: BudgetSource | None = None
+) -> dict[tuple, list[tuple[dt.date, Decimal]]]:
     """(as_of, ratio) of every unit of a stream over the year's current snapshots, keyed (investor_id, district_id).
 
     One query for the whole stream, for small charts of every unit.
@@ -85,7 +96,7 @@ def stream_unit_series(year: int, stream: CapitalStream) -> dict[tuple, list[tup
             snapshot__is_current=True,
             scope=scope,
             stream=stream,
-            source__isnull=True,
+            source=source,
             ratio__isnull=False,
         )
         .order_by("snapshot__as_of")

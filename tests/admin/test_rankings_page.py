@@ -106,3 +106,33 @@ def test_each_unit_has_its_own_small_chart_with_last_year(admin_client_vi, ranke
     # This year's and last year's curve of the unit, two snapshots each.
     assert first.count("<polyline") == 2
     assert first.count("<circle") == 4
+
+
+@pytest.mark.django_db
+def test_the_ranking_within_one_budget_source(admin_client_vi, ranked_year):
+    import datetime as dt
+
+    from disbursement.figures.services import compute_snapshot
+    from disbursement.models import BudgetSource
+    from tests.factories import AllocationFactory, AllocationRevisionFactory, SnapshotLineFactory, stream
+
+    current, investor_c = ranked_year["current"], ranked_year["investors"][2]
+    central = BudgetSource.objects.get(code=BudgetSource.CENTRAL)
+    allocation = AllocationFactory(year=2024, stream=stream("city_assigned"), investor=investor_c, source=central)
+    AllocationRevisionFactory(allocation=allocation, amount=100 * TY, effective_from=dt.date(2024, 1, 1))
+    SnapshotLineFactory(
+        snapshot=current, stream=stream("city_assigned"), investor=investor_c, source=central, disbursed=90 * TY
+    )
+    compute_snapshot(current.pk)
+
+    html = admin_client_vi.get(rankings_url(current)).content.decode()
+    tabs = html.split('id="sources"', 1)[1].split("</nav>", 1)[0]
+    assert "Mọi nguồn vốn" in tabs and central.name in tabs
+    # Over all sources Sở C has 95 of 1.100 tỷ.
+    assert format_unit_percent(disbursement_ratio(95 * TY, 1100 * TY)) in table_rows(html)[2]
+
+    html = admin_client_vi.get(rankings_url(current), {"source": "nstw"}).content.decode()
+    rows = table_rows(html)
+    assert len(rows) == 1 and "Sở Thử nghiệm C" in rows[0] and "90%" in rows[0]
+    assert central.name in html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert admin_client_vi.get(rankings_url(current), {"source": "khong-co"}).status_code == 404
