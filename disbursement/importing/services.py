@@ -170,8 +170,13 @@ def import_workbook(
     confirm_warnings: bool = False,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    writing: Callable[[], None] | None = None,
 ) -> ImportResult:
-    """Check a workbook and, if it passes (and warnings are confirmed), import it in one transaction."""
+    """Check a workbook and, if it passes (and warnings are confirmed), import it in one transaction.
+
+    `progress(read, total)` follows the reading; `writing()` is called once the checks pass, just
+    before the transaction that writes.
+    """
     issues = IssueList(file_name)
     data = _read_bytes(source, issues)
     if data is None:
@@ -202,6 +207,8 @@ def import_workbook(
         return _result(DRY_RUN, issues, summary=summary)
     if issues.warnings and not confirm_warnings:
         return _result(NEEDS_CONFIRMATION, issues, summary=summary)
+    if writing is not None:
+        writing()
     with transaction.atomic():
         # Checked again under the transaction: two uploads of one file must not both import.
         existing = Snapshot.objects.select_for_update().filter(content_hash=digest).first()
@@ -730,6 +737,10 @@ def _run(job: ImportJob, **kwargs) -> ImportResult:
             user=kwargs.pop("user", job.created_by),
             as_of=job.as_of,
             progress=_progress_saver(job.id),
+            # Committed before the write transaction, so a poll shows the job is writing.
+            writing=lambda: ImportJob.objects.filter(id=job.id).update(
+                status=ImportJob.Status.IMPORTING, updated_at=timezone.now()
+            ),
             **kwargs,
         )
 

@@ -89,3 +89,24 @@ def test_same_file_uploaded_again_is_a_duplicate(master_data, staff_user):
     again = create_import_job(_upload(data, "ban-sao.xlsx"))
     assert again.status == ImportJob.Status.DUPLICATE
     assert Snapshot.objects.count() == 1
+
+
+@override_settings(MEDIA_ROOT="/tmp/giaingan-test-media", IMPORT_BACKGROUND_ROWS=5)
+def test_a_job_reads_as_importing_while_it_writes(master_data, django_capture_on_commit_callbacks):
+    from django.db.models.signals import post_save
+
+    seen = []
+
+    def status_when_written(sender, instance, created, **kwargs):
+        if created:
+            seen.append(list(ImportJob.objects.values_list("status", flat=True)))
+
+    post_save.connect(status_when_written, sender=Snapshot, dispatch_uid="test-status-when-written")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            job = create_import_job(_upload(build_workbook(small_spec())))
+    finally:
+        post_save.disconnect(dispatch_uid="test-status-when-written", sender=Snapshot)
+    assert seen == [[ImportJob.Status.IMPORTING]]
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
