@@ -37,6 +37,23 @@ def _axis_max(values: list[Decimal]) -> Decimal:
     return ((top + 9) // 10) * 10
 
 
+def _svg_opening(css_class: str, width: int, height: int, title: str) -> list[SafeString]:
+    """The opening tag of a chart and its accessible title."""
+    return [
+        format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" class="chart {}" viewBox="0 0 {} {}" '
+            'width="{}" height="{}" role="img" aria-label="{}">',
+            css_class,
+            width,
+            height,
+            width,
+            height,
+            title,
+        ),
+        format_html("<title>{}</title>", title),
+    ]
+
+
 def _n(value: float) -> str:
     return f"{value:.1f}"
 
@@ -56,19 +73,7 @@ def bar_chart(
     def x(value: Decimal) -> float:
         return label_w + float(min(value, axis_max) / axis_max) * plot_w
 
-    parts = [
-        format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-bar" viewBox="0 0 {} {}" '
-            'width="{}" height="{}" '
-            'role="img" aria-label="{}">',
-            width,
-            height,
-            width,
-            height,
-            title,
-        ),
-        format_html("<title>{}</title>", title),
-    ]
+    parts = _svg_opening("chart-bar", width, height, title)
     for tick in range(0, int(axis_max) + 1, 20 if axis_max > 100 else 10):
         tx = _n(x(Decimal(tick)))
         parts.append(
@@ -165,20 +170,7 @@ def line_chart(series: list[Series], *, title: str = "", compact: bool = False) 
         day = min(max(_day(point_date, year), 0), X_DAYS)
         return _n(left + day / X_DAYS * plot_w), _n(top + plot_h - float(min(value, axis_max) / axis_max) * plot_h)
 
-    parts = [
-        format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-line {}" viewBox="0 0 {} {}" '
-            'width="{}" height="{}" '
-            'role="img" aria-label="{}">',
-            size_class,
-            width,
-            height,
-            width,
-            height,
-            title,
-        ),
-        format_html("<title>{}</title>", title),
-    ]
+    parts = _svg_opening(f"chart-line {size_class}", width, height, title)
     for tick in range(0, int(axis_max) + 1, 50 if compact else 20):
         ty = _n(top + plot_h - tick / float(axis_max) * plot_h)
         parts.append(
