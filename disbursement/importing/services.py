@@ -650,33 +650,17 @@ def create_import_job(
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > settings.IMPORT_MAX_FILE_BYTES:
         issues.error("file_too_large", f"Tệp vượt giới hạn {settings.IMPORT_MAX_FILE_BYTES // 1_000_000} MB.")
-        return ImportJob.objects.create(
-            file_name=name,
-            file_size=size,
-            as_of=as_of,
-            status=ImportJob.Status.FAILED,
-            errors=[i.to_dict() for i in issues.errors],
-            created_by=user,
-            finished_at=timezone.now(),
-        )
+        return _failed(ImportJob(file_name=name, file_size=size, as_of=as_of, created_by=user), issues)
     data = _read_bytes(uploaded_file, issues)
     job = ImportJob(file_name=name, as_of=as_of, created_by=user, file_size=len(data or b""))
     if data is None:
-        job.status = ImportJob.Status.FAILED
-        job.errors = [i.to_dict() for i in issues.errors]
-        job.finished_at = timezone.now()
-        job.save()
-        return job
+        return _failed(job, issues)
     job.content_hash = content_hash(data)
     info = inspect_archive(data, name, issues)
     job.rows_total = info.rows_total if info else 0
     job.file.save(os.path.basename(name) or "tep.xlsx", ContentFile(data), save=False)
     if info is None:
-        job.status = ImportJob.Status.FAILED
-        job.errors = [i.to_dict() for i in issues.errors]
-        job.finished_at = timezone.now()
-        job.save()
-        return job
+        return _failed(job, issues)
     job.save()
     if job.rows_total > settings.IMPORT_BACKGROUND_ROWS:
         from disbursement.importing.tasks import run_import_job_task
@@ -685,6 +669,15 @@ def create_import_job(
         return job
     _preview_job(job.id)
     job.refresh_from_db()
+    return job
+
+
+def _failed(job: ImportJob, issues: IssueList) -> ImportJob:
+    """Store a job refused before any checking of its content, with the reasons."""
+    job.status = ImportJob.Status.FAILED
+    job.errors = [i.to_dict() for i in issues.errors]
+    job.finished_at = timezone.now()
+    job.save()
     return job
 
 
