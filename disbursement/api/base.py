@@ -222,10 +222,10 @@ class RankingQueryMixin:
         code = self.request.query_params.get("source")
         if not code:
             return None
-        self._source = BudgetSource.objects.filter(code=code).first()
-        if self._source is None:
+        source = BudgetSource.objects.filter(code=code).first()
+        if source is None:
             raise ValidationError({"source": ["Không có nguồn vốn mã này."]})
-        return self._source
+        return source
 
 
 PATH_PARAMETER_DESCRIPTIONS = {

@@ -221,7 +221,9 @@ class FigureSerializer(serializers.Serializer):
             "plan_city": f.plan,
             "plan_pm": f.plan_pm,
             "plan_detailed": f.plan_detailed,
-            "stream_average": averages.get(f.stream_id) if f.scope in ("investor", "district") else None,
+            "stream_average": (
+                averages.get((f.stream_id, f.source_id)) if f.scope in ("investor", "district") else None
+            ),
             "rank": rank,
             "rank_of": rank_of,
             "previous_as_of": previous.as_of.isoformat() if previous else None,

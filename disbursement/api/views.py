@@ -179,11 +179,12 @@ def _snapshots_by_id(snapshot: Snapshot) -> dict[int, Snapshot]:
     return {x.pk: x for x in Snapshot.objects.filter(pk__in=wanted)}
 
 
-def _stream_averages(snapshot: Snapshot, basis: str, source: BudgetSource | None = None) -> dict[int, str | None]:
+def _stream_averages(snapshot: Snapshot, basis: str) -> dict[tuple, str | None]:
+    """The ratio of each stream, over all sources and per source, keyed (stream_id, source_id)."""
     plan_field = s.PLAN_FIELD[basis]
     return {
-        f.stream_id: s.api_ratio(f.disbursed, getattr(f, plan_field))
-        for f in figures.stream_figures(snapshot, source=source)
+        (f.stream_id, f.source_id): s.api_ratio(f.disbursed, getattr(f, plan_field))
+        for f in figures.every_stream_figure(snapshot)
     }
 
 
@@ -214,7 +215,7 @@ class FigureListBase(ApiMixin, SnapshotQueryMixin, generics.ListAPIView):
         context.update(
             basis=self.basis,
             snapshots=_snapshots_by_id(snapshot),
-            stream_averages=_stream_averages(snapshot, self.basis, getattr(self, "_source", None)),
+            stream_averages=_stream_averages(snapshot, self.basis),
             ranks=getattr(self, "_ranks", None),
         )
         return context

@@ -27,8 +27,13 @@ def source_figures(snapshot: Snapshot) -> QuerySet[Figure]:
 
 def stream_figures(snapshot: Snapshot, source: BudgetSource | None = None) -> QuerySet[Figure]:
     """Each stream over all its sources, or over one source."""
+    return every_stream_figure(snapshot).filter(source=source)
+
+
+def every_stream_figure(snapshot: Snapshot) -> QuerySet[Figure]:
+    """Each stream over all its sources and over each source."""
     return (
-        Figure.objects.filter(snapshot=snapshot, scope=Figure.Scope.STREAM, source=source)
+        Figure.objects.filter(snapshot=snapshot, scope=Figure.Scope.STREAM)
         .select_related("stream")
         .order_by("stream__order")
     )

@@ -118,3 +118,5 @@ def test_ratios_show_per_source_unit_figures_only_when_asked(client, central_cap
     assert len(everything) == 3 and {r["source"] for r in everything} == {None}
     central = results(client.get("/api/v1/ratios/", {"scope": "district", "source": "nstw"}))
     assert [(r["unit"]["code"], r["source"], r["ratio"]) for r in central] == [("AL", "nstw", "90.0000")]
+    # Beside the stream's ratio in that source, as the rankings give it.
+    assert central[0]["stream_average"] == "90.0000"
