@@ -365,9 +365,9 @@ def _insert_figures(figures: list[Figure]) -> None:
     table = connection.ops.quote_name(Figure._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
-    # Only dates need the backend's adaptation: integers and ids pass as they are, and the ratios are
-    # Decimals already quantized to the column's places (_stored), which both backends bind directly.
-    adapted = [(i, f) for i, f in enumerate(fields) if isinstance(f, models.DateField)]
+    # Only dates and JSON need the backend's adaptation: integers and ids pass as they are, and the ratios
+    # are Decimals already quantized to the column's places (_stored), which both backends bind directly.
+    adapted = [(i, f) for i, f in enumerate(fields) if isinstance(f, models.DateField | models.JSONField)]
     rows = []
     for figure in figures:
         row = [getattr(figure, f.attname) for f in fields]

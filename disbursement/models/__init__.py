@@ -14,6 +14,7 @@ from disbursement.models.reference import BudgetSource, CapitalStream, Project
 from disbursement.models.reports import BandConfig, ReportTemplate
 from disbursement.models.results import Figure
 from disbursement.models.snapshots import CityDisbursement, Snapshot, SnapshotLine
+from disbursement.models.submissions import NameAbbreviation, Submission
 
 __all__ = [
     "Allocation",
@@ -29,9 +30,11 @@ __all__ = [
     "DigestRecipient",
     "Figure",
     "ImportJob",
+    "NameAbbreviation",
     "Project",
     "ReportTemplate",
     "Snapshot",
     "SnapshotLine",
+    "Submission",
 ]
 __all__ += ["EngineSetting", "Flag", "FlagRule", "MilestoneSchedule", "QuarterlySchedule", "StatedSubtotal"]

@@ -34,6 +34,7 @@ class FlagRule(models.Model):
         ABOVE_PLAN = "above_plan", "Số liệu bất thường: giải ngân vượt kế hoạch"
         STATED_RATIO_MISMATCH = "stated_ratio_mismatch", "Số liệu bất thường: tỷ lệ ghi trong tệp không khớp"
         SUBTOTAL_MISMATCH = "subtotal_mismatch", "Số liệu bất thường: dòng tổng không khớp"
+        NOT_REPORTED = "not_reported", "Chưa báo cáo theo lịch"
 
     # Kinds that say a unit is slow (reallocation candidates); the others are data anomalies.
     LAGGING_KINDS = frozenset(
@@ -164,6 +165,18 @@ class EngineSetting(models.Model):
     near_exhaustion_percent = models.DecimalField(
         "coi là gần hết kế hoạch từ (%)", default=Decimal(90), help_text="Đơn vị có thể nhận thêm vốn.", **PERCENT
     )
+    same_period_tolerance_days = models.PositiveSmallIntegerField(
+        "cùng kỳ: lệch tối đa (ngày)",
+        default=7,
+        help_text="Chỉ so sánh với kỳ số liệu năm trước cách cùng ngày không quá số ngày này; "
+        "không có thì ghi 'không có số liệu cùng kỳ'.",
+    )
+    reporting_interval_days = models.PositiveSmallIntegerField(
+        "lịch báo cáo (ngày)",
+        default=7,
+        validators=[MinValueValidator(1)],
+        help_text="Đơn vị có báo cáo gần nhất cũ hơn số ngày này so với kỳ số liệu bị cảnh báo 'chưa báo cáo'.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -195,6 +208,14 @@ class StatedSubtotal(models.Model):
     stated_ratio = models.DecimalField("tỷ lệ theo tệp (%)", max_digits=12, decimal_places=4, null=True, blank=True)
     sheet = models.CharField("trang tính", max_length=100, blank=True)
     row = models.PositiveIntegerField("dòng", null=True, blank=True)
+    submission = models.ForeignKey(
+        "disbursement.Submission",
+        verbose_name="theo báo cáo",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stated_subtotals",
+    )
 
     class Meta:
         verbose_name = "dòng tổng theo tệp"

@@ -29,6 +29,19 @@ class ImportJob(models.Model):
     errors = models.JSONField("lỗi", default=list, blank=True)
     warnings = models.JSONField("cảnh báo", default=list, blank=True)
     summary = models.JSONField("tóm tắt", default=dict, blank=True)
+    errors_total = models.PositiveIntegerField("tổng số lỗi", default=0)
+    sender = models.CharField("đơn vị gửi", max_length=300, blank=True)
+    # Checks a person confirmed one by one (issue keys), and how unknown names were resolved.
+    accepted = models.JSONField("cảnh báo đã xác nhận", default=list, blank=True)
+    resolutions = models.JSONField("cách xử lý tên chưa nhận ra", default=dict, blank=True)
+    submission = models.ForeignKey(
+        "disbursement.Submission",
+        verbose_name="báo cáo",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_jobs",
+    )
     snapshot = models.ForeignKey(
         Snapshot,
         verbose_name="kỳ số liệu",

@@ -84,6 +84,10 @@ class BandConfig(models.Model):
         DESCENDING = "desc", "Từ tỷ lệ cao xuống thấp"
         ASCENDING = "asc", "Từ tỷ lệ thấp lên cao"
 
+    class AverageLimit(models.TextChoices):
+        WRITTEN = "written", "Ghi phần trăm nguyên liền dưới (35,84% → 'trên 35%') và xếp nhóm theo ngưỡng đã ghi"
+        EXACT = "exact", "Ghi đúng tỷ lệ chung và xếp nhóm theo tỷ lệ đó"
+
     class Unit(models.IntegerChoices):
         TY = TY, "tỷ đồng"
         TRIEU = TRIEU, "triệu đồng"
@@ -114,6 +118,14 @@ class BandConfig(models.Model):
             "Báo cáo thường ghi tỷ lệ chung làm ngưỡng đã làm tròn ('trên 35%'); "
             "việc xếp nhóm vẫn dùng tỷ lệ chính xác."
         ),
+    )
+    average_limit = models.CharField(
+        "ngưỡng TB", max_length=10, choices=AverageLimit.choices, default=AverageLimit.WRITTEN
+    )
+    not_disbursed_sentence = models.BooleanField(
+        "nhóm chưa giải ngân viết thành một câu",
+        default=False,
+        help_text="Ví dụ: '15 chủ đầu tư chưa giải ngân với tổng số vốn được bố trí 476 tỷ đồng'.",
     )
     history = HistoricalRecords()
 

@@ -34,7 +34,21 @@ class Figure(models.Model):
     investor = models.ForeignKey(Investor, verbose_name="chủ đầu tư", null=True, blank=True, on_delete=models.CASCADE)
     district = models.ForeignKey(District, verbose_name="quận, huyện", null=True, blank=True, on_delete=models.CASCADE)
 
-    disbursed = models.BigIntegerField("lũy kế giải ngân (đồng)")
+    # None: the unit has not reported yet this year ("chưa báo cáo"), never read as 0.
+    disbursed = models.BigIntegerField("lũy kế giải ngân (đồng)", null=True, blank=True)
+    # Where the figure came from: a unit's line may be carried from an earlier date of the year.
+    reported_on = models.DateField("số liệu của ngày", null=True, blank=True)
+    submission = models.ForeignKey(
+        "disbursement.Submission",
+        verbose_name="theo báo cáo",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # City and stream rows: a sum of the reports received rather than a stated summary.
+    is_partial = models.BooleanField("tổng các báo cáo đã nhận", default=False)
+    coverage = models.JSONField("phạm vi số liệu", default=dict, blank=True)
     # City plan for the city and sources; the unit's or stream's allocation otherwise.
     plan = models.BigIntegerField("kế hoạch (đồng)", null=True, blank=True)
     plan_pm = models.BigIntegerField("kế hoạch Thủ tướng giao (đồng)", null=True, blank=True)
@@ -70,6 +84,12 @@ class Figure(models.Model):
     rank_of = models.PositiveIntegerField("trên tổng số", null=True, blank=True)
     previous_rank = models.PositiveIntegerField("xếp hạng kỳ trước", null=True, blank=True)
     rank_change = models.IntegerField("thay đổi thứ hạng", null=True, blank=True)
+    stream_average_pm = models.DecimalField("tỷ lệ chung so kế hoạch Thủ tướng giao (%)", **RATIO)
+    stream_average_detailed = models.DecimalField("tỷ lệ chung so vốn phân bổ chi tiết (%)", **RATIO)
+    rank_pm = models.PositiveIntegerField("xếp hạng so kế hoạch Thủ tướng giao", null=True, blank=True)
+    rank_of_pm = models.PositiveIntegerField("trên tổng số (kế hoạch Thủ tướng giao)", null=True, blank=True)
+    rank_detailed = models.PositiveIntegerField("xếp hạng so vốn phân bổ chi tiết", null=True, blank=True)
+    rank_of_detailed = models.PositiveIntegerField("trên tổng số (vốn phân bổ chi tiết)", null=True, blank=True)
 
     target_amount = models.BigIntegerField("mục tiêu giải ngân (đồng)", null=True, blank=True)
     remaining_amount = models.BigIntegerField("còn phải giải ngân (đồng)", null=True, blank=True)

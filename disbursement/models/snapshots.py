@@ -1,7 +1,8 @@
 """Snapshots: cumulative disbursement from 1 January of the plan year up to a date.
 
-Each snapshot is a complete picture as of its date. A later file for the same
-date supersedes the earlier snapshot, which is kept.
+A snapshot is the picture of a date assembled from the files received for it
+(see submissions.py). Each file that lands makes a new version: the earlier
+version is superseded and kept, so every past picture can be read again.
 """
 
 from __future__ import annotations
@@ -76,6 +77,14 @@ class CityDisbursement(models.Model):
     )
     source = models.ForeignKey(BudgetSource, verbose_name="nguồn vốn", on_delete=models.PROTECT)
     disbursed = models.BigIntegerField("lũy kế giải ngân (đồng)")
+    submission = models.ForeignKey(
+        "disbursement.Submission",
+        verbose_name="theo báo cáo",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="city_lines",
+    )
 
     class Meta:
         verbose_name = "giải ngân toàn thành phố"
@@ -103,6 +112,14 @@ class SnapshotLine(models.Model):
     stated_ratio = models.DecimalField("tỷ lệ theo tệp (%)", max_digits=12, decimal_places=4, null=True, blank=True)
     sheet = models.CharField("trang tính", max_length=100, blank=True)
     row = models.PositiveIntegerField("dòng", null=True, blank=True)
+    submission = models.ForeignKey(
+        "disbursement.Submission",
+        verbose_name="theo báo cáo",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lines",
+    )
 
     class Meta:
         verbose_name = "số liệu đơn vị"
