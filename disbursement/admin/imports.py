@@ -53,7 +53,7 @@ class ImportUploadForm(forms.Form):
 def _services():
     """The importer's services, or None while the importer is not installed."""
     try:
-        from disbursement.importing import services
+        from disbursement.importing import jobs as services
     except ImportError:
         return None
     return services

@@ -95,7 +95,7 @@ class ImportJobViewSet(ApiMixin, viewsets.GenericViewSet):
     def create(self, request):
         upload = UploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        from disbursement.importing.services import create_import_job
+        from disbursement.importing.jobs import create_import_job
 
         file = upload.validated_data["file"]
         try:
@@ -117,7 +117,7 @@ class ImportJobViewSet(ApiMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         """Xác nhận lượt nhập đã kiểm tra xong để tạo kỳ số liệu."""
-        from disbursement.importing.services import confirm_import_job
+        from disbursement.importing.jobs import confirm_import_job
 
         job = self._job(pk)
         try:

@@ -14,12 +14,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from core.figures import change_in_points, disbursement_ratio
 from core.fiscal import disbursement_deadline, weeks_between
+from disbursement.db import insert_rows
 from disbursement.models import (
     BudgetSource,
     CapitalStream,
@@ -358,30 +359,7 @@ def build_figures(snapshot: Snapshot) -> list[Figure]:
 
 
 def _insert_figures(figures: list[Figure]) -> None:
-    """Insert the rows with COPY (PostgreSQL) or one executemany: bulk_create's per-value SQL building dominates."""
-    if not figures:
-        return
-    fields = [f for f in Figure._meta.concrete_fields if not f.primary_key]
-    table = connection.ops.quote_name(Figure._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    # Only dates and JSON need the backend's adaptation: integers and ids pass as they are, and the ratios
-    # are Decimals already quantized to the column's places (_stored), which both backends bind directly.
-    adapted = [(i, f) for i, f in enumerate(fields) if isinstance(f, models.DateField | models.JSONField)]
-    rows = []
-    for figure in figures:
-        row = [getattr(figure, f.attname) for f in fields]
-        for i, f in adapted:
-            if row[i] is not None:
-                row[i] = f.get_db_prep_save(row[i], connection)
-        rows.append(row)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+    insert_rows(Figure, figures)
 
 
 def later_snapshots(snapshot: Snapshot):

@@ -20,8 +20,13 @@ class Issue:
     code: str
     message: str
 
+    @property
+    def key(self) -> str:
+        """Stable across previews of the same file: what a person confirms one by one."""
+        return f"{self.code}:{self.sheet or ''}:{self.cell or self.row or ''}"
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "key": self.key}
 
     def __str__(self) -> str:
         where = [self.file]
@@ -41,12 +46,18 @@ def cell_ref(row: int | None, column: int | None) -> str | None:
 
 
 class IssueList:
-    """Errors and warnings collected for one file."""
+    """Errors, warnings and checks to confirm one by one, collected for one file.
+
+    A warning is accepted with the whole preview; a check to confirm (a figure
+    that is implausible, not impossible) blocks the import until a person has
+    confirmed that very item, by its key.
+    """
 
     def __init__(self, file_name: str):
         self.file = file_name
         self.errors: list[Issue] = []
         self.warnings: list[Issue] = []
+        self.to_confirm: list[Issue] = []
 
     def _make(self, code: str, message: str, sheet, row, column) -> Issue:
         return Issue(self.file, sheet, row, column, cell_ref(row, column), code, message)
@@ -60,3 +71,11 @@ class IssueList:
         issue = self._make(code, message, sheet, row, column)
         self.warnings.append(issue)
         return issue
+
+    def confirm(self, code: str, message: str, *, sheet=None, row=None, column=None) -> Issue:
+        issue = self._make(code, message, sheet, row, column)
+        self.to_confirm.append(issue)
+        return issue
+
+    def unconfirmed(self, accepted: set[str] | frozenset[str]) -> list[Issue]:
+        return [issue for issue in self.to_confirm if issue.key not in accepted]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from disbursement.importing import services
+from disbursement.importing import jobs
 
 
 @shared_task(acks_late=True)
 def run_import_job_task(job_id: int) -> str | None:
-    job = services.run_import_job(job_id)
+    job = jobs.run_import_job(job_id)
     return job.status if job else None

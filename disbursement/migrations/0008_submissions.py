@@ -323,7 +323,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 blank=True,
                 null=True,
-                on_delete=django.db.models.deletion.PROTECT,
+                on_delete=django.db.models.deletion.RESTRICT,
                 related_name="city_lines",
                 to="disbursement.submission",
                 verbose_name="theo báo cáo",
@@ -359,7 +359,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 blank=True,
                 null=True,
-                on_delete=django.db.models.deletion.PROTECT,
+                on_delete=django.db.models.deletion.RESTRICT,
                 related_name="lines",
                 to="disbursement.submission",
                 verbose_name="theo báo cáo",
@@ -371,7 +371,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(
                 blank=True,
                 null=True,
-                on_delete=django.db.models.deletion.PROTECT,
+                on_delete=django.db.models.deletion.RESTRICT,
                 related_name="stated_subtotals",
                 to="disbursement.submission",
                 verbose_name="theo báo cáo",

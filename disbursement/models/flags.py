@@ -213,7 +213,7 @@ class StatedSubtotal(models.Model):
         verbose_name="theo báo cáo",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="stated_subtotals",
     )
 

@@ -164,3 +164,13 @@ class BandConfig(models.Model):
             self.parsed_limits()
         except ValueError as exc:
             raise ValidationError({"limits": str(exc)}) from exc
+        if self.average_limit == self.AverageLimit.EXACT and not self.average_places:
+            # Rounded to a whole percent, 35,84% would read 'trên 36%' while a unit at 35,9% is listed above it.
+            raise ValidationError(
+                {
+                    "average_places": (
+                        "Khi ghi đúng tỷ lệ chung, cần ít nhất 1 chữ số thập phân (nên dùng 2, ví dụ 'trên 35,84%'); "
+                        "làm tròn thành số nguyên thì ngưỡng ghi trong báo cáo không phải ngưỡng dùng để xếp nhóm."
+                    )
+                }
+            )

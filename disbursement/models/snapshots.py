@@ -82,7 +82,7 @@ class CityDisbursement(models.Model):
         verbose_name="theo báo cáo",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="city_lines",
     )
 
@@ -117,7 +117,7 @@ class SnapshotLine(models.Model):
         verbose_name="theo báo cáo",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="lines",
     )
 

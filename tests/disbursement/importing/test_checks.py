@@ -173,7 +173,7 @@ def test_dry_run_writes_nothing_and_reports_the_preview(master_data):
 
 def test_many_plan_changes_are_written_like_single_ones(master_data, monkeypatch):
     """The bulk path for large files writes the same plan rows and history as revise_allocation."""
-    from disbursement.importing import services
+    from disbursement.importing import writing
     from disbursement.models import Allocation
 
     def plan_rows():
@@ -198,7 +198,7 @@ def test_many_plan_changes_are_written_like_single_ones(master_data, monkeypatch
     Allocation.objects.all().delete()
     Snapshot.objects.all().delete()
 
-    monkeypatch.setattr(services, "BULK_PLAN_CHANGES", 0)
+    monkeypatch.setattr(writing, "BULK_PLAN_CHANGES", 0)
     _import_first()
     assert plan_rows() == one_by_one
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from disbursement.importing.services import confirm_import_job, create_import_job, run_import_job
+from disbursement.importing.jobs import confirm_import_job, create_import_job, run_import_job
 from disbursement.models import ImportJob, Snapshot
 from tests.builders import Row, build_workbook, small_spec
 from tests.disbursement.importing.helpers import written
@@ -45,7 +45,7 @@ def test_upload_with_errors_fails_with_located_errors(master_data):
     job = create_import_job(_upload(build_workbook(spec)))
     assert job.status == ImportJob.Status.FAILED
     error = job.errors[0]
-    assert set(error) == {"file", "sheet", "row", "column", "cell", "code", "message"}
+    assert set(error) == {"file", "sheet", "row", "column", "cell", "code", "message", "key"}
     assert (error["code"], error["cell"]) == ("unknown_name", "B9")
 
 

@@ -1,0 +1,97 @@
+"""Plan figures stated in a file, compared with the plans in force.
+
+A file that states a unit's or the city's plan differently from the plan in
+force records a revision (điều chỉnh) taking effect on the file's date; a plan
+stated for the first time takes effect on 1 January.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from core.fiscal import year_start
+from disbursement.importing.issues import IssueList
+from disbursement.importing.parser import NSDP, NSTW, TOTAL
+from disbursement.models import BudgetSource, CapitalStream
+
+
+@dataclass
+class PlanChange:
+    stream: CapitalStream
+    source: BudgetSource
+    investor_id: int | None
+    district_id: int | None
+    amount: int
+    effective_from: dt.date
+    note: str
+
+
+def by_source(values: dict[str, int], split: bool) -> dict[str, int]:
+    if split:
+        return {BudgetSource.CENTRAL: values.get(NSTW, 0), BudgetSource.LOCAL: values.get(NSDP, 0)}
+    if TOTAL in values:
+        return {BudgetSource.UNSPLIT: values[TOTAL]}
+    return {BudgetSource.UNSPLIT: sum(values.values())} if values else {}
+
+
+def changes_to_record(existing: dict[str, int | None], wanted: dict[str, int | None], year: int, as_of: dt.date):
+    """(source code, amount, effective_from) to record so the plan in force matches the file.
+
+    A plan recorded for the first time takes effect on 1 January; a later
+    difference takes effect on the as-of date. When the file splits sources
+    differently from the plan in force, a changed total is recorded on the
+    existing basis if it is a single source, and otherwise left alone.
+    """
+    known = {code: amount for code, amount in existing.items() if amount is not None}
+    wanted = {code: amount for code, amount in wanted.items() if amount is not None}
+    if not wanted:
+        return []
+    if not known:
+        return [(code, amount, year_start(year)) for code, amount in wanted.items() if amount or len(wanted) == 1]
+    if set(wanted) >= set(known):
+        return [
+            (code, amount, as_of if code in known else year_start(year))
+            for code, amount in wanted.items()
+            if known.get(code) != amount and (code in known or amount)
+        ]
+    total = sum(wanted.values())
+    if total != sum(known.values()) and len(known) == 1:
+        return [(next(iter(known)), total, as_of)]
+    return []
+
+
+def unit_plan_changes(
+    entries, in_force: dict, sources: dict[str, BudgetSource], year: int, as_of: dt.date, issues: IssueList
+) -> list[PlanChange]:
+    """The revisions that make each listed unit's plan in force match the file."""
+    changes = []
+    for entry in entries:
+        existing = in_force.get((entry.stream.id, entry.investor_id, entry.district_id), {})
+        found = changes_to_record(existing, entry.plans, year, as_of)
+        wanted_sources = {c for c, a in entry.plans.items() if a is not None}
+        known_sources = {c for c, a in existing.items() if a is not None}
+        if known_sources and not wanted_sources >= known_sources and not found and len(known_sources) > 1:
+            total = sum(a for a in entry.plans.values() if a is not None)
+            if total != sum(existing[c] for c in known_sources):
+                issues.warning(
+                    "plan_basis_differs",
+                    f"Kế hoạch của '{entry.line.name}' trong tệp không tách nguồn như kế hoạch đang có hiệu lực: "
+                    "không ghi nhận điều chỉnh kế hoạch từ tệp này.",
+                    sheet=entry.line.sheet,
+                    row=entry.line.row,
+                    column=entry.line.columns.get(("plan", TOTAL)),
+                )
+        for code, amount, effective in found:
+            changes.append(
+                PlanChange(
+                    stream=entry.stream,
+                    source=sources[code],
+                    investor_id=entry.investor_id,
+                    district_id=entry.district_id,
+                    amount=amount,
+                    effective_from=effective,
+                    note=f"Theo tệp {entry.line.sheet}, dòng {entry.line.row}",
+                )
+            )
+    return changes

@@ -1,0 +1,138 @@
+"""What a file covers, what the date reads today, and what the file will change.
+
+A file replaces the lines of the units it lists, in the streams it lists
+them under, and the city-wide lines if it states them; everything else on
+the date is carried over. The preview compares, unit by unit, what the date
+reads now (its current version, or the latest earlier date a unit reported)
+with what it will read after the import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from core.figures import disbursement_ratio
+from disbursement.models import Figure, Snapshot, SnapshotLine
+from districts.models import District
+from investors.models import Investor
+
+Key = tuple[int, int | None, int | None]  # (stream_id, investor_id, district_id)
+# The preview lists this many changed units; the rest are counted.
+PREVIEW_CHANGES = 500
+RATIO_PLACES = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A unit's figure as the date reads it now."""
+
+    disbursed: int | None
+    plan: int | None
+    reported_on: dt.date | None
+
+
+def readings(snapshot: Snapshot | None) -> dict[Key, Reading]:
+    """Per unit and stream, all sources: the stored figures of a computed snapshot, else its own lines."""
+    if snapshot is None:
+        return {}
+    if snapshot.computed_at is not None:
+        rows = Figure.objects.filter(
+            snapshot=snapshot, scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT], source__isnull=True
+        ).values_list("stream_id", "investor_id", "district_id", "disbursed", "plan", "reported_on")
+        found = {(s, i, d): Reading(disbursed, plan, on) for s, i, d, disbursed, plan, on in rows}
+        if found:
+            return found
+    totals: dict[Key, int] = defaultdict(int)
+    for stream_id, investor_id, district_id, total in (
+        SnapshotLine.objects.filter(snapshot=snapshot)
+        .values("stream_id", "investor_id", "district_id")
+        .annotate(total=Sum("disbursed"))
+        .values_list("stream_id", "investor_id", "district_id", "total")
+        .order_by()
+    ):
+        totals[(stream_id, investor_id, district_id)] += total
+    return {key: Reading(amount, None, snapshot.as_of) for key, amount in totals.items()}
+
+
+def reference_snapshot(year: int, as_of: dt.date) -> Snapshot | None:
+    """The snapshot whose figures the date reads now: its current version, else the latest earlier date."""
+    return Snapshot.objects.current().filter(year=year, as_of__lte=as_of).order_by("-as_of", "-id").first()
+
+
+def units_on_date(snapshot: Snapshot | None) -> dict[Key, int]:
+    """Units with a line in a version of the date: key -> number of lines."""
+    if snapshot is None:
+        return {}
+    counts: dict[Key, int] = defaultdict(int)
+    for key in SnapshotLine.objects.filter(snapshot=snapshot).values_list("stream_id", "investor_id", "district_id"):
+        counts[key] += 1
+    return counts
+
+
+def preview(
+    *,
+    entries: list,
+    superseded: Snapshot | None,
+    reference: Snapshot | None,
+    plans_in_force: dict[Key, int],
+    states_city: bool,
+) -> dict:
+    """The part of the preview that says exactly what the file replaces and changes."""
+    now = readings(reference)
+    on_date = units_on_date(superseded)
+    listed = {entry.key for entry in entries}
+    streams_listed = {entry.stream.id for entry in entries}
+    changes = []
+    unchanged = 0
+    for entry in entries:
+        old = now.get(entry.key)
+        new_disbursed = sum(entry.disbursed.values())
+        stated_plan = (
+            sum(v for v in entry.plans.values() if v is not None)
+            if any(v is not None for v in entry.plans.values())
+            else None
+        )
+        new_plan = stated_plan if stated_plan is not None else plans_in_force.get(entry.key)
+        old_plan = plans_in_force.get(entry.key) if old is None or old.plan is None else old.plan
+        if old is not None and old.disbursed == new_disbursed and old_plan == new_plan:
+            unchanged += 1
+            continue
+        old_ratio = disbursement_ratio(old.disbursed, old_plan) if old and old.disbursed is not None else None
+        new_ratio = disbursement_ratio(new_disbursed, new_plan)
+        changes.append(
+            {
+                "stream": entry.stream.code,
+                "stream_name": entry.stream.name,
+                "unit": entry.match.display_name,
+                "old_disbursed": old.disbursed if old else None,
+                "old_reported_on": old.reported_on.isoformat() if old and old.reported_on else None,
+                "old_ratio": None if old_ratio is None else str(old_ratio.quantize(RATIO_PLACES)),
+                "new_disbursed": new_disbursed,
+                "new_ratio": None if new_ratio is None else str(new_ratio.quantize(RATIO_PLACES)),
+            }
+        )
+    missing = unit_names([key for key in on_date if key[0] in streams_listed and key not in listed])
+    kept = sum(1 for key in on_date if key not in listed)
+    return {
+        "units_kept": kept,
+        "units_replaced": sum(1 for key in listed if key in on_date),
+        "units_new_on_date": sum(1 for key in listed if key not in on_date),
+        "units_unchanged": unchanged,
+        "changes_total": len(changes),
+        "changes": changes[:PREVIEW_CHANGES],
+        "missing_units": missing,
+        "replaces_city": states_city,
+    }
+
+
+def unit_names(keys: list[Key]) -> list[str]:
+    """Display names of units, sorted, for a message that names them."""
+    investors = dict(Investor.objects.filter(id__in={k[1] for k in keys if k[1]}).values_list("id", "name"))
+    districts = {d.id: d.display_name for d in District.objects.filter(id__in={k[2] for k in keys if k[2]})}
+    names = {investors.get(i) or districts.get(d) or "" for _s, i, d in keys}
+    return sorted(names, key=str.lower)

@@ -1,0 +1,223 @@
+"""Write a checked file as a new version of its date's snapshot, in the caller's transaction.
+
+The new version holds the file's lines and, carried over unchanged with the
+submission they came from, every line of the previous version that lies
+outside the file's scope (the units it lists in the streams it lists them
+under; the city-wide lines when it states them). The previous version is
+superseded and kept.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from simple_history.utils import bulk_create_with_history
+
+from core.fiscal import disbursement_deadline
+from disbursement.db import insert_rows
+from disbursement.importing.prepare import Prepared
+from disbursement.models import (
+    Allocation,
+    AllocationRevision,
+    BudgetSource,
+    CityDisbursement,
+    Snapshot,
+    SnapshotLine,
+    StatedSubtotal,
+    Submission,
+)
+from disbursement.plans.services import revise_allocation, revise_city_plan
+from disbursement.snapshots.services import create_snapshot
+from districts.models import District
+from investors.models import Investor
+
+# Above this many plan changes, plans are written in bulk (same rows as revise_allocation).
+BULK_PLAN_CHANGES = 200
+STORED_RATIO = Decimal("0.0001")
+
+
+def write_submission(prepared: Prepared, *, file_name: str, digest: str, user, sender: str = "") -> Submission:
+    snapshot = create_snapshot(
+        year=prepared.year, as_of=prepared.as_of, file_name=file_name, content_hash=digest, user=user
+    )
+    submission = Submission.objects.create(
+        year=prepared.year,
+        as_of=prepared.as_of,
+        sender=sender[:300],
+        file_name=file_name[:300],
+        content_hash=digest,
+        imported_by=user,
+        snapshot=snapshot,
+        states_city=prepared.states_city,
+        units=len(prepared.entries),
+    )
+    sources = {s.code: s for s in BudgetSource.objects.all()}
+    submission.streams.set({entry.stream.id for entry in prepared.entries})
+    submission.sources.set(
+        {sources[code].id for entry in prepared.entries for code in entry.line_sources}
+        | {sources[code].id for code in prepared.city_disbursed}
+    )
+    _write_lines(prepared, snapshot, submission, sources)
+    _write_city(prepared, snapshot, submission, sources)
+    _write_subtotals(prepared, snapshot, submission, sources)
+    _write_plans(prepared, snapshot, file_name=file_name, user=user, sources=sources)
+    return submission
+
+
+def _write_lines(prepared: Prepared, snapshot: Snapshot, submission: Submission, sources: dict) -> None:
+    lines = [
+        SnapshotLine(
+            snapshot_id=snapshot.id,
+            stream_id=entry.stream.id,
+            source_id=sources[code].id,
+            investor_id=entry.investor_id,
+            district_id=entry.district_id,
+            project_id=None,
+            disbursed=entry.disbursed.get(code, 0),
+            stated_plan=entry.plans.get(code),
+            stated_ratio=_stored_ratio(entry.line.ratio) if len(entry.disbursed) == 1 else None,
+            sheet=entry.line.sheet[:100],
+            row=entry.line.row,
+            submission_id=submission.id,
+        )
+        for entry in prepared.entries
+        for code in entry.line_sources
+    ]
+    if prepared.superseded is not None:
+        in_scope = {entry.key for entry in prepared.entries}
+        for line in SnapshotLine.objects.filter(snapshot=prepared.superseded).order_by("id"):
+            if (line.stream_id, line.investor_id, line.district_id) in in_scope:
+                continue
+            line.pk = None
+            line.snapshot_id = snapshot.id
+            lines.append(line)
+    insert_rows(SnapshotLine, lines)
+
+
+def _write_city(prepared: Prepared, snapshot: Snapshot, submission: Submission, sources: dict) -> None:
+    if prepared.states_city:
+        rows = [
+            CityDisbursement(
+                snapshot_id=snapshot.id, source_id=sources[code].id, disbursed=amount, submission=submission
+            )
+            for code, amount in prepared.city_disbursed.items()
+        ]
+    elif prepared.superseded is not None:
+        rows = list(CityDisbursement.objects.filter(snapshot=prepared.superseded))
+        for row in rows:
+            row.pk = None
+            row.snapshot_id = snapshot.id
+    else:
+        rows = []
+    CityDisbursement.objects.bulk_create(rows)
+
+
+def _write_subtotals(prepared: Prepared, snapshot: Snapshot, submission: Submission, sources: dict) -> None:
+    """The file's stated subtotals; those of streams the file does not state are carried over."""
+    stated = {(t.stream.id, t.source_code) for t in prepared.subtotals}
+    rows = [
+        StatedSubtotal(
+            snapshot=snapshot,
+            stream=t.stream,
+            source=sources[t.source_code] if t.source_code else None,
+            disbursed=t.disbursed,
+            plan=t.plan,
+            sheet=t.sheet[:100],
+            row=t.row,
+            submission=submission,
+        )
+        for t in prepared.subtotals
+    ]
+    if prepared.superseded is not None:
+        codes = {s.id: s.code for s in sources.values()}
+        for row in StatedSubtotal.objects.filter(snapshot=prepared.superseded):
+            if (row.stream_id, codes.get(row.source_id)) in stated:
+                continue
+            row.pk = None
+            row.snapshot_id = snapshot.id
+            rows.append(row)
+    StatedSubtotal.objects.bulk_create(rows)
+
+
+def _write_plans(prepared: Prepared, snapshot: Snapshot, *, file_name: str, user, sources: dict) -> None:
+    if len(prepared.plan_changes) > BULK_PLAN_CHANGES:
+        _bulk_revise_allocations(prepared, snapshot=snapshot, file_name=file_name, user=user)
+    else:
+        for change in prepared.plan_changes:
+            revise_allocation(
+                year=prepared.year,
+                stream=change.stream,
+                source=change.source,
+                amount=change.amount,
+                effective_from=change.effective_from,
+                investor=Investor(pk=change.investor_id) if change.investor_id else None,
+                district=District(pk=change.district_id) if change.district_id else None,
+                note=f"{change.note} ({file_name})"[:500],
+                user=user,
+                snapshot=snapshot,
+            )
+    for level, code, amount, effective in prepared.city_changes:
+        revise_city_plan(
+            year=prepared.year,
+            level=level,
+            source=sources[code],
+            amount=amount,
+            effective_from=effective,
+            note=f"Theo tệp {file_name}"[:500],
+            user=user,
+        )
+
+
+def _bulk_revise_allocations(prepared: Prepared, *, snapshot: Snapshot, file_name: str, user) -> None:
+    """The rows revise_allocation writes, for many units at once (first import of a large file).
+
+    Same rows and history records as calling revise_allocation per unit: an
+    Allocation found or created with the default deadline, then a new
+    AllocationRevision linked to the snapshot.
+    """
+
+    def key(stream_id, source_id, investor_id, district_id):
+        return (stream_id, source_id, investor_id, district_id)
+
+    existing = {
+        key(a.stream_id, a.source_id, a.investor_id, a.district_id): a
+        for a in Allocation.objects.filter(year=prepared.year, project__isnull=True)
+    }
+    missing = {}
+    for change in prepared.plan_changes:
+        k = key(change.stream.id, change.source.id, change.investor_id, change.district_id)
+        if k not in existing and k not in missing:
+            missing[k] = Allocation(
+                year=prepared.year,
+                stream_id=change.stream.id,
+                source_id=change.source.id,
+                investor_id=change.investor_id,
+                district_id=change.district_id,
+                deadline=disbursement_deadline(prepared.year),
+            )
+    if missing:
+        bulk_create_with_history(list(missing.values()), Allocation, batch_size=2000, default_user=user)
+        # Primary keys are not returned by every backend: read the new rows back.
+        existing = {
+            key(a.stream_id, a.source_id, a.investor_id, a.district_id): a
+            for a in Allocation.objects.filter(year=prepared.year, project__isnull=True)
+        }
+    revisions = [
+        AllocationRevision(
+            allocation=existing[key(c.stream.id, c.source.id, c.investor_id, c.district_id)],
+            amount=c.amount,
+            effective_from=c.effective_from,
+            note=f"{c.note} ({file_name})"[:500],
+            recorded_by=user,
+            snapshot=snapshot,
+        )
+        for c in prepared.plan_changes
+    ]
+    bulk_create_with_history(revisions, AllocationRevision, batch_size=2000, default_user=user)
+
+
+def _stored_ratio(ratio: Decimal | None) -> Decimal | None:
+    if ratio is None:
+        return None
+    value = ratio.quantize(STORED_RATIO)
+    return value if abs(value) < Decimal("99999999") else None
