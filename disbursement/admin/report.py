@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -82,7 +83,66 @@ class ReportTemplateAdmin(SimpleHistoryAdmin):
         return response
 
 
+class BandConfigForm(forms.ModelForm):
+    # The help shown to the staff; the model's own texts stay as its migrations state them.
+    class Meta:
+        model = BandConfig
+        fields = [
+            "stream",
+            "year",
+            "limits",
+            "order",
+            "average_limit",
+            "average_places",
+            "ratio_places",
+            "amount_unit",
+            "amount_places",
+            "not_disbursed_sentence",
+        ]
+        help_texts = {
+            "limits": (
+                "Phân tách bằng dấu ';', ví dụ '0; 10; 35' hoặc '0; TB'. 'TB' là tỷ lệ giải ngân chung của dòng vốn. "
+                "Ngưỡng 0 tách riêng nhóm đơn vị chưa giải ngân (đơn vị chưa báo cáo luôn được liệt kê riêng, "
+                "không bao giờ tính là chưa giải ngân). Tỷ lệ bằng ngưỡng được xếp vào nhóm trên."
+            ),
+            "average_limit": (
+                "Cách ghi và áp dụng ngưỡng 'TB'. 'Ghi phần trăm nguyên liền dưới' (mặc định, như các báo cáo đã "
+                "ban hành): tỷ lệ chung 35,84% được ghi 'trên 35%' / 'dưới 35%' và đơn vị được xếp nhóm theo đúng "
+                "35% đã ghi, nên đơn vị đạt 35,3% nằm trong nhóm 'trên 35%'. 'Ghi đúng tỷ lệ chung': ghi 'trên 35,84%' "
+                "và xếp nhóm theo 35,84%, khi đó đơn vị đạt 35,3% nằm trong nhóm dưới."
+            ),
+            "average_places": (
+                "Số chữ số thập phân khi ghi ngưỡng 'TB'. Với cách ghi phần trăm liền dưới: 0 ghi '35%', 1 ghi "
+                "'35,8%' (cắt bớt, không làm tròn lên). Với cách ghi đúng tỷ lệ chung: cần ít nhất 1, thường là 2 "
+                "('35,84%')."
+            ),
+            "ratio_places": (
+                "Số chữ số thập phân của tỷ lệ từng đơn vị trong danh sách: 1 ghi 'đạt 67,9%', 2 ghi 'đạt 67,92%' "
+                "(các báo cáo đã ban hành dùng cả hai cách). Số 0 cuối được bỏ ('đạt 43%')."
+            ),
+            "amount_unit": "Số tiền của đơn vị và của dòng vốn ghi bằng tỷ đồng hay triệu đồng.",
+            "amount_places": (
+                "Để trống: 3 chữ số thập phân với tỷ đồng ('183,384 tỷ đồng'), 0 với triệu đồng ('183.384 triệu đồng')."
+            ),
+            "not_disbursed_sentence": (
+                "Đánh dấu: nhóm chưa giải ngân được viết thành một câu với tổng vốn được bố trí, không kể tên từng "
+                "đơn vị, ví dụ 'Có 15 chủ đầu tư chưa giải ngân với tổng số vốn được bố trí 476 tỷ đồng'. "
+                "Bỏ đánh dấu: kể tên từng đơn vị cùng số vốn được bố trí."
+            ),
+        }
+
+
 @admin.register(BandConfig)
 class BandConfigAdmin(SimpleHistoryAdmin):
-    list_display = ["stream", "year", "limits", "order", "amount_unit", "ratio_places"]
+    form = BandConfigForm
+    radio_fields = {"average_limit": admin.VERTICAL}
+    list_display = ["stream", "year", "limits", "average_limit", "order", "amount_unit", "ratio_places"]
     list_filter = ["year", "stream"]
+    fieldsets = [
+        (None, {"fields": ["stream", "year", "limits", "order"]}),
+        ("Ngưỡng tỷ lệ chung (TB)", {"fields": ["average_limit", "average_places"]}),
+        (
+            "Cách ghi số liệu trong danh sách",
+            {"fields": ["ratio_places", "amount_unit", "amount_places", "not_disbursed_sentence"]},
+        ),
+    ]

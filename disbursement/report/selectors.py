@@ -1,13 +1,14 @@
 """Bands of units: which units are above or below a stream's limits.
 
-band_for is THE function that puts a unit into a band; the report, the
-digest, the API and the admin ranking page all call it.
+band_for is THE function that puts a unit into a band and bands() THE one
+that turns a config's limits into the values applied and the words written;
+the report, the digest, the API and the admin ranking page all call them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from core.notation import format_percent
 from disbursement.figures.selectors import ranking
@@ -15,17 +16,19 @@ from disbursement.models import BandConfig, CapitalStream, Figure, Snapshot
 from disbursement.models.reports import AVERAGE
 
 DEFAULT_LIMITS = "0; TB"
-# Fixed limits are written as given: '10%', '12,5%'.
-FIXED_LIMIT_PLACES = 2
+# Ratios are stored with six decimals: a written average never needs more.
+MAX_LIMIT_PLACES = 6
 
 
 class BandKind:
+    NOT_REPORTED = "not_reported"
     NOT_DISBURSED = "not_disbursed"
     RANGE = "range"
     NO_PLAN = "no_plan"
 
 
-_PRIORITY = {BandKind.NO_PLAN: 0, BandKind.NOT_DISBURSED: 1, BandKind.RANGE: 2}
+# A unit that has not reported has no figure to judge; one without a plan has no ratio.
+_PRIORITY = {BandKind.NOT_REPORTED: 0, BandKind.NO_PLAN: 1, BandKind.NOT_DISBURSED: 2, BandKind.RANGE: 3}
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,10 @@ class Band:
     upper: Decimal | None = None
 
     def holds(self, figure: Figure) -> bool:
+        if self.kind == BandKind.NOT_REPORTED:
+            return figure.disbursed is None
+        if figure.disbursed is None:
+            return False
         if self.kind == BandKind.NO_PLAN:
             return figure.ratio is None
         if figure.ratio is None:
@@ -63,6 +70,15 @@ class BandedUnits:
     def count(self) -> int:
         return len(self.units)
 
+    @property
+    def plan_total(self) -> int:
+        """The capital allocated to the band's units, in đồng."""
+        return sum(f.plan or 0 for f in self.units)
+
+    @property
+    def disbursed_total(self) -> int:
+        return sum(f.disbursed or 0 for f in self.units)
+
 
 def band_config_for(stream: CapitalStream, year: int) -> BandConfig:
     """The stream's config for the year, else the latest earlier one, else the earliest, else the default."""
@@ -75,19 +91,46 @@ def _limit_label(value: Decimal, places: int) -> str:
     return format_percent(value, places, drop_zero_fraction=True)
 
 
+def _places_of(value: Decimal) -> int:
+    return max(0, -value.normalize().as_tuple().exponent)
+
+
+def average_limit(band_config: BandConfig, stream_average: Decimal | None) -> tuple[Decimal, str] | None:
+    """The limit a band at the stream's average applies, and how the report writes it.
+
+    WRITTEN (default): the average cut down to `average_places` decimals, whole
+    percent by default (35,84% -> '35%'), and units are placed by that written
+    limit, so a unit at 35,3% is above 'trên 35%' as the reader expects.
+    EXACT: the exact average decides, written with `average_places` decimals.
+    """
+    if stream_average is None:
+        return None
+    average = Decimal(stream_average)
+    places = band_config.average_places
+    if band_config.average_limit == BandConfig.AverageLimit.EXACT:
+        return average, _limit_label(average, places)
+    written = average.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+    # An average below the first step written (0,4% in whole percents) keeps the decimals that show it.
+    while written == 0 and average > 0 and places < MAX_LIMIT_PLACES:
+        places += 1
+        written = average.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+    return written, _limit_label(written, places)
+
+
 def bands(band_config: BandConfig, stream_average: Decimal | None) -> list[Band]:
-    """The bands of a config in listing order; the 'no plan' band always comes last."""
+    """The bands of a config in listing order; 'no plan' and then 'not reported' always come last."""
     limits: dict[Decimal, str] = {}
     has_zero = False
     for limit in band_config.parsed_limits():
         if limit == AVERAGE:
-            if stream_average is None:
+            applied = average_limit(band_config, stream_average)
+            if applied is None:
                 continue
-            value = Decimal(stream_average)
-            label = _limit_label(value, band_config.average_places)
+            value, label = applied
         else:
+            # Fixed limits are written as given: '10%', '12,5%'.
             value = limit
-            label = _limit_label(value, FIXED_LIMIT_PLACES)
+            label = _limit_label(value, _places_of(value))
         if value == 0:
             has_zero = True
             continue
@@ -113,6 +156,7 @@ def bands(band_config: BandConfig, stream_average: Decimal | None) -> list[Band]
     if band_config.order == BandConfig.Order.DESCENDING:
         result.reverse()
     result.append(Band("chua_co_ke_hoach", BandKind.NO_PLAN, "chưa có kế hoạch vốn"))
+    result.append(Band("chua_bao_cao", BandKind.NOT_REPORTED, "chưa báo cáo"))
     return result
 
 
@@ -121,7 +165,9 @@ def band_for(figure: Figure, band_config: BandConfig) -> Band:
 
     A ratio equal to a limit belongs to the band above it; a unit with a plan
     that has disbursed nothing is 'chưa giải ngân' when the limits include 0;
-    a unit without a plan (none or zero) has no ratio and its own band.
+    a unit without a plan (none or zero) has no ratio and its own band; a unit
+    that has not reported this year (disbursed None) is 'chưa báo cáo', never
+    'chưa giải ngân' and never in a ratio band.
     """
     # The special bands first: a unit that has not disbursed also lies in the lowest range.
     for band in sorted(bands(band_config, figure.stream_average), key=lambda b: _PRIORITY[b.kind]):
@@ -139,17 +185,18 @@ def banded_units(snapshot: Snapshot, stream: CapitalStream, band_config: BandCon
 
     Within a band units follow the config's order; equal ratios keep the
     ranking's order (larger disbursement first, then name). Empty bands are
-    included with no units so that every reader sees the same bands.
+    included with no units so that every reader sees the same bands. `total`
+    counts every unit of the stream, those that have not reported included.
     """
     config = band_config or band_config_for(stream, snapshot.year)
     units = list(ranking(snapshot, stream))
-    average = units[0].stream_average if units else None
+    average = next((f.stream_average for f in units if f.stream_average is not None), None)
     groups = [BandedUnits(band=band) for band in bands(config, average)]
     by_key = {group.band.key: group for group in groups}
     for figure in units:
         by_key[band_for(figure, config).key].units.append(figure)
     for group in groups:
         group.total = len(units)
-        if config.order == BandConfig.Order.ASCENDING and group.band.kind != BandKind.NO_PLAN:
+        if config.order == BandConfig.Order.ASCENDING and group.band.kind in (BandKind.RANGE, BandKind.NOT_DISBURSED):
             group.units.sort(key=_ratio_key)
     return groups

@@ -24,7 +24,7 @@ from disbursement.figures.selectors import city_figure, source_figures, stream_f
 from disbursement.models import BandConfig, CapitalStream, Figure, ReportTemplate, Snapshot
 from disbursement.report.docx import render_docx
 from disbursement.report.rendering import render_text
-from disbursement.report.selectors import BandedUnits, band_config_for, banded_units
+from disbursement.report.selectors import BandedUnits, BandKind, band_config_for, banded_units
 from disbursement.report.wording import DEFAULTS
 
 __all__ = ["Draft", "ReportError", "draft_report", "render_docx"]
@@ -149,10 +149,13 @@ def unit_entry_context(figure: Figure, config: BandConfig) -> dict:
     }
 
 
-def _band_context(group: BandedUnits, entries: list[str]) -> dict:
+def _band_context(group: BandedUnits, entries: list[str], config: BandConfig) -> dict:
     return {
         "label": group.label,
         "kind": group.band.kind,
+        # The not-disbursed band as one sentence with its total, when the config asks for it.
+        "sentence": config.not_disbursed_sentence and group.band.kind == BandKind.NOT_DISBURSED,
+        "plan_total": _amount(group.plan_total, config.amount_unit, config.amount_places),
         "count": group.count,
         "count_text": format_count(group.count),
         "count_of_total": format_count_of(group.count, group.total),
@@ -172,7 +175,7 @@ def _stream_context(snapshot: Snapshot, stream_figure: Figure, wording: _Wording
     bands = []
     for group in groups:
         entries = [wording.render("unit_entry", unit_entry_context(f, config))[1] for f in group.units]
-        bands.append(_band_context(group, entries))
+        bands.append(_band_context(group, entries, config))
     average = next((f.stream_average for g in groups for f in g.units), None)
     return {
         "stream_name": stream.name,

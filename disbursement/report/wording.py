@@ -14,7 +14,9 @@ Variables each section receives:
 - stream: stream_name, noun ('quận, huyện', 'chủ đầu tư', 'huyện'),
   disbursed, plan, ratio, average, total, bands (label, kind
   'not_disbursed' | 'range' | 'no_plan', count, count_text '01',
-  count_of_total '09/15', total, entries, names).
+  count_of_total '09/15', total, entries, names, plan_total (the capital
+  allocated to the band's units), sentence (true for the not-disbursed band
+  when the band config writes it as one sentence with its total)).
 - unit_entry (one unit of a list): name, disbursed, plan, ratio,
   not_disbursed, no_plan, complete (disbursed the whole plan).
 Amounts come with their unit ('183,384 tỷ đồng'), ratios with '%'.
@@ -52,10 +54,13 @@ STREAM_TITLE = "{{ stream_name }}"
 STREAM_BODY = (
     "{{ stream_name }}: kế hoạch vốn {{ plan }}, lũy kế giải ngân {{ disbursed }}, đạt {{ ratio }} kế hoạch.\n"
     "{% for band in bands %}{% if band.count %}- Có "
+    "{% if band.sentence %}{{ band.count_text }} {{ noun }} chưa giải ngân"
+    " với tổng số vốn được bố trí {{ band.plan_total }}.\n"
+    "{% else %}"
     "{% if band.count == 1 %}{{ band.count_text }}{% else %}{{ band.count_of_total }}{% endif %} {{ noun }} "
     "{% if band.kind == 'range' %}giải ngân {% endif %}{{ band.label }}"
     "{% if band.count == 1 %} là {% else %}, gồm: {% endif %}{{ band.entries|join:'; ' }}.\n"
-    "{% endif %}{% endfor %}"
+    "{% endif %}{% endif %}{% endfor %}"
 )
 
 UNIT_ENTRY_TITLE = ""

@@ -35,6 +35,7 @@ def test_fixed_limits_make_not_disbursed_and_range_bands(db):
         "dưới 10%",
         "chưa giải ngân",
         "chưa có kế hoạch vốn",
+        "chưa báo cáo",
     ]
     assert _by_label(groups) == {
         "trên 35%": ["D"],
@@ -42,6 +43,7 @@ def test_fixed_limits_make_not_disbursed_and_range_bands(db):
         "dưới 10%": ["B"],
         "chưa giải ngân": ["A"],
         "chưa có kế hoạch vốn": [],
+        "chưa báo cáo": [],
     }
     assert {g.total for g in groups} == {4}
 
@@ -50,17 +52,47 @@ def test_without_zero_limit_a_unit_that_disbursed_nothing_is_simply_below(db):
     snapshot = stream_snapshot([("A", 100 * TY, 0), ("B", 100 * TY, 50 * TY)])
     _config("35")
     groups = banded_units(snapshot, stream("district_transfer"))
-    assert _by_label(groups) == {"trên 35%": ["B"], "dưới 35%": ["A"], "chưa có kế hoạch vốn": []}
+    assert _by_label(groups) == {"trên 35%": ["B"], "dưới 35%": ["A"], "chưa có kế hoạch vốn": [], "chưa báo cáo": []}
 
 
-def test_stream_average_limit_uses_the_exact_average_and_writes_it_rounded(db):
-    # Stream: 351,5 / 1.000 = 35,15%. A unit at 35,1% is below the average though both print as '35%'.
+def test_stream_average_limit_is_applied_as_written_or_exactly(db):
+    # Stream: 351,5 / 1.000 = 35,15%. A unit at 35,1% is above the written 35% but below the exact average.
     snapshot = stream_snapshot([("A", 500 * TY, 175_500_000_000), ("B", 500 * TY, 176 * TY)])
     _config("TB")
     groups = banded_units(snapshot, stream("district_transfer"))
-    assert _by_label(groups) == {"trên 35%": ["B"], "dưới 35%": ["A"], "chưa có kế hoạch vốn": []}
-    _config("TB", average_places=2)
-    assert [g.label for g in banded_units(snapshot, stream("district_transfer"))][:2] == ["trên 35,15%", "dưới 35,15%"]
+    assert _by_label(groups) == {"trên 35%": ["B", "A"], "dưới 35%": [], "chưa có kế hoạch vốn": [], "chưa báo cáo": []}
+    _config("TB", average_limit=BandConfig.AverageLimit.EXACT, average_places=2)
+    groups = banded_units(snapshot, stream("district_transfer"))
+    assert _by_label(groups) == {
+        "trên 35,15%": ["B"],
+        "dưới 35,15%": ["A"],
+        "chưa có kế hoạch vốn": [],
+        "chưa báo cáo": [],
+    }
+
+
+def test_band_for_places_a_unit_by_the_same_limit_the_bands_write(db):
+    snapshot = stream_snapshot([("A", 500 * TY, 175_500_000_000), ("B", 500 * TY, 176 * TY)])
+    figures = {f.district.name: f for f in ranking(snapshot, stream("district_transfer"))}
+    assert band_for(figures["A"], _config("TB")).label == "trên 35%"
+    exact = _config("TB", average_limit=BandConfig.AverageLimit.EXACT, average_places=2)
+    assert band_for(figures["A"], exact).label == "dưới 35,15%"
+
+
+def test_average_below_one_percent_is_written_with_the_decimals_that_show_it(db):
+    snapshot = stream_snapshot([("A", 1000 * TY, 3 * TY), ("B", 1000 * TY, 5 * TY)])
+    _config("0; TB")
+    assert [g.label for g in banded_units(snapshot, stream("district_transfer"))][:2] == ["trên 0,4%", "dưới 0,4%"]
+
+
+def test_fixed_limits_are_written_as_given(db):
+    snapshot = stream_snapshot([("A", 100 * TY, 50 * TY)])
+    _config("12,5; 40")
+    assert [g.label for g in banded_units(snapshot, stream("district_transfer"))][:3] == [
+        "trên 40%",
+        "từ 12,5% đến dưới 40%",
+        "dưới 12,5%",
+    ]
 
 
 def test_ratio_equal_to_a_limit_goes_above_and_equal_ratios_stay_together(db):
@@ -81,9 +113,9 @@ def test_unit_with_a_zero_plan_or_no_plan_has_its_own_band(db):
     assert band_for(figures["Không"], config).kind == BandKind.NO_PLAN
     assert band_for(figures["Thiếu"], config).kind == BandKind.NO_PLAN
     groups = banded_units(snapshot, stream("district_transfer"))
-    assert groups[-1].label == "chưa có kế hoạch vốn"
-    assert _names(groups[-1]) == ["Không", "Thiếu"]
-    assert groups[-1].total == 3
+    assert groups[-2].label == "chưa có kế hoạch vốn"
+    assert _names(groups[-2]) == ["Không", "Thiếu"]
+    assert groups[-2].total == 3
 
 
 def test_ascending_order_lists_bands_and_units_from_the_lowest(db):
@@ -94,6 +126,7 @@ def test_ascending_order_lists_bands_and_units_from_the_lowest(db):
         ("dưới 35%", ["C"]),
         ("trên 35%", ["B", "A"]),
         ("chưa có kế hoạch vốn", []),
+        ("chưa báo cáo", []),
     ]
 
 
