@@ -55,6 +55,9 @@ class ReportTemplateAdmin(SimpleHistoryAdmin):
                 draft = draft_report(snapshot.id)
             except (ReportError, TemplateError) as exc:
                 messages.error(request, str(exc))
+            else:
+                for notice in draft.notices:
+                    messages.warning(request, notice)
         context = {
             **self.admin_site.each_context(request),
             "title": "Dự thảo báo cáo tình hình giải ngân",

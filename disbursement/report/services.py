@@ -3,6 +3,11 @@
 Figures are read through disbursement.figures.selectors, bands through
 disbursement.report.selectors, numbers written through core.notation; the
 wording comes from the staff-edited ReportTemplate rows.
+
+The draft tells what the figures are: a unit that has not reported is
+"chưa báo cáo", never "chưa giải ngân"; a unit's figure carried from an
+earlier report is written with its own date; a city total summed from the
+reports received is written as such, with what it covers.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
 
-from core.fiscal import year_start
+from core.fiscal import same_date_last_year, year_start
 from core.money import TY
 from core.notation import (
     format_amount_with_unit,
@@ -21,7 +26,7 @@ from core.notation import (
     format_report_date,
 )
 from disbursement.figures.selectors import city_figure, source_figures, stream_figures
-from disbursement.models import BandConfig, CapitalStream, Figure, ReportTemplate, Snapshot
+from disbursement.models import BandConfig, BudgetSource, CapitalStream, Figure, ReportTemplate, Snapshot
 from disbursement.report.docx import render_docx
 from disbursement.report.rendering import render_text
 from disbursement.report.selectors import BandedUnits, BandKind, band_config_for, banded_units
@@ -39,6 +44,8 @@ class Draft:
     snapshot_id: int
     title: str
     sections: list[tuple[str, str]] = field(default_factory=list)
+    # For the staff, not the report: wording that could not say what this snapshot needs.
+    notices: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -59,20 +66,50 @@ class Draft:
         return "\n".join(parts)
 
 
+# What each variable a template may lack tells the reader.
+_NEEDED_FOR = {
+    "is_partial": "tổng của thành phố là cộng các báo cáo đã nhận, chưa có số liệu tổng hợp",
+    "not_reported": "có đơn vị chưa báo cáo số liệu",
+    "reported_on": "có đơn vị mà số liệu lấy từ báo cáo trước đó, cần ghi ngày của số liệu",
+    "available": "không có số liệu cùng kỳ năm trước",
+    "sentence": "nhóm chưa giải ngân được chọn viết thành một câu với tổng số vốn",
+}
+
+
 class _Wording:
-    """The templates in force, read once per draft."""
+    """The templates in force, read once per draft.
+
+    A template that does not use a variable this snapshot needs (a partial
+    city total, a unit that has not reported, a figure carried from an earlier
+    date, no same-period figures) would write a false picture: wording kept
+    from before these variables existed gives way to the shipped default for
+    that section, and the draft tells the staff which template to update.
+    """
 
     def __init__(self) -> None:
         self.rows = {(t.section, t.stream_id): t for t in ReportTemplate.objects.all()}
+        self.notices: list[str] = []
 
-    def get(self, section: str, stream: CapitalStream | None = None) -> tuple[str, str]:
+    def get(self, section: str, stream: CapitalStream | None = None, needs: tuple[str, ...] = ()) -> tuple[str, str]:
         row = (stream and self.rows.get((section, stream.id))) or self.rows.get((section, None))
-        if row is not None:
-            return row.title, row.body
-        return DEFAULTS[section]
+        if row is None:
+            return DEFAULTS[section]
+        missing = [name for name in needs if name not in row.title and name not in row.body]
+        if missing:
+            reasons = "; ".join(f"{name}: {_NEEDED_FOR[name]}" for name in missing)
+            notice = (
+                f"Mẫu câu '{row}' chưa dùng biến mà số liệu kỳ này cần ({reasons}); phần này của dự thảo được viết "
+                "theo mẫu câu mặc định. Hãy bổ sung vào mẫu câu (danh sách biến ở trang sửa mẫu câu)."
+            )
+            if notice not in self.notices:
+                self.notices.append(notice)
+            return DEFAULTS[section]
+        return row.title, row.body
 
-    def render(self, section: str, context: dict, stream: CapitalStream | None = None) -> tuple[str, str]:
-        title, body = self.get(section, stream)
+    def render(
+        self, section: str, context: dict, stream: CapitalStream | None = None, needs: tuple[str, ...] = ()
+    ) -> tuple[str, str]:
+        title, body = self.get(section, stream, needs)
         return render_text(title, context), render_text(body, context)
 
 
@@ -97,12 +134,43 @@ def _noun(stream: CapitalStream) -> str:
     return "huyện" if stream.rural_only else "quận, huyện"
 
 
+def _coverage_context(coverage: dict) -> dict:
+    """What a partial city total covers: each stream with its units reported out of its units, the sources."""
+    items = coverage.get("streams") or []
+    streams = {s.code: s for s in CapitalStream.objects.filter(code__in=[i.get("code") for i in items])}
+    stream_rows = []
+    for item in items:
+        stream = streams.get(item.get("code"))
+        reported, total = item.get("units_reported"), item.get("units_total")
+        counted = isinstance(reported, int) and isinstance(total, int)
+        stream_rows.append(
+            {
+                "code": item.get("code"),
+                "name": stream.name if stream else item.get("name") or item.get("code") or "",
+                "noun": _noun(stream) if stream else "đơn vị",
+                "units_reported": reported,
+                "units_total": total,
+                "count_of_total": format_count_of(reported, total) if counted else "",
+                "complete": counted and reported >= total,
+            }
+        )
+    sources = BudgetSource.objects.filter(code__in=coverage.get("sources") or []).order_by("order")
+    return {
+        "streams": stream_rows,
+        "sources": [{"code": s.code, "name": s.name, "short_name": s.short_name} for s in sources],
+        "summary": bool(coverage.get("summary")),
+    }
+
+
 def _city_context(snapshot: Snapshot, city: Figure) -> dict:
     return {
         "year": str(snapshot.year),
         "year_start": format_report_date(year_start(snapshot.year), padded=True),
         "as_of": format_report_date(snapshot.as_of),
         "is_estimate": snapshot.is_estimate,
+        # A sum of the reports received, not a city-wide summary: the wording must say so.
+        "is_partial": city.is_partial,
+        "coverage": _coverage_context(city.coverage or {}) if city.is_partial else {},
         "disbursed": _amount(city.disbursed),
         "plan": _amount(city.plan),
         "ratio": _ratio(city.ratio),
@@ -123,10 +191,18 @@ def _city_context(snapshot: Snapshot, city: Figure) -> dict:
     }
 
 
-def _same_period_context(city: Figure) -> dict:
+def _same_period_context(snapshot: Snapshot, city: Figure) -> dict:
     last_year = city.same_period_snapshot
+    context = {
+        "year": str(snapshot.year - 1),
+        "target_date": format_report_date(same_date_last_year(snapshot.as_of)),
+        # The compute finds last year's snapshot near the same day, or none: never one months away.
+        "available": last_year is not None and city.same_period_disbursed is not None,
+    }
+    if not context["available"]:
+        return context
     return {
-        "year": str(last_year.year),
+        **context,
         "as_of": format_report_date(last_year.as_of),
         "disbursed": _amount(city.same_period_disbursed),
         "plan": _amount(city.same_period_plan),
@@ -136,16 +212,27 @@ def _same_period_context(city: Figure) -> dict:
     }
 
 
-def unit_entry_context(figure: Figure, config: BandConfig) -> dict:
+def is_carried(figure: Figure, snapshot: Snapshot) -> bool:
+    """The figure is the unit's latest earlier report of the year, not one of the snapshot's date."""
+    return figure.disbursed is not None and figure.reported_on is not None and figure.reported_on < snapshot.as_of
+
+
+def unit_entry_context(figure: Figure, config: BandConfig, snapshot: Snapshot) -> dict:
     unit, places = config.amount_unit, config.amount_places
+    carried = is_carried(figure, snapshot)
+    reported = figure.disbursed is not None
     return {
         "name": _unit_name(figure),
         "disbursed": _amount(figure.disbursed, unit, places),
         "plan": _amount(figure.plan, unit, places),
         "ratio": _ratio(figure.ratio, config.ratio_places),
-        "not_disbursed": figure.disbursed == 0 and figure.ratio is not None,
-        "no_plan": figure.ratio is None,
-        "complete": figure.plan is not None and figure.disbursed >= figure.plan > 0,
+        "not_reported": not reported,
+        "not_disbursed": reported and figure.disbursed == 0 and figure.ratio is not None,
+        "no_plan": reported and figure.ratio is None,
+        "complete": reported and figure.plan is not None and figure.disbursed >= figure.plan > 0,
+        "carried": carried,
+        # The date of the report the figure comes from, written only when it is not the snapshot's.
+        "reported_on": format_report_date(figure.reported_on) if carried else "",
     }
 
 
@@ -165,19 +252,46 @@ def _band_context(group: BandedUnits, entries: list[str], config: BandConfig) ->
     }
 
 
-def _stream_context(snapshot: Snapshot, stream_figure: Figure, wording: _Wording) -> dict | None:
+def _entry(figure: Figure, config: BandConfig, snapshot: Snapshot, wording: _Wording) -> str:
+    context = unit_entry_context(figure, config, snapshot)
+    needs = ("reported_on",) if context["carried"] else ()
+    return wording.render("unit_entry", context, needs=needs)[1]
+
+
+def _not_reported_context(group: BandedUnits | None, total: int, config: BandConfig) -> dict:
+    units = group.units if group else []
+    return {
+        "count": len(units),
+        "count_text": format_count(len(units)),
+        "count_of_total": format_count_of(len(units), total),
+        "total": total,
+        "names": [_unit_name(f) for f in units],
+        "plan_total": _amount(group.plan_total if group else 0, config.amount_unit, config.amount_places),
+    }
+
+
+def _stream_context(
+    snapshot: Snapshot, stream_figure: Figure, wording: _Wording
+) -> tuple[dict, tuple[str, ...]] | None:
+    """The stream section's variables, and the variables its wording must use to tell the truth."""
     stream = stream_figure.stream
     config = band_config_for(stream, snapshot.year)
     groups = banded_units(snapshot, stream, config)
     total = groups[0].total if groups else 0
     if not total:
         return None
+    not_reported_group = next((g for g in groups if g.band.kind == BandKind.NOT_REPORTED), None)
     bands = []
     for group in groups:
-        entries = [wording.render("unit_entry", unit_entry_context(f, config))[1] for f in group.units]
+        if group.band.kind == BandKind.NOT_REPORTED:
+            continue
+        entries = [_entry(f, config, snapshot, wording) for f in group.units]
         bands.append(_band_context(group, entries, config))
-    average = next((f.stream_average for g in groups for f in g.units), None)
-    return {
+    not_reported = _not_reported_context(not_reported_group, total, config)
+    reported = total - not_reported["count"]
+    carried = sum(1 for g in groups for f in g.units if is_carried(f, snapshot))
+    average = next((f.stream_average for g in groups for f in g.units if f.stream_average is not None), None)
+    context = {
         "stream_name": stream.name,
         "noun": _noun(stream),
         "disbursed": _amount(stream_figure.disbursed, config.amount_unit, config.amount_places),
@@ -186,7 +300,20 @@ def _stream_context(snapshot: Snapshot, stream_figure: Figure, wording: _Wording
         "average": _ratio(average),
         "total": total,
         "bands": bands,
+        "not_reported": not_reported,
+        # The stream's total sums the units that have reported: say how many when not all have.
+        "is_partial": stream_figure.is_partial or not_reported["count"] > 0,
+        "has_reports": reported > 0,
+        "reported_count": reported,
+        "reported_of_total": format_count_of(reported, total),
+        "carried_count": carried,
     }
+    needs: tuple[str, ...] = ()
+    if not_reported["count"]:
+        needs += ("not_reported",)
+    if any(b["sentence"] and b["count"] for b in bands):
+        needs += ("sentence",)
+    return context, needs
 
 
 def draft_report(snapshot_id: int) -> Draft:
@@ -202,11 +329,15 @@ def draft_report(snapshot_id: int) -> Draft:
         "is_estimate": snapshot.is_estimate,
     }
     draft = Draft(snapshot_id=snapshot.id, title=wording.render("heading", heading)[1])
-    draft.sections.append(wording.render("city", _city_context(snapshot, city)))
-    if city.same_period_snapshot_id and city.same_period_disbursed is not None:
-        draft.sections.append(wording.render("same_period", _same_period_context(city)))
+    needs = ("is_partial",) if city.is_partial else ()
+    draft.sections.append(wording.render("city", _city_context(snapshot, city), needs=needs))
+    same_period = _same_period_context(snapshot, city)
+    needs = () if same_period["available"] else ("available",)
+    draft.sections.append(wording.render("same_period", same_period, needs=needs))
     for stream_figure in stream_figures(snapshot):
-        context = _stream_context(snapshot, stream_figure, wording)
-        if context is not None:
-            draft.sections.append(wording.render("stream", context, stream_figure.stream))
+        found = _stream_context(snapshot, stream_figure, wording)
+        if found is not None:
+            context, needs = found
+            draft.sections.append(wording.render("stream", context, stream_figure.stream, needs=needs))
+    draft.notices = wording.notices
     return draft

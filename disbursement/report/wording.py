@@ -3,22 +3,37 @@
 Each non-empty line a template produces is one paragraph. The staff edit
 copies of these in the admin (ReportTemplate); these texts are what a fresh
 installation starts from and what the service falls back to when a row is
-missing.
+missing, or when a row does not use a variable the snapshot needs
+(is_partial, not_reported, reported_on, available, sentence).
 
 Variables each section receives:
 - heading (the draft's title): year, as_of, is_estimate.
 - city: year, year_start, as_of, is_estimate, disbursed, plan, ratio,
   plan_pm, ratio_pm, sources (name, short_name, disbursed, plan, ratio,
-  plan_pm, ratio_pm).
-- same_period: year, as_of, disbursed, plan, ratio, plan_pm, ratio_pm.
+  plan_pm, ratio_pm); is_partial (true when no city-wide summary was
+  received and the total is the sum of the reports received: the ratios
+  then compare a part with the whole plan) and coverage (what such a sum
+  covers: streams (name, noun, units_reported, units_total, count_of_total
+  '13/15', complete), sources (name, short_name), summary).
+- same_period: year (last year), target_date (the same day last year),
+  available (false when last year has no snapshot near that day); when
+  available: as_of, disbursed, plan, ratio, plan_pm, ratio_pm.
 - stream: stream_name, noun ('quận, huyện', 'chủ đầu tư', 'huyện'),
-  disbursed, plan, ratio, average, total, bands (label, kind
-  'not_disbursed' | 'range' | 'no_plan', count, count_text '01',
-  count_of_total '09/15', total, entries, names, plan_total (the capital
-  allocated to the band's units), sentence (true for the not-disbursed band
-  when the band config writes it as one sentence with its total)).
+  disbursed, plan, ratio, average, total (every unit of the stream),
+  bands (label, kind 'not_disbursed' | 'range' | 'no_plan', count,
+  count_text '01', count_of_total '09/15', total, entries, names,
+  plan_total (the capital allocated to the band's units), sentence (true
+  for the not-disbursed band when the band config writes it as one
+  sentence with its total)); not_reported (units with no report this year,
+  never counted as not disbursed: count, count_text, count_of_total,
+  names, plan_total); is_partial (the stream's total sums only the units
+  that have reported), has_reports, reported_count, reported_of_total
+  '13/15', carried_count (units whose figure comes from an earlier report).
 - unit_entry (one unit of a list): name, disbursed, plan, ratio,
-  not_disbursed, no_plan, complete (disbursed the whole plan).
+  not_disbursed, no_plan, complete (disbursed the whole plan), carried
+  (the figure comes from the unit's latest earlier report of the year) and
+  reported_on (that report's date, '13/7/2024'; empty when the figure is
+  of the snapshot's own date).
 Amounts come with their unit ('183,384 tỷ đồng'), ratios with '%'.
 """
 
@@ -29,8 +44,26 @@ HEADING_BODY = (
     "(số liệu {% if is_estimate %}ước {% endif %}đến hết ngày {{ as_of }})"
 )
 
-CITY_TITLE = "Tình hình giải ngân kế hoạch vốn đầu tư công toàn thành phố"
-CITY_BODY = (
+CITY_TITLE = (
+    "Tình hình giải ngân kế hoạch vốn đầu tư công "
+    "{% if is_partial %}theo các báo cáo đã nhận{% else %}toàn thành phố{% endif %}"
+)
+# Without a city-wide summary the total is a sum of the reports received: it is written as such,
+# with what it covers, and not set against the city's plan as if it were the whole city.
+CITY_PARTIAL_BODY = (
+    "Chưa có số liệu tổng hợp giải ngân của toàn thành phố đến hết ngày {{ as_of }}. "
+    "Cộng các báo cáo đã nhận, số vốn đầu tư công năm {{ year }} đã giải ngân từ ngày {{ year_start }}"
+    " đến hết ngày {{ as_of }}{% if is_estimate %} (số ước){% endif %} là {{ disbursed }}; "
+    "đây là tổng các báo cáo đã nhận, chưa phải số liệu của toàn thành phố"
+    "{% if coverage.streams %}, gồm:{% else %}.{% endif %}\n"
+    "{% for s in coverage.streams %}- {{ s.name }}: "
+    "{% if s.units_reported %}{{ s.count_of_total }} {{ s.noun }} đã báo cáo{% else %}chưa có báo cáo{% endif %}"
+    "{% if forloop.last %}.{% else %};{% endif %}\n{% endfor %}"
+    "{% if coverage.sources %}Nguồn vốn có trong các báo cáo đã nhận: "
+    "{% for s in coverage.sources %}vốn {{ s.name|lower }}{% if not forloop.last %}, {% endif %}{% endfor %}.\n"
+    "{% endif %}"
+)
+CITY_COMPLETE_BODY = (
     "Lũy kế giải ngân kế hoạch vốn đầu tư công năm {{ year }} từ ngày {{ year_start }} đến hết ngày {{ as_of }}"
     "{% if is_estimate %} (số ước){% endif %} là {{ disbursed }}"
     "{% if plan_pm %}, đạt {{ ratio_pm }} kế hoạch vốn Thủ tướng Chính phủ giao ({{ plan_pm }}){% endif %}"
@@ -41,18 +74,29 @@ CITY_BODY = (
     "{% if s.plan %}, đạt {{ s.ratio }} kế hoạch vốn thành phố giao ({{ s.plan }}){% endif %}"
     "{% if forloop.last %}.{% else %};{% endif %}\n{% endfor %}"
 )
+CITY_BODY = f"{{% if is_partial %}}{CITY_PARTIAL_BODY}{{% else %}}{CITY_COMPLETE_BODY}{{% endif %}}"
 
 SAME_PERIOD_TITLE = "Cùng kỳ năm {{ year }}"
 SAME_PERIOD_BODY = (
+    "{% if available %}"
     "Cùng kỳ năm {{ year }}, lũy kế giải ngân đến hết ngày {{ as_of }} là {{ disbursed }}"
     "{% if plan_pm %}, đạt {{ ratio_pm }} kế hoạch vốn Thủ tướng Chính phủ giao ({{ plan_pm }}){% endif %}"
     "{% if plan %}{% if plan_pm %} và{% else %},{% endif %}"
     " đạt {{ ratio }} kế hoạch vốn thành phố giao ({{ plan }}){% endif %}."
+    "{% else %}"
+    "Năm {{ year }} không có số liệu cùng kỳ (quanh ngày {{ target_date }}) để so sánh."
+    "{% endif %}"
 )
 
 STREAM_TITLE = "{{ stream_name }}"
 STREAM_BODY = (
-    "{{ stream_name }}: kế hoạch vốn {{ plan }}, lũy kế giải ngân {{ disbursed }}, đạt {{ ratio }} kế hoạch.\n"
+    "{% if has_reports %}"
+    "{{ stream_name }}: kế hoạch vốn {{ plan }}, lũy kế giải ngân {{ disbursed }}"
+    "{% if is_partial %} (tổng số liệu của {{ reported_of_total }} {{ noun }} đã báo cáo){% endif %}"
+    ", đạt {{ ratio }} kế hoạch.\n"
+    "{% else %}"
+    "{{ stream_name }}: kế hoạch vốn {{ plan }}; chưa có {{ noun }} nào báo cáo số liệu giải ngân.\n"
+    "{% endif %}"
     "{% for band in bands %}{% if band.count %}- Có "
     "{% if band.sentence %}{{ band.count_text }} {{ noun }} chưa giải ngân"
     " với tổng số vốn được bố trí {{ band.plan_total }}.\n"
@@ -61,13 +105,21 @@ STREAM_BODY = (
     "{% if band.kind == 'range' %}giải ngân {% endif %}{{ band.label }}"
     "{% if band.count == 1 %} là {% else %}, gồm: {% endif %}{{ band.entries|join:'; ' }}.\n"
     "{% endif %}{% endif %}{% endfor %}"
+    "{% if not_reported.count %}- Có "
+    "{% if not_reported.count == 1 %}{{ not_reported.count_text }}{% else %}{{ not_reported.count_of_total }}"
+    "{% endif %} {{ noun }} chưa báo cáo số liệu: {{ not_reported.names|join:', ' }}.\n"
+    "{% endif %}"
 )
 
 UNIT_ENTRY_TITLE = ""
+# A figure carried from the unit's latest earlier report carries that report's date.
 UNIT_ENTRY_BODY = (
     "{% if not_disbursed %}{{ name }} với tổng số vốn được bố trí là {{ plan }}"
-    "{% elif no_plan %}{{ name }} (đã giải ngân {{ disbursed }})"
-    "{% else %}{{ name }} ({{ disbursed }} / {{ plan }}, đạt {{ ratio }}){% endif %}"
+    "{% if carried %} (số liệu đến {{ reported_on }}){% endif %}"
+    "{% elif no_plan %}{{ name }} ({% if carried %}số liệu đến {{ reported_on }}: {% endif %}"
+    "đã giải ngân {{ disbursed }})"
+    "{% else %}{{ name }} ({% if carried %}số liệu đến {{ reported_on }}: {% endif %}"
+    "{{ disbursed }} / {{ plan }}, đạt {{ ratio }}){% endif %}"
 )
 
 DEFAULTS: dict[str, tuple[str, str]] = {
