@@ -1,17 +1,11 @@
 """Celery discovers tasks here; each feature keeps its tasks in its own module."""
 
 from disbursement.digest.tasks import send_digest_task, send_weekly_digests_task
-from disbursement.figures.tasks import (
-    compute_snapshot_task,
-    recompute_after_task,
-    recompute_from_task,
-    recompute_recent_task,
-)
+from disbursement.figures.tasks import compute_snapshot_task, recompute_from_task, recompute_recent_task
 from disbursement.importing.tasks import run_import_job_task
 
 __all__ = [
     "compute_snapshot_task",
-    "recompute_after_task",
     "recompute_from_task",
     "recompute_recent_task",
     "run_import_job_task",

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from django.db.models import F, QuerySet
 
+from disbursement.figures.services import engine_setting
+from disbursement.flags.selectors import open_flags
 from disbursement.models import BudgetSource, CapitalStream, Figure, FlagRule, Snapshot
 
 
@@ -139,9 +141,6 @@ def reallocation_candidates(snapshot: Snapshot, stream: CapitalStream) -> Reallo
 
     Fast units: ratio at or above the near-exhaustion threshold (engine setting), highest first.
     """
-    from disbursement.figures.services import engine_setting
-    from disbursement.flags.selectors import open_flags
-
     near = engine_setting(snapshot.year).near_exhaustion_percent
     lagging: dict[tuple, list[str]] = {}
     for flag in open_flags(snapshot).filter(stream=stream, kind__in=FlagRule.LAGGING_KINDS):

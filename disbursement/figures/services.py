@@ -21,6 +21,7 @@ from django.utils import timezone
 from core.figures import change_in_points, disbursement_ratio
 from core.fiscal import disbursement_deadline, weeks_between
 from disbursement.db import insert_rows
+from disbursement.flags.services import evaluate_flags
 from disbursement.models import (
     BudgetSource,
     CapitalStream,
@@ -31,6 +32,7 @@ from disbursement.models import (
     SnapshotLine,
 )
 from disbursement.plans.selectors import allocations_in_force, city_plans_in_force
+from disbursement.recompute import request_recompute
 from disbursement.snapshots.selectors import previous_snapshot, same_period_snapshot
 
 STORED_RATIO = Decimal("0.000001")
@@ -373,8 +375,6 @@ def compute_snapshot(snapshot_id: int, *, cascade: bool = True) -> int:
     With `cascade`, later snapshots of the year are recomputed after commit, as their
     comparisons and flags depend on this one (a snapshot imported out of date order).
     """
-    from disbursement.flags.services import evaluate_flags
-
     year = Snapshot.objects.values_list("year", flat=True).get(pk=snapshot_id)
     # Flags of a year are one history: computations of the same year run one at a time. The year's
     # rows are locked in id order first, so two computations cannot deadlock.
@@ -388,9 +388,7 @@ def compute_snapshot(snapshot_id: int, *, cascade: bool = True) -> int:
     snapshot.computed_at = timezone.now()
     snapshot.save(update_fields=["computed_at"])
     if cascade and snapshot.is_current and later_snapshots(snapshot).exists():
-        from disbursement.figures.tasks import schedule_recompute_after
-
-        schedule_recompute_after(snapshot.id)
+        request_recompute(snapshot.year, snapshot.as_of + dt.timedelta(days=1))
     return len(figures)
 
 

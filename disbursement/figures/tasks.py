@@ -1,33 +1,29 @@
-"""Celery tasks of the compute engine. Thin: they take ids and call services."""
+"""Celery tasks of the compute engine. Thin: they take ids and call services.
+
+Services do not send these: they call disbursement.recompute.request_recompute,
+which sends recompute_from_task once the transaction commits.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from celery import shared_task
-from django.db import transaction
 
 from disbursement.figures import services
 from disbursement.models import Snapshot
+from disbursement.recompute import request_recompute
 
 
-@shared_task(bind=True, max_retries=3, default_retry_delay=30, acks_late=True)
-def compute_snapshot_task(self, snapshot_id: int) -> int:
+@shared_task(acks_late=True)
+def compute_snapshot_task(snapshot_id: int) -> int:
+    """Compute one snapshot; the later snapshots of its year follow through request_recompute."""
     return services.compute_snapshot(snapshot_id)
 
 
 @shared_task(acks_late=True)
-def recompute_after_task(snapshot_id: int) -> int:
-    """Recompute the snapshots of the year dated after this one (their comparisons depend on it)."""
-    snapshot = Snapshot.objects.filter(pk=snapshot_id).first()
-    if snapshot is None:
-        return 0
-    return services.recompute_year(snapshot.year, after=snapshot.as_of)
-
-
-@shared_task(acks_late=True)
 def recompute_from_task(year: int, from_date: str) -> int:
-    """Recompute the year's snapshots dated on or after `from_date` (ISO), e.g. after a plan revision."""
+    """Recompute the year's current snapshots dated on or after `from_date` (ISO), in date order."""
     return services.recompute_year(year, from_date=dt.date.fromisoformat(from_date))
 
 
@@ -38,35 +34,6 @@ def recompute_recent_task() -> int:
 
 
 def schedule_compute(snapshot_id: int) -> None:
-    """Compute a snapshot once the current transaction has committed."""
-    transaction.on_commit(lambda: compute_snapshot_task.delay(snapshot_id))
-
-
-def schedule_recompute_after(snapshot_id: int) -> None:
-    transaction.on_commit(lambda: recompute_after_task.delay(snapshot_id))
-
-
-def schedule_recompute_from(year: int, from_date: dt.date) -> None:
-    """Recompute once the plan revision being written has committed.
-
-    An import writes many revisions in one transaction: they share one recompute per year,
-    from the earliest effective date.
-    """
-    conn = transaction.get_connection()
-    if not conn.in_atomic_block:
-        recompute_from_task.delay(year, from_date.isoformat())
-        return
-    state = getattr(conn, "_recompute_pending", None)
-    # A rolled-back transaction or savepoint drops the callback: start a new batch then.
-    if state is None or not any(entry[1] is state[1] for entry in conn.run_on_commit):
-        pending: dict[int, dt.date] = {}
-
-        def flush(pending=pending) -> None:
-            for pending_year in sorted(pending):
-                recompute_from_task.delay(pending_year, pending[pending_year].isoformat())
-
-        state = (pending, flush)
-        conn._recompute_pending = state
-        transaction.on_commit(flush)
-    pending = state[0]
-    pending[year] = min(pending.get(year, from_date), from_date)
+    """Compute a newly written snapshot, and the later ones of its year, after commit."""
+    snapshot = Snapshot.objects.get(pk=snapshot_id)
+    request_recompute(snapshot.year, snapshot.as_of)

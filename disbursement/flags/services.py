@@ -32,6 +32,7 @@ from disbursement.models import (
     SnapshotLine,
     StatedSubtotal,
 )
+from disbursement.snapshots.selectors import unit_readings
 
 Kind = FlagRule.Kind
 
@@ -70,10 +71,6 @@ class FlagChanges:
 
 def _amount(dong: int | None) -> str:
     return format_amount_with_unit(dong or 0)
-
-
-def _points(value: Decimal) -> str:
-    return format_percent(value, 2).removesuffix("%") + " điểm %"
 
 
 class RuleBook:
@@ -128,22 +125,6 @@ def _nth_previous(snapshot: Snapshot, n: int) -> Snapshot | None:
     return earlier[n - 1 : n].first()
 
 
-def _disbursed_by_unit(snapshot: Snapshot) -> dict[tuple, int]:
-    """Per unit disbursed of an earlier snapshot: its stored figures when computed, else its lines."""
-    from disbursement.figures.services import unit_disbursed
-
-    if snapshot.computed_at is not None:
-        stored = {
-            (stream_id, investor_id, district_id): disbursed
-            for stream_id, investor_id, district_id, disbursed in Figure.objects.filter(
-                snapshot=snapshot, scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT], source__isnull=True
-            ).values_list("stream_id", "investor_id", "district_id", "disbursed")
-        }
-        if stored:
-            return stored
-    return unit_disbursed(snapshot.id)
-
-
 def unit_conditions(snapshot: Snapshot, figures: list[Figure], rules: RuleBook) -> list[Condition]:
     """Lagging units: not disbursed, below threshold or stream average, behind a schedule, stalled."""
     conditions: list[Condition] = []
@@ -153,12 +134,12 @@ def unit_conditions(snapshot: Snapshot, figures: list[Figure], rules: RuleBook) 
     for n in rules.n_values():
         base = _nth_previous(snapshot, n)
         if base is not None:
-            stalled_base[n] = (base, _disbursed_by_unit(base))
+            stalled_base[n] = (base, unit_readings(base))
 
     for f in figures:
         if f.scope not in (Figure.Scope.INVESTOR, Figure.Scope.DISTRICT):
             continue
-        ratio = disbursement_ratio(f.disbursed, f.plan)
+        ratio = f.ratio
         unit = (f.stream_id, f.investor_id, f.district_id)
 
         def add(kind: str, value: Decimal | int | None, reason: str, _f=f) -> None:
@@ -209,13 +190,14 @@ def unit_conditions(snapshot: Snapshot, figures: list[Figure], rules: RuleBook) 
         if rule is not None and f.plan and f.disbursed < f.plan:
             n = rule.n_snapshots or DEFAULT_N_SNAPSHOTS
             if n in stalled_base:
-                base, base_amounts = stalled_base[n]
-                if unit in base_amounts and f.disbursed <= base_amounts[unit]:
+                base, base_readings = stalled_base[n]
+                before = base_readings.get(unit)
+                if before is not None and f.disbursed <= before.disbursed:
                     add(
                         Kind.STALLED,
                         f.disbursed,
                         f"Lũy kế giải ngân không tăng qua {n} kỳ liên tiếp "
-                        f"(từ ngày {base.as_of:%d/%m/%Y}: {_amount(base_amounts[unit])}, nay {_amount(f.disbursed)}).",
+                        f"(từ ngày {base.as_of:%d/%m/%Y}: {_amount(before.disbursed)}, nay {_amount(f.disbursed)}).",
                     )
     return conditions
 
@@ -266,7 +248,7 @@ def anomaly_conditions(snapshot: Snapshot, figures: list[Figure], rules: RuleBoo
                     None,
                     f.disbursed - f.plan,
                     f"Giải ngân {_amount(f.disbursed)} vượt kế hoạch ({_amount(f.plan)}), "
-                    f"đạt {format_unit_percent(disbursement_ratio(f.disbursed, f.plan))}.",
+                    f"đạt {format_unit_percent(f.ratio)}.",
                 )
             elif not f.plan and f.disbursed > 0:
                 add(
@@ -407,7 +389,10 @@ def evaluate_flags(snapshot: Snapshot, figures: list[Figure]) -> FlagChanges:
     """Raise and clear the flags of a snapshot date. Runs inside the compute transaction."""
     rules = RuleBook(snapshot.year)
     # Units and streams are judged over all their sources; the per-source figures only inform.
-    figures = [f for f in figures if f.source_id is None or f.scope == Figure.Scope.SOURCE]
+    # A unit that has not reported yet (no amount) has nothing to judge here.
+    figures = [
+        f for f in figures if (f.source_id is None or f.scope == Figure.Scope.SOURCE) and f.disbursed is not None
+    ]
     conditions = unit_conditions(snapshot, figures, rules) + anomaly_conditions(snapshot, figures, rules)
     by_key: dict[ConditionKey, Condition] = {}
     for condition in conditions:

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from core.money import TRIEU, TY, AmountError, parse_vn_decimal
 from disbursement.models.reference import CapitalStream
+from disbursement.templating import TemplateError, check_template
 
 # How a staff member writes "the stream's average" among the limits.
 AVERAGE_TOKENS = ("tb", "trung bình", "trung binh", "average")
@@ -65,9 +66,6 @@ class ReportTemplate(models.Model):
         return f"{text} – {self.stream}" if self.stream_id else text
 
     def clean(self) -> None:
-        # Imported here: the report package reads models, not the other way round.
-        from disbursement.report.rendering import TemplateError, check_template
-
         if self.stream_id and self.section != self.Section.STREAM:
             raise ValidationError({"stream": "Chỉ phần 'Dòng vốn' mới có mẫu riêng cho từng dòng vốn."})
         for field in ("title", "body"):

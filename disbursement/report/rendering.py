@@ -10,26 +10,15 @@ from __future__ import annotations
 
 import re
 
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, TemplateSyntaxError
 
-_ENGINE = Engine(autoescape=False, debug=False, string_if_invalid="")
-
-
-class TemplateError(ValueError):
-    """Wording that the engine cannot read."""
-
-
-def check_template(text: str) -> None:
-    try:
-        _ENGINE.from_string(text or "")
-    except TemplateSyntaxError as exc:
-        raise TemplateError(f"Mẫu câu có lỗi cú pháp: {exc}") from exc
+from disbursement.templating import ENGINE, TemplateError
 
 
 def render_text(text: str, context: dict) -> str:
     """Render wording to plain text, one paragraph a line."""
     try:
-        raw = _ENGINE.from_string(text or "").render(Context(context, autoescape=False))
+        raw = ENGINE.from_string(text or "").render(Context(context, autoescape=False))
     except TemplateSyntaxError as exc:
         raise TemplateError(f"Mẫu câu có lỗi cú pháp: {exc}") from exc
     return tidy(raw)

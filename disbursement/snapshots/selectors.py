@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Sum
 
 from core.fiscal import same_date_last_year
-from disbursement.models import Snapshot
+from disbursement.models import Figure, Snapshot, SnapshotLine
+
+UnitKey = tuple  # (stream_id, investor_id, district_id)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitReading:
+    """What a snapshot says of one unit in one stream, over all budget sources."""
+
+    disbursed: int
+    plan: int | None  # None when read from the lines: plans are the compute's business
+    reported_on: dt.date | None
 
 
 def latest_snapshot(year: int | None = None) -> Snapshot | None:
@@ -33,3 +47,35 @@ def same_period_snapshot(snapshot: Snapshot) -> Snapshot | None:
 
 def snapshot_on(year: int, as_of: dt.date) -> Snapshot | None:
     return Snapshot.objects.current().filter(year=year, as_of=as_of).first()
+
+
+def unit_readings(snapshot: Snapshot | None) -> dict[UnitKey, UnitReading]:
+    """Each unit's disbursed amount in a snapshot, keyed (stream_id, investor_id, district_id).
+
+    The stored figures of a computed snapshot, else the sum of its lines: the same amounts,
+    so readers of earlier snapshots do not depend on whether those have been computed yet.
+    """
+    if snapshot is None:
+        return {}
+    if snapshot.computed_at is not None:
+        stored = {
+            (stream_id, investor_id, district_id): UnitReading(disbursed, plan, reported_on)
+            for stream_id, investor_id, district_id, disbursed, plan, reported_on in Figure.objects.filter(
+                snapshot=snapshot,
+                scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT],
+                source__isnull=True,
+                disbursed__isnull=False,
+            ).values_list("stream_id", "investor_id", "district_id", "disbursed", "plan", "reported_on")
+        }
+        if stored:
+            return stored
+    return {
+        (stream_id, investor_id, district_id): UnitReading(total, None, snapshot.as_of)
+        for stream_id, investor_id, district_id, total in (
+            SnapshotLine.objects.filter(snapshot=snapshot)
+            .values("stream_id", "investor_id", "district_id")
+            .annotate(total=Sum("disbursed"))
+            .values_list("stream_id", "investor_id", "district_id", "total")
+            .order_by()
+        )
+    }
