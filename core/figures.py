@@ -11,9 +11,9 @@ from decimal import Decimal, localcontext
 RATIO_API_PLACES = 4
 
 
-def disbursement_ratio(disbursed: int, plan: int | None) -> Decimal | None:
-    """Percent of `plan` disbursed, or None when there is no plan to measure against."""
-    if not plan:
+def disbursement_ratio(disbursed: int | None, plan: int | None) -> Decimal | None:
+    """Percent of `plan` disbursed, or None when there is no plan to measure against or nothing reported."""
+    if not plan or disbursed is None:
         return None
     with localcontext() as ctx:
         ctx.prec = 34

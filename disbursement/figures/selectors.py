@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from django.db.models import F, QuerySet
 
-from disbursement.figures.services import engine_setting
 from disbursement.flags.selectors import open_flags
 from disbursement.models import BudgetSource, CapitalStream, Figure, FlagRule, Snapshot
+from disbursement.plans.selectors import engine_setting
 
 
 def city_figure(snapshot: Snapshot) -> Figure | None:

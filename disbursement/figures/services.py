@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from core.figures import change_in_points, disbursement_ratio
@@ -26,12 +26,11 @@ from disbursement.models import (
     BudgetSource,
     CapitalStream,
     CityDisbursement,
-    EngineSetting,
     Figure,
     Snapshot,
     SnapshotLine,
 )
-from disbursement.plans.selectors import allocations_in_force, city_plans_in_force
+from disbursement.plans.selectors import allocations_in_force, city_plans_in_force, engine_setting
 from disbursement.recompute import request_recompute
 from disbursement.snapshots.selectors import previous_snapshot, same_period_snapshot
 
@@ -51,14 +50,19 @@ class _Row:
     source_id: int | None = None
     investor_id: int | None = None
     district_id: int | None = None
-    disbursed: int = 0
+    # None: nothing reported yet this year (chưa báo cáo).
+    disbursed: int | None = 0
     plan: int | None = None
     plan_pm: int | None = None
     plan_detailed: int | None = None
     stream_average: Decimal | None = None
     rank: int | None = None
     rank_of: int | None = None
-    extra: dict = field(default_factory=dict)
+    reported_on: dt.date | None = None
+    submission_id: int | None = None
+    is_partial: bool = False
+    coverage: dict = field(default_factory=dict)
+    ranks: dict = field(default_factory=dict)
 
     @property
     def key(self) -> Key:
@@ -75,12 +79,6 @@ class Outlook:
     remaining_amount: int | None
     weeks_remaining: int
     weekly_required: int | None
-
-
-def engine_setting(year: int) -> EngineSetting:
-    """The year's settings, else the default row, else the built-in defaults (unsaved)."""
-    setting = EngineSetting.objects.filter(year=year).first()
-    return setting or EngineSetting.objects.filter(year__isnull=True).first() or EngineSetting()
 
 
 def _ceil_div(numerator: Decimal | int, denominator: int) -> int:
@@ -117,18 +115,72 @@ def rank_by_ratio(items: list[tuple[tuple, Decimal | None]]) -> dict[tuple, int]
     return ranks
 
 
+@dataclass(frozen=True, slots=True)
+class Reported:
+    """A unit's cumulative amount from one source, with the date and the file it comes from."""
+
+    amount: int
+    reported_on: dt.date
+    submission_id: int | None
+
+
 def disbursed_by_unit_and_source(snapshot_id: int) -> dict[tuple, int]:
-    """Cumulative disbursed per (stream_id, source_id, investor_id, district_id) of a snapshot."""
+    """Cumulative disbursed per (stream_id, source_id, investor_id, district_id) of a snapshot's own lines."""
+    return {key: amount for key, (amount, _submission) in _own_lines(snapshot_id).items()}
+
+
+def _own_lines(snapshot_id: int) -> dict[tuple, tuple[int, int | None]]:
     return {
-        (stream_id, source_id, investor_id, district_id): total
-        for stream_id, source_id, investor_id, district_id, total in (
+        (stream_id, source_id, investor_id, district_id): (total, submission_id)
+        for stream_id, source_id, investor_id, district_id, total, submission_id in (
             SnapshotLine.objects.filter(snapshot_id=snapshot_id)
             .values("stream_id", "source_id", "investor_id", "district_id")
-            .annotate(total=Sum("disbursed"))
-            .values_list("stream_id", "source_id", "investor_id", "district_id", "total")
+            .annotate(total=Sum("disbursed"), file=Max("submission_id"))
+            .values_list("stream_id", "source_id", "investor_id", "district_id", "total", "file")
             .order_by()
         )
     }
+
+
+def reported_by_unit_and_source(snapshot: Snapshot) -> dict[tuple, Reported]:
+    """What the date reads per (stream, source, investor, district): the snapshot's own lines, and for a
+    unit that has not reported on this date, its latest earlier report of the same year.
+
+    A unit that reported on the date replaces all its sources in that stream (as its file did); a unit
+    that has not is carried whole from the previous snapshot, whose figures already carry theirs.
+    """
+    own = {
+        key: Reported(amount, snapshot.as_of, submission_id)
+        for key, (amount, submission_id) in _own_lines(snapshot.id).items()
+    }
+    present = {(k[0], k[2], k[3]) for k in own}
+    previous = previous_snapshot(snapshot)
+    if previous is None:
+        return own
+    for key, earlier in _reported_per_source(previous).items():
+        if (key[0], key[2], key[3]) not in present:
+            own[key] = earlier
+    return own
+
+
+def _reported_per_source(snapshot: Snapshot) -> dict[tuple, Reported]:
+    """Per-source unit figures of an earlier snapshot: stored if computed, else computed in memory."""
+    if snapshot.computed_at is not None:
+        rows = Figure.objects.filter(
+            snapshot=snapshot,
+            scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT],
+            source__isnull=False,
+            disbursed__isnull=False,
+        ).values_list(
+            "stream_id", "source_id", "investor_id", "district_id", "disbursed", "reported_on", "submission_id"
+        )
+        stored = {
+            (stream_id, source_id, investor_id, district_id): Reported(amount, on or snapshot.as_of, submission_id)
+            for stream_id, source_id, investor_id, district_id, amount, on, submission_id in rows
+        }
+        if stored:
+            return stored
+    return reported_by_unit_and_source(snapshot)
 
 
 def _all_sources(by_source: dict[tuple, int]) -> dict[tuple, int]:
@@ -140,40 +192,71 @@ def _all_sources(by_source: dict[tuple, int]) -> dict[tuple, int]:
 
 
 def unit_disbursed(snapshot_id: int) -> dict[tuple, int]:
-    """Cumulative disbursed per (stream_id, investor_id, district_id) of a snapshot, all sources."""
+    """Cumulative disbursed per (stream_id, investor_id, district_id) of a snapshot's own lines, all sources."""
     return _all_sources(disbursed_by_unit_and_source(snapshot_id))
 
 
-def _stream_rows(stream_id: int, source_id: int | None, units: set[tuple], disbursed: dict, plans: dict) -> list[_Row]:
-    """The stream's row and its units' rows, ranked; `disbursed` and `plans` are keyed (investor_id, district_id)."""
-    unit_rows = [
-        _Row(
-            scope=Figure.Scope.INVESTOR if investor_id else Figure.Scope.DISTRICT,
-            stream_id=stream_id,
-            source_id=source_id,
-            investor_id=investor_id,
-            district_id=district_id,
-            disbursed=disbursed.get((investor_id, district_id), 0),
-            plan=plans.get((investor_id, district_id)),
+def _ranked(rows: list[_Row], field_name: str) -> tuple[dict[tuple, int], int]:
+    ranks = rank_by_ratio([(r.key, disbursement_ratio(r.disbursed, getattr(r, field_name))) for r in rows])
+    return ranks, len(ranks)
+
+
+def _stream_rows(
+    stream_id: int,
+    source_id: int | None,
+    units: set[tuple],
+    reported: dict[tuple, Reported],
+    plans: dict,
+    as_of: dt.date,
+) -> list[_Row]:
+    """The stream's row and its units' rows, ranked; `reported` and `plans` are keyed (investor_id, district_id).
+
+    A unit with a plan and no report this year has no amount (None): it is neither summed nor ranked.
+    """
+    unit_rows = []
+    for investor_id, district_id in sorted(units, key=lambda u: (u[0] or 0, u[1] or 0)):
+        found = reported.get((investor_id, district_id))
+        unit_rows.append(
+            _Row(
+                scope=Figure.Scope.INVESTOR if investor_id else Figure.Scope.DISTRICT,
+                stream_id=stream_id,
+                source_id=source_id,
+                investor_id=investor_id,
+                district_id=district_id,
+                disbursed=found.amount if found else None,
+                plan=plans.get((investor_id, district_id)),
+                reported_on=found.reported_on if found else None,
+                submission_id=found.submission_id if found else None,
+            )
         )
-        for investor_id, district_id in sorted(units, key=lambda u: (u[0] or 0, u[1] or 0))
-    ]
     has_plan = any(r.plan is not None for r in unit_rows)
+    reported_rows = [r for r in unit_rows if r.disbursed is not None]
+    on_date = sum(1 for r in reported_rows if r.reported_on == as_of)
     stream_row = _Row(
         scope=Figure.Scope.STREAM,
         stream_id=stream_id,
         source_id=source_id,
-        disbursed=sum(r.disbursed for r in unit_rows),
+        disbursed=sum(r.disbursed for r in reported_rows),
         plan=sum(r.plan or 0 for r in unit_rows) if has_plan else None,
+        reported_on=max((r.reported_on for r in reported_rows), default=None),
+        is_partial=len(reported_rows) < len(unit_rows),
+        coverage={
+            "units_total": len(unit_rows),
+            "units_reported_on_date": on_date,
+            "units_carried": len(reported_rows) - on_date,
+            "units_not_reported": len(unit_rows) - len(reported_rows),
+        },
     )
     # The stream average is the ratio of the stream's totals, not the mean of the units' ratios.
     average = disbursement_ratio(stream_row.disbursed, stream_row.plan)
     stream_row.stream_average = average
-    ranks = rank_by_ratio([(r.key, disbursement_ratio(r.disbursed, r.plan)) for r in unit_rows])
+    ranks, ranked = _ranked(unit_rows, "plan")
+    by_basis = {basis: _ranked(unit_rows, f"plan_{basis}") for basis in ("pm", "detailed")}
     for r in unit_rows:
         r.stream_average = average
         r.rank = ranks.get(r.key)
-        r.rank_of = len(ranks)
+        r.rank_of = ranked
+        r.ranks = {basis: (found.get(r.key), count) for basis, (found, count) in by_basis.items()}
     return [stream_row, *unit_rows]
 
 
@@ -199,13 +282,62 @@ def collect(snapshot: Snapshot) -> list[_Row]:
             allocated_by_source[source_id] += amount
     plan_by_unit = _all_sources(plan_by_unit_source)
 
-    # Citywide and per source: the city sheet, against the citywide plans. The detailed allocation
-    # (vốn đã phân bổ chi tiết) is the plan entered at that level, else the sum of the allocations in force.
+    # Per stream and per unit: what the date reads (own lines, else carried) against the allocations in
+    # force, over all sources (source None: the figures every ranking, flag, digest and report reads),
+    # then for each source.
+    reported_by_source = reported_by_unit_and_source(snapshot)
+    reported_all: dict[tuple, Reported] = {}
+    for (stream_id, _source_id, investor_id, district_id), item in reported_by_source.items():
+        key = (stream_id, investor_id, district_id)
+        before = reported_all.get(key)
+        reported_all[key] = (
+            item
+            if before is None
+            else Reported(before.amount + item.amount, max(before.reported_on, item.reported_on), before.submission_id)
+        )
+
+    def grouped(values: dict[tuple, object]) -> dict[tuple, dict[tuple, object]]:
+        """(stream, [source,] investor, district) -> value, as {(stream, [source]): {(investor, district): value}}."""
+        groups: dict[tuple, dict[tuple, object]] = defaultdict(dict)
+        for key, value in values.items():
+            groups[key[:-2]][key[-2:]] = value
+        return groups
+
+    reported_groups, plans_all = grouped(reported_all), grouped(plan_by_unit)
+    reported_split, plans_split = grouped(reported_by_source), grouped(plan_by_unit_source)
+    units_by_stream: dict[tuple, set[tuple]] = defaultdict(set)
+    for group in (reported_groups, plans_all, reported_split, plans_split):
+        for key, units in group.items():
+            units_by_stream[key] |= units.keys()
+
+    def order(key: tuple) -> tuple:
+        stream_id, *source_id = key
+        return (streams[stream_id].order, stream_id, sources[source_id[0]].order if source_id else -1)
+
+    stream_rows: list[_Row] = []
+    for key in sorted(units_by_stream, key=order):
+        stream_id, source_id = key[0], key[1] if len(key) > 1 else None
+        found, plans = (reported_groups, plans_all) if source_id is None else (reported_split, plans_split)
+        stream_rows += _stream_rows(
+            stream_id, source_id, units_by_stream[key], found.get(key, {}), plans.get(key, {}), day
+        )
+
+    # Citywide and per source: the city-wide summary stated for the date (the Treasury's is authoritative),
+    # against the citywide plans; without one, the sum of the reports received, marked partial with what
+    # it covers. The detailed allocation (vốn đã phân bổ chi tiết) is the plan entered at that level, else
+    # the sum of the allocations in force.
     city_plans = city_plans_in_force(snapshot.year, day)
     city_lines = dict(CityDisbursement.objects.filter(snapshot=snapshot).values_list("source_id", "disbursed"))
-    disbursed_by_unit_source = disbursed_by_unit_and_source(snapshot.id)
-    disbursed_by_unit = _all_sources(disbursed_by_unit_source)
-    city_disbursed = sum(city_lines.values()) if city_lines else sum(disbursed_by_unit.values())
+    partial = not city_lines
+    coverage = _coverage(stream_rows, streams, sources, bool(city_lines))
+    if partial:
+        unit_all = [r for r in stream_rows if r.scope == Figure.Scope.STREAM and r.source_id is None]
+        city_disbursed = sum(r.disbursed or 0 for r in unit_all)
+        city_lines = defaultdict(int)
+        for (_stream, source_id, _i, _d), item in reported_by_source.items():
+            city_lines[source_id] += item.amount
+    else:
+        city_disbursed = sum(city_lines.values())
 
     def plan_total(level: str) -> int | None:
         by_source = city_plans.get(level)
@@ -218,6 +350,9 @@ def collect(snapshot: Snapshot) -> list[_Row]:
             plan=plan_total("city"),
             plan_pm=plan_total("pm"),
             plan_detailed=plan_total("detailed") or (sum(allocated_by_source.values()) if plan_by_unit else None),
+            reported_on=day,
+            is_partial=partial,
+            coverage=coverage,
         )
     )
     split_sources = {sid for sid in city_lines if sources[sid].code != BudgetSource.UNSPLIT}
@@ -231,41 +366,31 @@ def collect(snapshot: Snapshot) -> list[_Row]:
                 plan=city_plans.get("city", {}).get(code),
                 plan_pm=city_plans.get("pm", {}).get(code),
                 plan_detailed=city_plans.get("detailed", {}).get(code) or allocated_by_source.get(source_id),
+                reported_on=day,
+                is_partial=partial,
             )
         )
-
-    # Per stream and per unit: the snapshot's lines against the allocations in force, over all sources
-    # (source None: the figures every ranking, flag, digest and report reads), then for each source.
-    def grouped(amounts: dict[tuple, int]) -> dict[tuple, dict[tuple, int]]:
-        """(stream, [source,] investor, district) -> amount, as {(stream, [source]): {(investor, district): amount}}."""
-        groups: dict[tuple, dict[tuple, int]] = defaultdict(dict)
-        for key, amount in amounts.items():
-            groups[key[:-2]][key[-2:]] = amount
-        return groups
-
-    disbursed_all, plans_all = grouped(disbursed_by_unit), grouped(plan_by_unit)
-    disbursed_split, plans_split = grouped(disbursed_by_unit_source), grouped(plan_by_unit_source)
-    units_by_stream: dict[tuple, set[tuple]] = defaultdict(set)
-    for group in (disbursed_all, plans_all, disbursed_split, plans_split):
-        for key, units in group.items():
-            units_by_stream[key] |= units.keys()
-
-    def order(key: tuple) -> tuple:
-        stream_id, *source_id = key
-        return (streams[stream_id].order, stream_id, sources[source_id[0]].order if source_id else -1)
-
-    for key in sorted(units_by_stream, key=order):
-        stream_id, source_id = key[0], key[1] if len(key) > 1 else None
-        disbursed, plans = (disbursed_all, plans_all) if source_id is None else (disbursed_split, plans_split)
-        rows += _stream_rows(stream_id, source_id, units_by_stream[key], disbursed.get(key, {}), plans.get(key, {}))
+    rows += stream_rows
     return rows
+
+
+def _coverage(stream_rows: list[_Row], streams: dict, sources: dict, summary: bool) -> dict:
+    """What the city figure covers: a stated summary, or which streams' reports and how many units."""
+    return {
+        "summary": summary,
+        "streams": [
+            {"code": streams[r.stream_id].code, "name": streams[r.stream_id].name, **r.coverage}
+            for r in stream_rows
+            if r.scope == Figure.Scope.STREAM and r.source_id is None
+        ],
+    }
 
 
 @dataclass(frozen=True)
 class Past:
     """What a comparison needs of another snapshot's figure."""
 
-    disbursed: int
+    disbursed: int | None
     plan: int | None
     plan_pm: int | None
     rank: int | None
@@ -301,17 +426,22 @@ def build_figures(snapshot: Snapshot) -> list[Figure]:
     """The figures of a snapshot, with comparisons and outlook, unsaved."""
     rows = collect(snapshot)
     previous = previous_snapshot(snapshot)
-    same_period = same_period_snapshot(snapshot)
+    setting = engine_setting(snapshot.year)
+    same_period = same_period_snapshot(snapshot, tolerance_days=setting.same_period_tolerance_days)
     before_index = past_figures(previous)
     last_year_index = past_figures(same_period)
-    setting = engine_setting(snapshot.year)
     target_date = setting.target_date or disbursement_deadline(snapshot.year)
 
     figures = []
     for row in rows:
         ratio = disbursement_ratio(row.disbursed, row.plan)
+        # A unit that has not reported has no outlook: its remaining amount is not known.
         ahead = outlook(
-            row.disbursed, row.plan, snapshot.as_of, target_percent=setting.target_percent, target_date=target_date
+            row.disbursed or 0,
+            row.plan if row.disbursed is not None else None,
+            snapshot.as_of,
+            target_percent=setting.target_percent,
+            target_date=target_date,
         )
         figure = Figure(
             snapshot=snapshot,
@@ -330,6 +460,20 @@ def build_figures(snapshot: Snapshot) -> list[Figure]:
             stream_average=_stored(row.stream_average),
             rank=row.rank,
             rank_of=row.rank_of,
+            reported_on=row.reported_on,
+            submission_id=row.submission_id,
+            is_partial=row.is_partial,
+            coverage=row.coverage,
+            stream_average_pm=_stored(disbursement_ratio(row.disbursed, row.plan_pm))
+            if row.scope == "stream"
+            else None,
+            stream_average_detailed=(
+                _stored(disbursement_ratio(row.disbursed, row.plan_detailed)) if row.scope == "stream" else None
+            ),
+            rank_pm=row.ranks.get("pm", (None, None))[0],
+            rank_of_pm=row.ranks.get("pm", (None, None))[1],
+            rank_detailed=row.ranks.get("detailed", (None, None))[0],
+            rank_of_detailed=row.ranks.get("detailed", (None, None))[1],
             target_amount=ahead.target_amount,
             remaining_amount=ahead.remaining_amount,
             weekly_required=ahead.weekly_required,
@@ -337,7 +481,7 @@ def build_figures(snapshot: Snapshot) -> list[Figure]:
             weeks_remaining=ahead.weeks_remaining,
         )
         before = before_index.get(row.key)
-        if before is not None:
+        if before is not None and before.disbursed is not None and row.disbursed is not None:
             figure.previous_snapshot = previous
             figure.previous_disbursed = before.disbursed
             previous_ratio = disbursement_ratio(before.disbursed, before.plan)
@@ -349,7 +493,7 @@ def build_figures(snapshot: Snapshot) -> list[Figure]:
                 # Positive: moved up the ranking.
                 figure.rank_change = before.rank - figure.rank
         last_year = last_year_index.get(row.key)
-        if last_year is not None:
+        if last_year is not None and last_year.disbursed is not None:
             figure.same_period_snapshot = same_period
             figure.same_period_disbursed = last_year.disbursed
             figure.same_period_plan = last_year.plan

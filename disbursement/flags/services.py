@@ -32,6 +32,7 @@ from disbursement.models import (
     SnapshotLine,
     StatedSubtotal,
 )
+from disbursement.plans.selectors import engine_setting
 from disbursement.snapshots.selectors import unit_readings
 
 Kind = FlagRule.Kind
@@ -123,6 +124,34 @@ def _registered(snapshot: Snapshot) -> dict[tuple, tuple[int, int]]:
 def _nth_previous(snapshot: Snapshot, n: int) -> Snapshot | None:
     earlier = Snapshot.objects.current().filter(year=snapshot.year, as_of__lt=snapshot.as_of).order_by("-as_of", "-id")
     return earlier[n - 1 : n].first()
+
+
+def reporting_conditions(snapshot: Snapshot, figures: list[Figure], rules: RuleBook) -> list[Condition]:
+    """Units that have missed the reporting schedule: no report this year, or their latest report is older
+    than the schedule allows. Their figure is never read as 0: it is "chưa báo cáo"."""
+    if not rules.has(Kind.NOT_REPORTED):
+        return []
+    interval = engine_setting(snapshot.year).reporting_interval_days
+    conditions = []
+    for f in figures:
+        if f.scope not in (Figure.Scope.INVESTOR, Figure.Scope.DISTRICT):
+            continue
+        rule = rules.rule(Kind.NOT_REPORTED, f.stream_id)
+        if rule is None:
+            continue
+        if f.disbursed is None:
+            reason = f"Chưa báo cáo số liệu giải ngân năm {snapshot.year} (kế hoạch vốn {_amount(f.plan)})."
+            days = None
+        else:
+            days = (snapshot.as_of - f.reported_on).days if f.reported_on else 0
+            if days <= interval:
+                continue
+            reason = (
+                f"Chưa báo cáo theo lịch: số liệu gần nhất đến ngày {f.reported_on:%d/%m/%Y}, "
+                f"trước kỳ số liệu {snapshot.as_of:%d/%m/%Y} {days} ngày (lịch báo cáo {interval} ngày)."
+            )
+        conditions.append(Condition(rule, f.stream_id, f.investor_id, f.district_id, None, _decimal(days), reason))
+    return conditions
 
 
 def unit_conditions(snapshot: Snapshot, figures: list[Figure], rules: RuleBook) -> list[Condition]:
@@ -390,10 +419,13 @@ def evaluate_flags(snapshot: Snapshot, figures: list[Figure]) -> FlagChanges:
     rules = RuleBook(snapshot.year)
     # Units and streams are judged over all their sources; the per-source figures only inform.
     # A unit that has not reported yet (no amount) has nothing to judge here.
-    figures = [
-        f for f in figures if (f.source_id is None or f.scope == Figure.Scope.SOURCE) and f.disbursed is not None
-    ]
-    conditions = unit_conditions(snapshot, figures, rules) + anomaly_conditions(snapshot, figures, rules)
+    figures = [f for f in figures if f.source_id is None or f.scope == Figure.Scope.SOURCE]
+    reported = [f for f in figures if f.disbursed is not None]
+    conditions = (
+        reporting_conditions(snapshot, figures, rules)
+        + unit_conditions(snapshot, reported, rules)
+        + anomaly_conditions(snapshot, reported, rules)
+    )
     by_key: dict[ConditionKey, Condition] = {}
     for condition in conditions:
         by_key.setdefault(condition.key, condition)

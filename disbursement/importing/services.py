@@ -30,6 +30,7 @@ from disbursement.importing.parser import ParsedWorkbook, parse_workbook, plain_
 from disbursement.importing.prepare import Prepared, prepare
 from disbursement.importing.writing import write_submission
 from disbursement.models import CapitalStream, Snapshot, Submission
+from disbursement.recompute import request_recompute
 
 logger = logging.getLogger(__name__)
 
@@ -160,9 +161,12 @@ def import_workbook(
 
 
 def _request_compute(prepared: Prepared, snapshot: Snapshot) -> None:
-    from disbursement.figures.tasks import schedule_compute  # tasks import the importer's callers
-
-    schedule_compute(snapshot.id)
+    """The new version and every later date of the year read differently now (plans revised from an
+    earlier date reach back further): one request, merged with the plan services' in this transaction."""
+    earliest = min(
+        [prepared.as_of, *(c.effective_from for c in prepared.plan_changes), *(c[3] for c in prepared.city_changes)]
+    )
+    request_recompute(prepared.year, earliest)
 
 
 def _already_imported(digest: str, *, lock: bool = False) -> Submission | None:

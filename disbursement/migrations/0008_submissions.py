@@ -446,6 +446,16 @@ def seed_abbreviations(apps, schema_editor):
         NameAbbreviation.objects.get_or_create(short=short, defaults={"full": full, "note": note})
 
 
+def not_reported_rule(apps, schema_editor):
+    FlagRule = apps.get_model("disbursement", "FlagRule")
+    if not FlagRule.objects.filter(kind="not_reported").exists():
+        FlagRule.objects.create(
+            name="Chưa báo cáo theo lịch",
+            kind="not_reported",
+            note="Đơn vị chưa có số liệu năm nay, hoặc số liệu gần nhất cũ hơn lịch báo cáo (thiết lập tính toán).",
+        )
+
+
 def reported_figures(apps, schema_editor):
     """Figures computed before provenance was stored: their lines are of their own date."""
     Figure = apps.get_model("disbursement", "Figure")
@@ -458,4 +468,5 @@ Migration.operations += [
     migrations.RunPython(one_submission_per_snapshot, migrations.RunPython.noop),
     migrations.RunPython(seed_abbreviations, migrations.RunPython.noop),
     migrations.RunPython(reported_figures, migrations.RunPython.noop),
+    migrations.RunPython(not_reported_rule, migrations.RunPython.noop),
 ]

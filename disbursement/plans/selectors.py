@@ -1,4 +1,4 @@
-"""Plans in force on a date."""
+"""Plans in force on a date, and the year's engine settings (targets, tolerances, reporting schedule)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from disbursement.models import Allocation, AllocationRevision, CityPlan, CityPlanRevision
+from disbursement.models import Allocation, AllocationRevision, CityPlan, CityPlanRevision, EngineSetting
 
 
 def _in_force(revisions: QuerySet, day: dt.date):
@@ -38,3 +38,9 @@ def city_plan_total(year: int, day: dt.date, level: str) -> int | None:
     if not by_source:
         return None
     return sum(by_source.values())
+
+
+def engine_setting(year: int) -> EngineSetting:
+    """The year's settings, else the default row, else the built-in defaults (unsaved)."""
+    setting = EngineSetting.objects.filter(year=year).first()
+    return setting or EngineSetting.objects.filter(year__isnull=True).first() or EngineSetting()

@@ -39,10 +39,18 @@ def previous_snapshot(snapshot: Snapshot) -> Snapshot | None:
     )
 
 
-def same_period_snapshot(snapshot: Snapshot) -> Snapshot | None:
-    """Last year's snapshot at the same date, or the nearest earlier one of that year."""
+def same_period_snapshot(snapshot: Snapshot, *, tolerance_days: int = 7) -> Snapshot | None:
+    """Last year's snapshot nearest the same day, if within `tolerance_days` of it; else None.
+
+    A snapshot months away is not the same period ("không có số liệu cùng kỳ"). On a tie the earlier
+    date wins, as the reports compare with figures "đến hết ngày".
+    """
     day = same_date_last_year(snapshot.as_of)
-    return Snapshot.objects.current().filter(year=snapshot.year - 1, as_of__lte=day).order_by("-as_of", "-id").first()
+    window = dt.timedelta(days=tolerance_days)
+    candidates = Snapshot.objects.current().filter(
+        year=snapshot.year - 1, as_of__gte=day - window, as_of__lte=day + window
+    )
+    return min(candidates, key=lambda s: (abs((s.as_of - day).days), s.as_of > day, -s.id), default=None)
 
 
 def snapshot_on(year: int, as_of: dt.date) -> Snapshot | None:
