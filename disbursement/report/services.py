@@ -134,6 +134,15 @@ def _noun(stream: CapitalStream) -> str:
     return "huyện" if stream.rural_only else "quận, huyện"
 
 
+def _units_reported(item: dict) -> int | None:
+    """Units of a stream with a figure this year, on the date or carried from an earlier report."""
+    if "units_reported" in item:
+        return item["units_reported"]
+    if "units_total" in item and "units_not_reported" in item:
+        return item["units_total"] - item["units_not_reported"]
+    return None
+
+
 def _coverage_context(coverage: dict) -> dict:
     """What a partial city total covers: each stream with its units reported out of its units, the sources."""
     items = coverage.get("streams") or []
@@ -141,8 +150,9 @@ def _coverage_context(coverage: dict) -> dict:
     stream_rows = []
     for item in items:
         stream = streams.get(item.get("code"))
-        reported, total = item.get("units_reported"), item.get("units_total")
+        total, reported = item.get("units_total"), _units_reported(item)
         counted = isinstance(reported, int) and isinstance(total, int)
+        carried = item.get("units_carried") or 0
         stream_rows.append(
             {
                 "code": item.get("code"),
@@ -152,6 +162,8 @@ def _coverage_context(coverage: dict) -> dict:
                 "units_total": total,
                 "count_of_total": format_count_of(reported, total) if counted else "",
                 "complete": counted and reported >= total,
+                "units_carried": carried,
+                "carried_text": format_count(carried),
             }
         )
     sources = BudgetSource.objects.filter(code__in=coverage.get("sources") or []).order_by("order")

@@ -14,7 +14,9 @@ Variables each section receives:
   received and the total is the sum of the reports received: the ratios
   then compare a part with the whole plan) and coverage (what such a sum
   covers: streams (name, noun, units_reported, units_total, count_of_total
-  '13/15', complete), sources (name, short_name), summary).
+  '13/15', complete, units_carried and carried_text '02': units whose
+  figure comes from an earlier report), sources (name, short_name),
+  summary).
 - same_period: year (last year), target_date (the same day last year),
   available (false when last year has no snapshot near that day); when
   available: as_of, disbursed, plan, ratio, plan_pm, ratio_pm.
@@ -57,7 +59,9 @@ CITY_PARTIAL_BODY = (
     "đây là tổng các báo cáo đã nhận, chưa phải số liệu của toàn thành phố"
     "{% if coverage.streams %}, gồm:{% else %}.{% endif %}\n"
     "{% for s in coverage.streams %}- {{ s.name }}: "
-    "{% if s.units_reported %}{{ s.count_of_total }} {{ s.noun }} đã báo cáo{% else %}chưa có báo cáo{% endif %}"
+    "{% if s.units_reported %}{{ s.count_of_total }} {{ s.noun }} đã báo cáo"
+    "{% if s.units_carried %} ({{ s.carried_text }} {{ s.noun }} lấy số liệu của báo cáo trước đó){% endif %}"
+    "{% else %}chưa có báo cáo{% endif %}"
     "{% if forloop.last %}.{% else %};{% endif %}\n{% endfor %}"
     "{% if coverage.sources %}Nguồn vốn có trong các báo cáo đã nhận: "
     "{% for s in coverage.sources %}vốn {{ s.name|lower }}{% if not forloop.last %}, {% endif %}{% endfor %}.\n"
