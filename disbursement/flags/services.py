@@ -348,24 +348,30 @@ def _stated_ratio_conditions(snapshot: Snapshot, figures: list[Figure], rules: R
 
 
 def _subtotal_conditions(snapshot: Snapshot, rules: RuleBook) -> list[Condition]:
-    """A stream's stated subtotal against the sum of its rows."""
+    """A stream's stated subtotal against the sum of the rows of the same file.
+
+    A subtotal speaks for the rows its file listed: a later correction of one unit by another file does
+    not make the first file's subtotal wrong.
+    """
     conditions = []
     subtotals = list(StatedSubtotal.objects.filter(snapshot=snapshot).order_by("stream_id", "source_id"))
     if not subtotals:
         return conditions
     sums: dict[tuple, dict] = {}
-    for stream_id, source_id, disbursed, plan in (
+    for stream_id, source_id, submission_id, disbursed, plan in (
         SnapshotLine.objects.filter(snapshot=snapshot)
-        .values_list("stream_id", "source_id")
+        .values_list("stream_id", "source_id", "submission_id")
         .annotate(d=Sum("disbursed"), p=Sum("stated_plan"))
-        .values_list("stream_id", "source_id", "d", "p")
+        .values_list("stream_id", "source_id", "submission_id", "d", "p")
+        .order_by()
     ):
-        for key in ((stream_id, source_id), (stream_id, None)):
+        for key in ((stream_id, source_id, submission_id), (stream_id, None, submission_id)):
             item = sums.setdefault(key, {"disbursed": 0, "plan": 0})
             item["disbursed"] += disbursed
             item["plan"] += plan or 0
     for subtotal in subtotals:
-        item = sums.get((subtotal.stream_id, subtotal.source_id), {"disbursed": 0, "plan": 0})
+        key = (subtotal.stream_id, subtotal.source_id, subtotal.submission_id)
+        item = sums.get(key, {"disbursed": 0, "plan": 0})
         rule = rules.rule(Kind.SUBTOTAL_MISMATCH, subtotal.stream_id)
         where = f" (trang {subtotal.sheet}, dòng {subtotal.row})" if subtotal.sheet and subtotal.row else ""
         if rule is not None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from core.figures import disbursement_ratio
 from disbursement.importing import checks
 from disbursement.importing.issues import IssueList
 from disbursement.importing.matching import LEVEL_WORDS, Match, UnitMatcher
@@ -61,6 +63,7 @@ class StatedTotal:
     source_code: str | None
     disbursed: int | None
     plan: int | None
+    ratio: Decimal | None
     sheet: str
     row: int
 
@@ -228,8 +231,17 @@ def _stated_totals(parsed: ParsedWorkbook) -> list[StatedTotal]:
             if (disbursed is None and plan is None) or (stream.id, code) in seen:
                 continue
             seen.add((stream.id, code))
-            result.append(StatedTotal(stream, code, disbursed, plan, subtotal.sheet, subtotal.row))
+            ratio = _in_percent(subtotal.ratio, disbursed, plan) if code is None else None
+            result.append(StatedTotal(stream, code, disbursed, plan, ratio, subtotal.sheet, subtotal.row))
     return result
+
+
+def _in_percent(ratio: Decimal | None, disbursed: int | None, plan: int | None) -> Decimal | None:
+    """A cell formatted as a percentage holds the fraction (0,2944 for 29,44%): keep it in percent."""
+    actual = disbursement_ratio(disbursed, plan)
+    if ratio is None or actual is None:
+        return ratio
+    return ratio * 100 if abs(ratio * 100 - actual) < abs(ratio - actual) else ratio
 
 
 def _prepare_city(parsed: ParsedWorkbook, prepared: Prepared, previous: Snapshot | None, issues: IssueList) -> None:

@@ -122,6 +122,7 @@ def _write_subtotals(prepared: Prepared, snapshot: Snapshot, submission: Submiss
             source=sources[t.source_code] if t.source_code else None,
             disbursed=t.disbursed,
             plan=t.plan,
+            stated_ratio=_stored_ratio(t.ratio),
             sheet=t.sheet[:100],
             row=t.row,
             submission=submission,

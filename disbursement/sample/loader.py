@@ -13,7 +13,9 @@ from pathlib import Path
 from django.db import transaction
 
 from core.money import TRIEU, to_dong
-from disbursement.models import BudgetSource, CityDisbursement, CityPlanRevision, Snapshot
+from disbursement.figures.services import compute_snapshot
+from disbursement.importing.services import import_workbook
+from disbursement.models import BudgetSource, CityDisbursement, CityPlanRevision, Snapshot, Submission
 from disbursement.plans.services import revise_city_plan
 from disbursement.snapshots.services import create_snapshot
 from districts.models import District, DistrictAlias
@@ -112,17 +114,25 @@ def load_master_data(master: dict | None = None, *, city_plans: bool = True, cit
         snapshot = create_snapshot(
             year=item["year"], as_of=as_of, file_name=MASTER_FILE.name, note=item.get("note", "")
         )
+        submission = Submission.objects.create(
+            year=item["year"],
+            as_of=as_of,
+            file_name=MASTER_FILE.name,
+            sender=item.get("sender", ""),
+            snapshot=snapshot,
+            states_city=True,
+            note=item.get("note", "")[:500],
+        )
         for code, amount in item["disbursed_trieu"].items():
-            CityDisbursement.objects.create(snapshot=snapshot, source=sources[code], disbursed=to_dong(amount, TRIEU))
+            CityDisbursement.objects.create(
+                snapshot=snapshot, source=sources[code], disbursed=to_dong(amount, TRIEU), submission=submission
+            )
         report.snapshots.append(snapshot)
     return report
 
 
 def load_sample(*, user=None) -> LoadReport:
     """Master data, then the sample workbooks through the ordinary import, then compute."""
-    from disbursement.figures.services import compute_snapshot
-    from disbursement.importing.services import import_workbook
-
     master = read_master()
     report = load_master_data(master)
     for name in master.get("workbooks", []):
