@@ -1,9 +1,11 @@
 """Version 1 of the REST API: /api/v1/. Schema at /api/v1/schema/, documentation at /api/v1/docs/."""
 
 from django.urls import include, path
+from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView
 
 from disbursement.api.docs import RedocDocumentationView, SwaggerDocumentationView
+from disbursement.api.exceptions import api_not_found, api_server_error
 
 app_name = "api-v1"
 
@@ -18,20 +20,12 @@ urlpatterns = [
 
 
 def not_found(request, exception=None):
-    from django.views import defaults
-
-    from disbursement.api.exceptions import api_not_found
-
     if request.path.startswith("/api/"):
         return api_not_found(request, exception)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
-    from django.views import defaults
-
-    from disbursement.api.exceptions import api_server_error
-
     if request.path.startswith("/api/"):
         return api_server_error(request)
     return defaults.server_error(request)

@@ -1,18 +1,42 @@
-"""Build workbooks in code, and load the sample master data, for tests and benchmarks.
+"""The scenarios tests build: workbooks, the sample master data, and small years of figures.
 
 `WorkbookSpec` describes a sender's layout (title, unit, header wording,
 column order, source split, section labels); `build_workbook` writes it.
 The default reproduces the shipped sample's layout.
+
+The database scenarios (units, plans, snapshots, computed figures) are built
+from the factories and through the services, as an import or the admin writes them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
+
+from core.money import TY
+from core.names import strip_diacritics
+from core.notation import format_number
+from disbursement.figures.services import compute_snapshot
+from disbursement.models import (
+    Allocation,
+    AllocationRevision,
+    BudgetSource,
+    CapitalStream,
+    Figure,
+    Snapshot,
+    SnapshotLine,
+)
+from disbursement.plans.services import revise_allocation
+from disbursement.sample.loader import load_master_data as load_sample_master_data
+from disbursement.snapshots.services import create_snapshot
+from districts.models import District
+from investors.models import Investor
+from tests.factories import DistrictFactory, InvestorFactory, source, stream
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "disbursement" / "sample"
 SAMPLE_WORKBOOK = SAMPLE_DIR / "giai-ngan-2024-07-20.xlsx"
@@ -21,9 +45,7 @@ SAMPLE_MASTER = SAMPLE_DIR / "haiphong.json"
 
 def load_master_data(*, city_plans: bool = False) -> None:
     """Districts, investors and aliases of the sample city (optionally the city plans too)."""
-    from disbursement.sample.loader import load_master_data as load
-
-    load(city_plans=city_plans, city_snapshots=False)
+    load_sample_master_data(city_plans=city_plans, city_snapshots=False)
 
 
 @dataclass
@@ -98,19 +120,13 @@ SINGLE = {"stt": "STT", "name": "Chủ đầu tư / Đơn vị", "ratio": "Tỷ 
 
 
 def _strip(text: str, diacritics: bool) -> str:
-    if diacritics:
-        return text
-    from core.names import strip_diacritics
-
-    return strip_diacritics(text)
+    return text if diacritics else strip_diacritics(text)
 
 
 def _amount(value, spec: WorkbookSpec):
     if value is None:
         return None
     if spec.as_text:
-        from core.notation import format_number
-
         return format_number(Decimal(value), spec.decimals)
     if isinstance(value, Decimal):
         return float(value) if value != value.to_integral_value() else int(value)
@@ -271,3 +287,124 @@ def small_spec(**overrides) -> WorkbookSpec:
     for key, value in overrides.items():
         setattr(spec, key, value)
     return spec
+
+
+# -- database scenarios ------------------------------------------------------
+
+JAN_1 = dt.date(2024, 1, 1)
+
+
+def local() -> BudgetSource:
+    return source(BudgetSource.LOCAL)
+
+
+def investors(n: int) -> list[Investor]:
+    return [InvestorFactory() for _ in range(n)]
+
+
+def districts(n: int) -> list[District]:
+    return [DistrictFactory() for _ in range(n)]
+
+
+def _unit_kwargs(unit) -> dict:
+    return {"investor": unit} if isinstance(unit, Investor) else {"district": unit}
+
+
+def _stream_for(unit, code: str | None) -> CapitalStream:
+    if code:
+        return stream(code)
+    return stream(CapitalStream.CITY_ASSIGNED if isinstance(unit, Investor) else CapitalStream.DISTRICT_TRANSFER)
+
+
+def allocate(unit, amount: int, *, effective: dt.date = JAN_1, stream_code: str | None = None, year: int = 2024):
+    """A plan revision written directly, without asking for a recompute (test set-up)."""
+    allocation, _ = Allocation.objects.get_or_create(
+        year=year, stream=_stream_for(unit, stream_code), source=local(), project=None, **_unit_kwargs(unit)
+    )
+    return AllocationRevision.objects.create(allocation=allocation, amount=amount, effective_from=effective)
+
+
+def revise(unit, amount: int, *, effective: dt.date, stream_code: str | None = None, year: int = 2024):
+    """A plan revision through the service, as the admin or an import writes it: recomputes after commit."""
+    return revise_allocation(
+        year=year,
+        stream=_stream_for(unit, stream_code),
+        source=local(),
+        amount=amount,
+        effective_from=effective,
+        **_unit_kwargs(unit),
+    )
+
+
+def snapshot(
+    as_of: dt.date, amounts: dict, *, stream_code: str | None = None, year: int | None = None, file_name: str = ""
+) -> Snapshot:
+    """A snapshot with one line per unit (local budget), amounts in đồng."""
+    snap = create_snapshot(year=year or as_of.year, as_of=as_of, file_name=file_name)
+    for unit, amount in amounts.items():
+        SnapshotLine.objects.create(
+            snapshot=snap,
+            stream=_stream_for(unit, stream_code),
+            source=local(),
+            disbursed=amount,
+            **_unit_kwargs(unit),
+        )
+    return snap
+
+
+def computed(snap: Snapshot) -> Snapshot:
+    compute_snapshot(snap.id)
+    snap.refresh_from_db()
+    return snap
+
+
+def unit_figure(snap: Snapshot, unit) -> Figure:
+    return Figure.objects.get(snapshot=snap, scope__in=["investor", "district"], source=None, **_unit_kwargs(unit))
+
+
+def stream_figure(snap: Snapshot, code: str = CapitalStream.CITY_ASSIGNED) -> Figure:
+    return Figure.objects.get(snapshot=snap, scope=Figure.Scope.STREAM, stream=stream(code), source=None)
+
+
+def figure_rows(snap: Snapshot) -> list[tuple]:
+    """Every stored figure of a snapshot, without ids, in a stable order."""
+    fields = [f.attname for f in Figure._meta.concrete_fields if f.attname != "id"]
+    return sorted(
+        Figure.objects.filter(snapshot=snap).values_list(*fields),
+        key=lambda row: tuple((v is None, str(v)) for v in row),
+    )
+
+
+def build_ranked_year() -> dict:
+    """Two plan years of computed figures: three investors and two districts, snapshots in 2023 and 2024.
+
+    Returns the objects the tests read back. Ratios on 20/07/2024: Sở A 60%, Sở B 25%, Sở C 0,5%;
+    Sở B climbs above Sở C since 20/06/2024; huyện Một 40%, huyện Hai 10%.
+    """
+    ranked_investors = [InvestorFactory(name=f"Sở Thử nghiệm {letter}") for letter in "ABC"]
+    ranked_districts = [DistrictFactory(name="Một"), DistrictFactory(name="Hai")]
+    for year in (2023, 2024):
+        for investor, plan in zip(ranked_investors, (100, 200, 1000), strict=True):
+            allocate(investor, plan * TY, year=year, effective=dt.date(year, 1, 1))
+        for district in ranked_districts:
+            allocate(district, 500 * TY, year=year, effective=dt.date(year, 1, 1))
+    # (as_of, disbursed of A, B, C in tỷ, of huyện Một, Hai)
+    timeline = [
+        (dt.date(2023, 6, 20), (20, 30, 50), (100, 20)),
+        (dt.date(2023, 7, 20), (30, 40, 80), (150, 30)),
+        (dt.date(2024, 6, 20), (40, 0, 5), (120, 40)),
+        (dt.date(2024, 7, 20), (60, 50, 5), (200, 50)),
+    ]
+    snapshots = []
+    for as_of, by_investor, by_district in timeline:
+        amounts = {
+            **{unit: amount * TY for unit, amount in zip(ranked_investors, by_investor, strict=True)},
+            **{unit: amount * TY for unit, amount in zip(ranked_districts, by_district, strict=True)},
+        }
+        snapshots.append(computed(snapshot(as_of, amounts, file_name=f"giai-ngan-{as_of:%Y-%m-%d}.xlsx")))
+    return {
+        "investors": ranked_investors,
+        "districts": ranked_districts,
+        "snapshots": snapshots,
+        "current": snapshots[-1],
+    }

@@ -22,7 +22,7 @@ from districts.models import District, DistrictAlias
 from investors.models import Investor, InvestorAlias
 
 
-def stream(code: str) -> CapitalStream:
+def stream(code: str = CapitalStream.CITY_ASSIGNED) -> CapitalStream:
     return CapitalStream.objects.get(code=code)
 
 
@@ -132,53 +132,3 @@ class CityDisbursementFactory(factory.django.DjangoModelFactory):
     snapshot = factory.SubFactory(SnapshotFactory)
     source = factory.LazyFunction(lambda: source("nsdp"))
     disbursed = 10**11
-
-
-def build_ranked_year() -> dict:
-    """Two plan years of computed figures: three investors and two districts, snapshots in 2023 and 2024.
-
-    Returns the objects the tests read back. Ratios on 20/07/2024: Sở A 60%, Sở B 25%, Sở C 0,5%;
-    Sở B climbs above Sở C since 20/06/2024; huyện Một 40%, huyện Hai 10%.
-    """
-    from disbursement.figures.services import compute_snapshot
-
-    ty = 10**9
-    investors = [
-        InvestorFactory(name="Sở Thử nghiệm A"),
-        InvestorFactory(name="Sở Thử nghiệm B"),
-        InvestorFactory(name="Sở Thử nghiệm C"),
-    ]
-    districts = [DistrictFactory(name="Một"), DistrictFactory(name="Hai")]
-    city, transfer = stream("city_assigned"), stream("district_transfer")
-    for year in (2023, 2024):
-        for investor, plan in zip(investors, (100, 200, 1000), strict=True):
-            AllocationRevisionFactory(
-                allocation=AllocationFactory(year=year, stream=city, investor=investor),
-                amount=plan * ty,
-                effective_from=dt.date(year, 1, 1),
-            )
-        for district in districts:
-            AllocationRevisionFactory(
-                allocation=AllocationFactory(year=year, stream=transfer, investor=None, district=district),
-                amount=500 * ty,
-                effective_from=dt.date(year, 1, 1),
-            )
-    # (as_of, disbursed of A, B, C in tỷ, of huyện Một, Hai)
-    timeline = [
-        (dt.date(2023, 6, 20), (20, 30, 50), (100, 20)),
-        (dt.date(2023, 7, 20), (30, 40, 80), (150, 30)),
-        (dt.date(2024, 6, 20), (40, 0, 5), (120, 40)),
-        (dt.date(2024, 7, 20), (60, 50, 5), (200, 50)),
-    ]
-    snapshots = []
-    for as_of, by_investor, by_district in timeline:
-        snapshot = SnapshotFactory(year=as_of.year, as_of=as_of, file_name=f"giai-ngan-{as_of:%Y-%m-%d}.xlsx")
-        for investor, amount in zip(investors, by_investor, strict=True):
-            SnapshotLineFactory(snapshot=snapshot, stream=city, investor=investor, disbursed=amount * ty)
-        for district, amount in zip(districts, by_district, strict=True):
-            SnapshotLineFactory(
-                snapshot=snapshot, stream=transfer, investor=None, district=district, disbursed=amount * ty
-            )
-        compute_snapshot(snapshot.pk)
-        snapshots.append(snapshot)
-    return {"investors": investors, "districts": districts, "snapshots": snapshots, "current": snapshots[-1]}

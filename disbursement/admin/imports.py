@@ -15,6 +15,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from core.notation import format_count, format_number
+from disbursement.importing import jobs
+from disbursement.models import ImportJob
 
 IMPORT_PERMISSION = "disbursement.add_snapshot"
 
@@ -50,26 +52,6 @@ class ImportUploadForm(forms.Form):
         return uploaded
 
 
-def _services():
-    """The importer's services, or None while the importer is not installed."""
-    try:
-        from disbursement.importing import jobs as services
-    except ImportError:
-        return None
-    return services
-
-
-def _job_model():
-    try:
-        from disbursement.models import ImportJob
-    except ImportError:
-        try:
-            from disbursement.importing.models import ImportJob
-        except ImportError:
-            return None
-    return ImportJob
-
-
 def _check(request) -> None:
     if not request.user.has_perm(IMPORT_PERMISSION):
         raise PermissionDenied
@@ -87,12 +69,11 @@ def _context(model_admin, request, **extra) -> dict:
 
 def upload_view(model_admin, request):
     _check(request)
-    services = _services()
     form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and services is not None and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         try:
-            job = services.create_import_job(
+            job = jobs.create_import_job(
                 uploaded, user=request.user, file_name=uploaded.name, as_of=form.cleaned_data["as_of"]
             )
         except (ValidationError, ValueError) as exc:
@@ -107,35 +88,29 @@ def upload_view(model_admin, request):
             request,
             title="Nhập tệp số liệu giải ngân",
             form=form,
-            available=services is not None,
             recent_jobs=_recent_jobs(),
         ),
     )
 
 
 def _recent_jobs() -> list:
-    model = _job_model()
-    if model is None:
-        return []
-    return [_job_summary(job) for job in model.objects.order_by("-pk")[:10]]
+    return [_job_summary(job) for job in ImportJob.objects.order_by("-pk")[:10]]
 
 
-def _job_summary(job) -> dict:
-    status = getattr(job, "status", "")
+def _job_summary(job: ImportJob) -> dict:
     return {
         "job": job,
         "url": reverse("admin:disbursement_snapshot_import_job", args=[job.pk]),
-        "status": status,
-        "status_label": STATUS_LABELS.get(status, status),
-        "file_name": getattr(job, "file_name", "") or "",
-        "errors": format_number(len(getattr(job, "errors", None) or [])),
-        "warnings": format_number(len(getattr(job, "warnings", None) or [])),
+        "status": job.status,
+        "status_label": STATUS_LABELS.get(job.status, job.status),
+        "file_name": job.file_name,
+        "errors": format_number(len(job.errors)),
+        "warnings": format_number(len(job.warnings)),
     }
 
 
-def _progress(job) -> dict:
-    read = getattr(job, "rows_read", 0) or 0
-    total = getattr(job, "rows_total", 0) or 0
+def _progress(job: ImportJob) -> dict:
+    read, total = job.rows_read, job.rows_total
     percent = int(read * 100 / total) if total else (100 if job.status not in RUNNING else 0)
     return {
         "read": format_number(read),
@@ -171,14 +146,10 @@ def _preview(job) -> dict | None:
 
 def job_view(model_admin, request, job_id: int):
     _check(request)
-    model = _job_model()
-    if model is None:
-        messages.error(request, "Chức năng nhập tệp chưa được cài đặt.")
-        return redirect("admin:disbursement_snapshot_import")
-    job = get_object_or_404(model, pk=job_id)
+    job = get_object_or_404(ImportJob, pk=job_id)
     summary = _job_summary(job)
-    errors, warnings = _issues(getattr(job, "errors", None)), _issues(getattr(job, "warnings", None))
-    snapshot = getattr(job, "snapshot", None)
+    errors, warnings = _issues(job.errors), _issues(job.warnings)
+    snapshot = job.snapshot
     running = job.status in RUNNING
     return TemplateResponse(
         request,
@@ -210,11 +181,8 @@ def confirm_view(model_admin, request, job_id: int):
     _check(request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    services = _services()
-    if services is None:
-        raise PermissionDenied
     try:
-        services.confirm_import_job(job_id, request.user)
+        jobs.confirm_import_job(job_id, request.user)
     except (ValidationError, ValueError) as exc:
         messages.error(request, "; ".join(getattr(exc, "messages", None) or [str(exc)]))
     else:

@@ -13,6 +13,8 @@ from rest_framework.response import Response
 from disbursement.api.authentication import request_api_key
 from disbursement.api.base import ID_REGEX, ApiMixin
 from disbursement.api.exceptions import Conflict
+from disbursement.importing.jobs import confirm_import_job, create_import_job
+from disbursement.models import ImportJob
 
 
 class ImportJobSerializer(serializers.Serializer):
@@ -69,8 +71,6 @@ class ImportJobViewSet(ApiMixin, viewsets.GenericViewSet):
     lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
-        from disbursement.models import ImportJob
-
         return ImportJob.objects.order_by("-id")
 
     def get_parsers(self):
@@ -95,8 +95,6 @@ class ImportJobViewSet(ApiMixin, viewsets.GenericViewSet):
     def create(self, request):
         upload = UploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        from disbursement.importing.jobs import create_import_job
-
         file = upload.validated_data["file"]
         try:
             job = create_import_job(
@@ -117,8 +115,6 @@ class ImportJobViewSet(ApiMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         """Xác nhận lượt nhập đã kiểm tra xong để tạo kỳ số liệu."""
-        from disbursement.importing.jobs import confirm_import_job
-
         job = self._job(pk)
         try:
             job = confirm_import_job(job.pk, _user(request)) or self._job(pk)

@@ -1,6 +1,7 @@
 import pytest
 
-from tests.factories import UserFactory, build_ranked_year
+from tests.builders import build_ranked_year
+from tests.factories import UserFactory
 
 
 @pytest.fixture

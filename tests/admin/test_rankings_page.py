@@ -6,9 +6,8 @@ import pytest
 from django.urls import reverse
 
 from core.figures import disbursement_ratio
+from core.money import TY
 from core.notation import format_percent, format_unit_percent
-
-TY = 10**9
 
 
 def rankings_url(snapshot, code="city_assigned"):

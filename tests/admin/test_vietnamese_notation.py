@@ -9,8 +9,6 @@ from django.utils import formats, translation
 
 from tests.factories import AllocationRevisionFactory, DistrictFactory, SnapshotFactory
 
-TY = 10**9
-
 
 def test_integers_get_thousands_dots_and_decimals_a_comma():
     with translation.override("vi"):

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from core.money import TY
 from disbursement.api.keys import create_api_key
 from disbursement.figures.services import compute_snapshot
 from disbursement.models import CityDisbursement, SnapshotLine
@@ -15,8 +16,6 @@ from disbursement.plans.services import revise_allocation, revise_city_plan
 from disbursement.snapshots.services import create_snapshot
 from investors.models import Investor
 from tests.factories import DistrictFactory, InvestorFactory, UserFactory, source, stream
-
-TY = 10**9
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import build_ranked_year
+from tests.builders import build_ranked_year
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from core.notation import format_amount_with_unit, format_percent
+from disbursement.access import ensure_roles
 from disbursement.figures.selectors import city_figure
 from disbursement.sample.loader import load_sample
 from disbursement.snapshots.selectors import latest_snapshot
@@ -22,8 +23,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=0)
-        from disbursement.access import ensure_roles
-
         ensure_roles()
         report = load_sample()
         username = os.environ.get("DEMO_ADMIN_USER", "admin")

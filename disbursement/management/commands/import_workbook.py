@@ -9,6 +9,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from core.notation import format_amount
 from disbursement.importing.services import import_workbook
 
 
@@ -81,8 +82,6 @@ class Command(BaseCommand):
         return show
 
     def _summary(self, summary: dict) -> None:
-        from core.notation import format_amount
-
         if summary.get("as_of"):
             self.stdout.write(f"Số liệu đến hết ngày: {dt.date.fromisoformat(summary['as_of']):%d/%m/%Y}")
         if summary.get("unit"):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from core.money import TY
 from disbursement.figures.services import compute_snapshot
 from disbursement.models import CityPlan, DigestRecipient
 from tests.factories import (
@@ -26,7 +27,6 @@ from tests.factories import (
     stream,
 )
 
-TY = 10**9
 WEEK = dt.date(2024, 7, 22)  # the Monday after the 20/07 snapshot
 PREVIOUS_WEEK = dt.date(2024, 7, 15)
 

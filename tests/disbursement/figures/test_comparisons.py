@@ -5,20 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from core.money import TY
 from disbursement.figures.selectors import unit_series
 from disbursement.figures.services import compute_snapshot
 from disbursement.models import Figure
-from tests.disbursement.figures.builders import (
-    TY,
-    allocate,
-    computed,
-    figure_rows,
-    investors,
-    revise,
-    snapshot,
-    stream,
-    unit_figure,
-)
+from tests.builders import allocate, computed, figure_rows, investors, revise, snapshot, unit_figure
+from tests.factories import stream
 
 
 def test_same_period_is_the_nearest_earlier_snapshot_of_last_year(db):

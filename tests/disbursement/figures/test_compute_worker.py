@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from core.money import TY
 from disbursement.figures.tasks import compute_snapshot_task
 from disbursement.models import Figure, Snapshot
 from tests.conftest import wait_for
@@ -11,8 +12,6 @@ from tests.factories import AllocationRevisionFactory, SnapshotFactory, Snapshot
 
 # serialized_rollback restores the migrations' reference rows that the flush after this test removes.
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-TY = 10**9
 
 
 def _rows(snapshot):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from core.money import TY
 from disbursement.models import EngineSetting
-from tests.disbursement.figures.builders import TY, allocate, computed, investors, snapshot, unit_figure
+from tests.builders import allocate, computed, investors, snapshot, unit_figure
 
 
 def test_default_target_is_the_whole_plan_by_31_january(db):

@@ -2,10 +2,12 @@
 
 import datetime as dt
 
+from core.money import TY
 from disbursement.figures.selectors import ranking, stream_figures
 from disbursement.flags.selectors import open_flags
 from disbursement.models import Allocation, AllocationRevision, BudgetSource, SnapshotLine
-from tests.disbursement.figures.builders import TY, allocate, computed, investors, local, snapshot, stream
+from tests.builders import allocate, computed, investors, local, snapshot
+from tests.factories import stream
 
 
 def central() -> BudgetSource:

@@ -6,17 +6,10 @@ import datetime as dt
 from decimal import Decimal
 
 from core.figures import disbursement_ratio
+from core.money import TY
 from disbursement.figures.selectors import ranking
-from tests.disbursement.figures.builders import (
-    TY,
-    allocate,
-    computed,
-    investors,
-    snapshot,
-    stream,
-    stream_figure,
-    unit_figure,
-)
+from tests.builders import allocate, computed, investors, snapshot, stream_figure, unit_figure
+from tests.factories import stream
 
 DAY = dt.date(2024, 3, 31)
 

@@ -14,7 +14,8 @@ from core.money import TY
 from disbursement.figures import services
 from disbursement.plans.services import AllocationChange, revise_allocations
 from disbursement.recompute import request_recompute
-from tests.disbursement.figures.builders import allocate, investors, local, revise, snapshot, stream, unit_figure
+from tests.builders import allocate, investors, local, revise, snapshot, unit_figure
+from tests.factories import stream
 
 # serialized_rollback restores the migrations' reference rows that the flush after each test removes.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -5,8 +5,9 @@ import io
 
 from django.core.management import call_command
 
+from core.money import TY
 from disbursement.models import Figure
-from tests.disbursement.figures.builders import TY, allocate, investors, snapshot
+from tests.builders import allocate, investors, snapshot
 
 
 def test_recompute_fills_snapshots_never_computed(db):

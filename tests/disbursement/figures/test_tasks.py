@@ -9,7 +9,7 @@ from django_celery_beat.models import PeriodicTask
 from core.money import TY
 from disbursement.figures.services import recompute_recent
 from disbursement.models import Snapshot
-from tests.disbursement.figures.builders import allocate, investors, snapshot
+from tests.builders import allocate, investors, snapshot
 
 
 def test_nightly_job_is_registered_once_at_01_30_local_time(db):

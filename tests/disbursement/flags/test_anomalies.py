@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from core.money import TY
 from disbursement.figures.services import compute_snapshot
 from disbursement.flags.selectors import open_flags
 from disbursement.models import StatedSubtotal
-from tests.disbursement.figures.builders import TY, allocate, computed, investors, snapshot, stream
+from tests.builders import allocate, computed, investors, snapshot
+from tests.factories import stream
 from tests.sample_rows import load_sample_rows
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.money import TY
 from disbursement.flags.selectors import flag_history, flags_by_unit
-from tests.disbursement.figures.builders import TY, allocate, computed, investors, revise, snapshot, stream
+from tests.builders import allocate, computed, investors, revise, snapshot
+from tests.factories import stream
 
 
 def test_plan_revised_mid_year_clears_a_flag_from_the_effective_date(db, django_capture_on_commit_callbacks):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from core.money import TY
 from disbursement.flags.selectors import flags_by_unit, open_flags
 from disbursement.models import CapitalStream, FlagRule, MilestoneSchedule, QuarterlySchedule
 from investors.models import Investor
-from tests.disbursement.figures.builders import TY, allocate, computed, districts, investors, snapshot, stream
+from tests.builders import allocate, computed, districts, investors, snapshot
+from tests.factories import stream
 
 DAY = dt.date(2024, 5, 10)
 

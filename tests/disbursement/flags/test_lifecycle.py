@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.money import TY
 from disbursement.figures.services import compute_snapshot
 from disbursement.flags.selectors import flag_changes, flag_history, open_flags
 from disbursement.models import Flag, FlagRule
 from disbursement.snapshots.services import create_snapshot
-from tests.disbursement.figures.builders import TY, allocate, computed, investors, local, snapshot, stream
+from tests.builders import allocate, computed, investors, local, snapshot
+from tests.factories import stream
 
 DAYS = [dt.date(2024, 3, 1), dt.date(2024, 3, 8), dt.date(2024, 3, 15), dt.date(2024, 3, 22)]
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.money import TY
 from disbursement.figures.selectors import reallocation_candidates
 from disbursement.models import EngineSetting
-from tests.disbursement.figures.builders import TY, allocate, computed, investors, snapshot, stream
+from tests.builders import allocate, computed, investors, snapshot
+from tests.factories import stream
 
 
 def test_slow_units_largest_undisbursed_first_next_to_nearly_exhausted_units(db):

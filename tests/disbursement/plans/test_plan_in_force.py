@@ -4,14 +4,13 @@ import datetime as dt
 
 import pytest
 
+from core.money import TY
 from disbursement.models import AllocationRevision, CityPlanRevision
 from disbursement.plans.selectors import allocations_in_force, city_plan_total, city_plans_in_force
 from disbursement.plans.services import PlanError, revise_allocation, revise_city_plan
 from tests.factories import DistrictFactory, InvestorFactory, source, stream
 
 pytestmark = pytest.mark.django_db
-
-TY = 10**9
 
 
 def test_city_plan_revised_mid_year():

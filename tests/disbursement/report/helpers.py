@@ -15,8 +15,6 @@ from disbursement.plans.services import revise_allocation
 from districts.models import District
 from tests.factories import DistrictFactory, InvestorFactory, SnapshotFactory, source, stream
 
-TY = 10**9
-
 
 def stream_snapshot(rows: list[tuple[str, int | None, int]], stream_code: str = "district_transfer") -> Snapshot:
     """A computed snapshot with one unit per (name, plan, disbursed) row; plan None means no allocation."""

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.money import TY
 from disbursement.models import BandConfig
 from disbursement.report.services import draft_report
-from tests.disbursement.report.helpers import TY, stream_snapshot
+from tests.disbursement.report.helpers import stream_snapshot
 from tests.factories import stream
 
 # Stream: 1.433,6 / 4.000 tỷ đồng = 35,84%. Units at 52,16%, 35,9%, 35,3% and 20%.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from core.money import TY
 from disbursement.figures.selectors import ranking
 from disbursement.models import BandConfig
 from disbursement.report.selectors import BandKind, band_config_for, band_for, banded_units
-from tests.disbursement.report.helpers import TY, stream_snapshot
+from tests.disbursement.report.helpers import stream_snapshot
 from tests.factories import stream
 
 

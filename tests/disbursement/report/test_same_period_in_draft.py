@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.money import TY
 from disbursement.models import ReportTemplate
 from disbursement.report.services import draft_report
-from tests.disbursement.report.helpers import TY, Unit, figures_snapshot
+from tests.disbursement.report.helpers import Unit, figures_snapshot
 from tests.factories import SnapshotFactory
 
 

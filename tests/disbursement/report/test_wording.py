@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.money import TY
 from disbursement.models import BandConfig, ReportTemplate
 from disbursement.report.services import ReportError, draft_report
 from disbursement.report.wording import UNIT_ENTRY_BODY
-from tests.disbursement.report.helpers import TY, stream_snapshot
+from tests.disbursement.report.helpers import stream_snapshot
 from tests.factories import SnapshotFactory, stream
 
 
