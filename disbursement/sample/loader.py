@@ -15,7 +15,7 @@ from django.db import transaction
 from core.money import TRIEU, to_dong
 from disbursement.figures.services import compute_snapshot
 from disbursement.importing.services import import_workbook
-from disbursement.models import BudgetSource, CityDisbursement, CityPlanRevision, Snapshot
+from disbursement.models import BudgetSource, CityDisbursement, CityPlanRevision, Snapshot, Submission
 from disbursement.plans.services import revise_city_plan
 from disbursement.snapshots.services import create_snapshot
 from districts.models import District, DistrictAlias
@@ -114,8 +114,19 @@ def load_master_data(master: dict | None = None, *, city_plans: bool = True, cit
         snapshot = create_snapshot(
             year=item["year"], as_of=as_of, file_name=MASTER_FILE.name, note=item.get("note", "")
         )
+        submission = Submission.objects.create(
+            year=item["year"],
+            as_of=as_of,
+            file_name=MASTER_FILE.name,
+            sender=item.get("sender", ""),
+            snapshot=snapshot,
+            states_city=True,
+            note=item.get("note", "")[:500],
+        )
         for code, amount in item["disbursed_trieu"].items():
-            CityDisbursement.objects.create(snapshot=snapshot, source=sources[code], disbursed=to_dong(amount, TRIEU))
+            CityDisbursement.objects.create(
+                snapshot=snapshot, source=sources[code], disbursed=to_dong(amount, TRIEU), submission=submission
+            )
         report.snapshots.append(snapshot)
     return report
 

@@ -82,12 +82,42 @@ def test_a_figure_carried_from_an_earlier_report_is_written_with_its_own_date(db
 COVERAGE = {
     "streams": [
         {"code": "city_assigned", "name": "Dự án do UBND thành phố giao", "units_reported": 20, "units_total": 22},
-        {"code": "district_transfer", "name": "Vốn cho quận, huyện", "units_reported": 13, "units_total": 15},
+        {
+            "code": "district_transfer",
+            "name": "Vốn cho quận, huyện",
+            "units_reported": 13,
+            "units_total": 15,
+            "units_carried": 2,
+        },
         {"code": "new_rural", "name": "Vốn nông thôn mới", "units_reported": 0, "units_total": 8},
     ],
     "sources": ["nsdp", "nstw"],
     "summary": False,
 }
+
+
+def test_coverage_counted_as_units_not_reported_reads_the_same(db):
+    coverage = {
+        "summary": False,
+        "streams": [
+            {
+                "code": "district_transfer",
+                "name": "Vốn cho quận, huyện",
+                "units_total": 15,
+                "units_reported_on_date": 11,
+                "units_carried": 2,
+                "units_not_reported": 2,
+            }
+        ],
+    }
+    snapshot = figures_snapshot(
+        [Unit("Kiến Thụy", 100 * TY, 60 * TY)], city={"disbursed": 60 * TY, "is_partial": True, "coverage": coverage}
+    )
+    text = draft_report(snapshot.id).sections[0][1]
+    assert (
+        "- Vốn bổ sung có mục tiêu, vốn phân cấp cho các quận, huyện: 13/15 quận, huyện đã báo cáo"
+        " (02 quận, huyện lấy số liệu của báo cáo trước đó)."
+    ) in text
 
 
 def _partial_city_snapshot():
@@ -113,7 +143,8 @@ def test_a_city_total_summed_from_the_reports_received_is_worded_as_partial(db):
         "số vốn đầu tư công năm 2024 đã giải ngân từ ngày 01/01/2024 đến hết ngày 20/7/2024 là 6.086,143 tỷ đồng; "
         "đây là tổng các báo cáo đã nhận, chưa phải số liệu của toàn thành phố, gồm:",
         "- Dự án do Ủy ban nhân dân thành phố giao kế hoạch vốn: 20/22 chủ đầu tư đã báo cáo;",
-        "- Vốn bổ sung có mục tiêu, vốn phân cấp cho các quận, huyện: 13/15 quận, huyện đã báo cáo;",
+        "- Vốn bổ sung có mục tiêu, vốn phân cấp cho các quận, huyện: 13/15 quận, huyện đã báo cáo"
+        " (02 quận, huyện lấy số liệu của báo cáo trước đó);",
         "- Vốn xây dựng nông thôn mới: chưa có báo cáo.",
         "Nguồn vốn có trong các báo cáo đã nhận: vốn ngân sách trung ương, vốn ngân sách địa phương.",
     ]
