@@ -1,11 +1,22 @@
 """Read a disbursement workbook into plain data, without touching the database.
 
-Senders lay their files out differently. The parser finds the header by its
-wording wherever it starts (one or two header rows, merged cells, a row of
-column numbers), reads the columns in any order, with or without the
-NSTW/NSĐP split, in đồng, triệu đồng or tỷ đồng, and groups rows into
-sections (A, B / I, II) that are matched to capital streams by wording.
-Sheets are read in streaming mode, one row at a time.
+Senders lay their files out differently. The parser finds each sheet's header
+by its wording wherever it starts (one or two header rows, merged cells), and
+headers alone decide what a column holds: an amount is read only from a column
+whose header names it (plan, disbursed, by source), never from its position, so
+an STT column or a row of column numbers is never read as money. Three kinds of
+table are understood (docs/import-layouts.md):
+
+- unit tables: one row per investor or district, grouped into sections (A, B /
+  I, II) matched to capital streams by wording;
+- the city-wide summary with measures as rows ("Kế hoạch vốn Thủ tướng Chính
+  phủ giao", "Giải ngân đến ...") and amounts by source as columns;
+- the State Treasury's summary with budget sources as rows (Tổng số, Vốn
+  NSTW, Vốn NSĐP) and measures as columns (KH vốn TTg giao, KH vốn TP giao,
+  Giải ngân đến ..., Tỷ lệ ...).
+
+A table whose amount columns cannot be identified is refused, naming the sheet
+and header row. Sheets are read in streaming mode, one row at a time.
 """
 
 from __future__ import annotations
@@ -13,45 +24,78 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from openpyxl import load_workbook
 
-from core.money import DONG, TRIEU, TY, AmountError, to_decimal, to_dong
-from core.names import strip_diacritics
+from core.money import AmountError, to_decimal, to_dong
+from disbursement.importing.headers import (
+    AMOUNT,
+    DISBURSED,
+    IGNORED,
+    LABEL,
+    LEVEL_NAMES,
+    NAME,
+    NSDP,
+    NSTW,
+    PLAN,
+    RATIO,
+    SOURCE,
+    SOURCE_NAMES,
+    STT,
+    TOTAL,
+    UNIT_IN_HEADER,
+    UNIT_PATTERN,
+    UNIT_VALUES,
+    Meaning,
+    is_column_numbers,
+    level_of,
+    meaning,
+    names_source,
+    plain,
+    plain_words,
+    quoted,
+    row_measure,
+    row_source,
+    source_of,
+    understood_amount_headers,
+    unit_kind,
+)
 from disbursement.importing.issues import IssueList
+from disbursement.models.reference import CapitalStream
 
-TOTAL = "total"
-NSTW = "nstw"
-NSDP = "nsdp"
+__all__ = [
+    "AMOUNT_SOURCES",
+    "NSDP",
+    "NSTW",
+    "TOTAL",
+    "UNSPLIT",
+    "CityFigure",
+    "CitySheet",
+    "Line",
+    "ParsedWorkbook",
+    "Position",
+    "Section",
+    "StatedRatio",
+    "parse_workbook",
+    "plain",
+    "plain_words",
+]
+
 UNSPLIT = "unsplit"
 AMOUNT_SOURCES = (TOTAL, NSTW, NSDP)
 
 HEADER_SCAN_ROWS = 40
 CITY_SCAN_ROWS = 200
+SOURCES_LOOKAHEAD = 6
 PROGRESS_EVERY = 1000
 
-PLAN_WORDS = ("ke hoach", "kh von", "von duoc giao", "duoc bo tri", "von bo tri", "du toan")
-DISBURSED_WORDS = ("giai ngan", "thuc hien", "luy ke", "da thanh toan")
-NAME_PATTERN = re.compile(r"chu dau tu|\bdon vi\b|\bten\b|quan huyen|dia ban")
 SECTION_LABEL = re.compile(r"^(?:[A-Z]|[IVXL]+)$")
 SECTION_IN_NAME = re.compile(r"^((?:[A-Z]|[IVXL]+))\s*[.\-–)/]\s*(.+)$")
-COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
-UNIT_PATTERN = re.compile(
-    r"(?:don vi tinh|dvt|don vi)\s*[:.]?\s*(ty dong|trieu dong|nghin dong|ngan dong|dong|ty|trieu)\b"
-)
-UNIT_IN_HEADER = re.compile(r"\((ty dong|trieu dong|dong)\)")
-UNIT_VALUES = {
-    "ty dong": TY,
-    "ty": TY,
-    "trieu dong": TRIEU,
-    "trieu": TRIEU,
-    "nghin dong": 1000,
-    "ngan dong": 1000,
-    "dong": DONG,
-}
 DATE_PATTERNS = (
     re.compile(r"den (?:het )?ngay\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})"),
     re.compile(r"tinh den\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})"),
@@ -61,18 +105,23 @@ YEAR_PATTERN = re.compile(r"\bnam (\d{4})\b")
 SUBTOTAL_NAMES = ("tong cong", "tong so", "cong", "tong")
 SUBTOTAL_PREFIXES = ("tong cong ", "tong so ", "cong phan ", "cong muc ", "cong cac ")
 EMPTY_MARKS = {"", "-", "–", "—", "x"}
+# A title line that is the report's title rather than the sender above it.
+TITLE_WORDS = re.compile(r"\b(?:bieu|bao cao|tinh hinh|tong hop|giai ngan|ke hoach|danh sach)\b")
 
-
-def plain(value: object) -> str:
-    """Lower-case text without diacritics and with single spaces, for matching wording."""
-    if value is None:
-        return ""
-    text = strip_diacritics(str(value)).lower()
-    return re.sub(r"\s+", " ", text.replace(",", " ").replace("\n", " ")).strip()
-
-
-def plain_words(value: object) -> str:
-    return re.sub(r"[^\w%]+", " ", plain(value)).strip()
+# How each shipped stream ranks its units, for a table that names no stream (a one-line correction).
+DEFAULT_STREAM_LEVELS = {
+    CapitalStream.CITY_ASSIGNED: CapitalStream.UnitLevel.INVESTOR,
+    CapitalStream.DISTRICT_TRANSFER: CapitalStream.UnitLevel.DISTRICT,
+    CapitalStream.NEW_RURAL: CapitalStream.UnitLevel.DISTRICT,
+    CapitalStream.OTHER: CapitalStream.UnitLevel.INVESTOR,
+}
+DEFAULT_STREAM_NAMES = {
+    CapitalStream.CITY_ASSIGNED: "Dự án do Ủy ban nhân dân thành phố giao kế hoạch vốn",
+    CapitalStream.DISTRICT_TRANSFER: "Vốn bổ sung có mục tiêu, vốn phân cấp cho các quận, huyện",
+    CapitalStream.NEW_RURAL: "Vốn xây dựng nông thôn mới",
+    CapitalStream.OTHER: "Vốn khác",
+}
+UNIT_KIND_WORDS = {"investor": "chủ đầu tư", "district": "quận, huyện"}
 
 
 @dataclass
@@ -80,6 +129,15 @@ class Position:
     sheet: str
     row: int
     column: int | None = None
+
+
+class StatedRatio(NamedTuple):
+    """A ratio as the file printed it (in percent, or as a fraction if the cell was formatted as one)."""
+
+    value: Decimal
+    sheet: str
+    row: int
+    column: int
 
 
 @dataclass(slots=True)
@@ -91,9 +149,13 @@ class Line:
     label: str = ""
     plan: dict[str, int | None] = field(default_factory=dict)
     disbursed: dict[str, int | None] = field(default_factory=dict)
+    # The printed ratio of the total (or of the only ratio column) and its column.
     ratio: Decimal | None = None
     ratio_column: int | None = None
     columns: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Printed ratios by source when the file has a ratio column per source.
+    ratios: dict[str, Decimal | None] = field(default_factory=dict)
+    ratio_columns: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -107,6 +169,11 @@ class Section:
     split: bool
     subtotal: Line | None = None
     lines: list[Line] = field(default_factory=list)
+    # How the stream was told: "heading", "title" (title block or sheet name) or "unit_header".
+    stream_basis: str = ""
+    # For units listed under no heading: "investor" or "district" when the name column's header says which.
+    unit_kind: str | None = None
+    header_row: int | None = None
 
 
 @dataclass
@@ -124,6 +191,11 @@ class CitySheet:
     split: bool
     plans: dict[str, dict[str, CityFigure]] = field(default_factory=dict)
     disbursed: dict[str, CityFigure] = field(default_factory=dict)
+    # Printed ratios keyed by (plan level, source): disbursed / that plan, as the file wrote it.
+    stated_ratios: dict[tuple[str, str], StatedRatio] = field(default_factory=dict)
+    # "measures_as_rows" (the city sheet) or "sources_as_rows" (the State Treasury's summary).
+    layout: str = "measures_as_rows"
+    header_row: int | None = None
 
 
 @dataclass
@@ -138,6 +210,9 @@ class ParsedWorkbook:
     city: CitySheet | None = None
     rows_read: int = 0
     sheets: list[str] = field(default_factory=list)
+    # The title block's first line when it names who sent the file ("KHO BẠC NHÀ NƯỚC HẢI PHÒNG").
+    sender: str | None = None
+    title: str | None = None
 
     @property
     def lines(self) -> Iterable[tuple[Section, Line]]:
@@ -146,20 +221,152 @@ class ParsedWorkbook:
                 yield section, line
 
 
+# -- headers -------------------------------------------------------------------
+
+
+@dataclass
+class _Header:
+    """What each column of a header (one row, or a group row over a sub-header row) holds."""
+
+    row: int
+    cells: dict[int, tuple[Meaning, str]]
+
+    def columns(self, *roles: str) -> list[int]:
+        return [c for c, (m, _) in self.cells.items() if m.role in roles]
+
+    def first(self, *roles: str) -> int | None:
+        found = self.columns(*roles)
+        return found[0] if found else None
+
+    def text(self, column: int | None) -> str:
+        return self.cells[column][1] if column in self.cells else ""
+
+    def meaning(self, column: int) -> Meaning:
+        return self.cells[column][0]
+
+    @property
+    def texts(self) -> list[str]:
+        return [text for _, text in self.cells.values()]
+
+
+def _strings(values: tuple) -> list[tuple[int, str]]:
+    return [(i + 1, v.strip()) for i, v in enumerate(values) if isinstance(v, str) and v.strip()]
+
+
+def _read_header(row: int, top: tuple, sub: tuple | None) -> _Header:
+    width = max(len(top), len(sub or ()))
+    cells: dict[int, tuple[Meaning, str]] = {}
+    group: tuple[Meaning, str] | None = None
+    for index in range(width):
+        top_text = top[index] if index < len(top) and isinstance(top[index], str) and top[index].strip() else None
+        sub_text = (
+            sub[index] if sub and index < len(sub) and isinstance(sub[index], str) and sub[index].strip() else None
+        )
+        if top_text:
+            own = meaning(top_text)
+            group = (own, top_text) if own.role in {PLAN, DISBURSED, RATIO, AMOUNT, IGNORED} else None
+            if sub_text is None:
+                cells[index + 1] = (own, top_text)
+                continue
+            if group is None and own.role is not None:
+                # A vertically merged header (STT, name, note): a stray sub-header cell adds nothing.
+                cells[index + 1] = (own, top_text)
+                continue
+            cells[index + 1] = _under(group, sub_text)
+        elif sub_text:
+            # A merged group header: its text sits in its first cell only.
+            cells[index + 1] = _under(group, sub_text)
+    return _Header(row, cells)
+
+
+def _under(group: tuple[Meaning, str] | None, sub_text: str) -> tuple[Meaning, str]:
+    """The meaning of a sub-header cell under its group header (or alone)."""
+    own = meaning(sub_text)
+    if group is None:
+        return own, sub_text
+    parent, parent_text = group
+    text = f"{parent_text} {sub_text}"
+    if parent.role == IGNORED or own.role == IGNORED:
+        return Meaning(IGNORED), text
+    role = own.role if own.role in {PLAN, DISBURSED, RATIO} else parent.role
+    level = (own.level or parent.level or level_of(text)) if role in {PLAN, RATIO} else None
+    return Meaning(role, source_of(text), level), text
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def _has_numbers(values: tuple) -> bool:
+    return any(_is_number(v) for v in values)
+
+
+def _numbers_outside(values: tuple, columns: set[int]) -> bool:
+    """Whether a row holds a figure outside the given columns (an STT column's numbers are no figures)."""
+    return any(_is_number(v) and i + 1 not in columns for i, v in enumerate(values))
+
+
+def _looks_like_header(values: tuple) -> bool:
+    """A row of header words (STT, name, content) with no figures: where a table would start."""
+    if _has_numbers(values) or is_column_numbers(values):
+        return False
+    strings = _strings(values)
+    return len(strings) >= 2 and any(meaning(text).role in {STT, NAME, LABEL} for _, text in strings)
+
+
+def _is_sub_header(values: tuple) -> bool:
+    """The second row of a two-row header: 'Tổng số | Trong đó: NSTW | Trong đó: NSĐP' and the like."""
+    if _has_numbers(values) or is_column_numbers(values):
+        return False
+    strings = _strings(values)
+    if not strings or SECTION_LABEL.match(strings[0][1].rstrip(".")):
+        return False
+    return any(names_source(text) for _, text in strings)
+
+
+def _measures_sub_header(values: tuple) -> bool:
+    """A sub-header of measures under a group that names none ('Năm 2024' over 'Kế hoạch | Giải ngân')."""
+    if _has_numbers(values) or is_column_numbers(values):
+        return False
+    strings = _strings(values)
+    if not strings or SECTION_LABEL.match(strings[0][1].rstrip(".")):
+        return False
+    return all(len(text) <= 80 for _, text in strings) and any(
+        meaning(text).role in {PLAN, DISBURSED, SOURCE, AMOUNT} for _, text in strings
+    )
+
+
+UNITS = "units"
+SOURCES_AS_ROWS = "sources_as_rows"
+MEASURES_AS_ROWS = "measures_as_rows"
+
+
+def _table_kind(header: _Header) -> str | None:
+    has_unit = bool(header.columns(NAME, LABEL))
+    if has_unit and header.columns(PLAN, DISBURSED):
+        return UNITS
+    if (has_unit or header.columns(STT)) and header.columns(SOURCE, AMOUNT):
+        return MEASURES_AS_ROWS
+    return None
+
+
 @dataclass
 class _Columns:
+    """Where a unit table's figures are."""
+
     name: int
     stt: int | None
     ratio: int | None
     plan: dict[str, int]
     disbursed: dict[str, int]
-
+    ratios: dict[str, int] = field(default_factory=dict)
+    name_text: str = ""
     cell_map: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def __post_init__(self):
         self.cell_map = {
-            **{("plan", source): column for source, column in self.plan.items()},
-            **{("disbursed", source): column for source, column in self.disbursed.items()},
+            **{(PLAN, source): column for source, column in self.plan.items()},
+            **{(DISBURSED, source): column for source, column in self.disbursed.items()},
         }
 
     @property
@@ -167,82 +374,36 @@ class _Columns:
         return all(s in self.plan and s in self.disbursed for s in (NSTW, NSDP))
 
 
-def _role(text: str) -> str | None:
-    t = plain_words(text)
-    if not t:
-        return None
-    if t in {"stt", "tt", "so tt", "so thu tu"}:
-        return "stt"
-    if "ghi chu" in t:
-        return "note"
-    if "ty le" in t or t in {"%", "% kh"}:
-        return "ratio"
-    positions = {
-        "plan": min((t.index(w) for w in PLAN_WORDS if w in t), default=None),
-        "disbursed": min((t.index(w) for w in DISBURSED_WORDS if w in t), default=None),
-    }
-    if re.search(r"\bkh\b", t) and positions["plan"] is None:
-        positions["plan"] = re.search(r"\bkh\b", t).start()
-    found = {k: v for k, v in positions.items() if v is not None}
-    if found:
-        return min(found, key=found.get)
-    if "don vi tinh" not in t and not UNIT_PATTERN.search(t) and NAME_PATTERN.search(t):
-        return "name"
-    return None
+class _Rows:
+    """A sheet's rows, numbered, counted as they are read, with look-ahead."""
 
+    def __init__(self, rows: Iterator, tick: Callable[[], None]):
+        self._rows = rows
+        self._tick = tick
+        self._ahead: deque[tuple[int, tuple]] = deque()
+        self._number = 0
 
-def _source(text: str) -> str:
-    t = plain_words(text)
-    if "nstw" in t or "trung uong" in t:
-        return NSTW
-    if "nsdp" in t or "dia phuong" in t:
-        return NSDP
-    return TOTAL
+    def __iter__(self):
+        return self
 
+    def __next__(self) -> tuple[int, tuple]:
+        if self._ahead:
+            return self._ahead.popleft()
+        values = next(self._rows)
+        self._number += 1
+        self._tick()
+        return self._number, tuple(values)
 
-def _has_source_words(values: tuple) -> bool:
-    return any(isinstance(v, str) and (_source(v) != TOTAL or "tong" in plain(v)) for v in values)
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-
-
-def _columns_from_header(top: tuple, sub: tuple | None) -> _Columns | None:
-    width = max(len(top), len(sub or ()))
-    roles: dict[int, tuple[str, str]] = {}
-    carried: str | None = None
-    carried_text = ""
-    for index in range(width):
-        top_text = top[index] if index < len(top) and isinstance(top[index], str) else None
-        sub_text = sub[index] if sub and index < len(sub) and isinstance(sub[index], str) else None
-        if top_text:
-            role = _role(top_text)
-            carried, carried_text = (role, top_text) if role in {"plan", "disbursed"} else (None, "")
-            text = top_text + " " + (sub_text or "")
-        elif sub_text and carried:
-            # A merged group header: the value sits in its first cell only.
-            role, text = carried, carried_text + " " + sub_text
-        else:
-            continue
-        roles[index + 1] = (role, _source(text) if role in {"plan", "disbursed"} else "")
-    names = [c for c, (r, _) in roles.items() if r == "name"]
-    plan = {}
-    disbursed = {}
-    for column, (role, source) in roles.items():
-        if role == "plan":
-            plan.setdefault(source, column)
-        elif role == "disbursed":
-            disbursed.setdefault(source, column)
-    if not names or not (plan or disbursed):
-        return None
-    return _Columns(
-        name=names[0],
-        stt=next((c for c, (r, _) in roles.items() if r == "stt"), None),
-        ratio=next((c for c, (r, _) in roles.items() if r == "ratio"), None),
-        plan=plan,
-        disbursed=disbursed,
-    )
+    def peek(self, count: int = 1) -> list[tuple[int, tuple]]:
+        while len(self._ahead) < count:
+            try:
+                values = next(self._rows)
+            except StopIteration:
+                break
+            self._number += 1
+            self._tick()
+            self._ahead.append((self._number, tuple(values)))
+        return list(self._ahead)[:count]
 
 
 def _cell(values: tuple, column: int | None):
@@ -255,12 +416,17 @@ def _text(value: object) -> str:
     return str(value).strip() if value is not None else ""
 
 
+# -- the reader ------------------------------------------------------------------
+
+
 class _Reader:
     def __init__(
         self,
         file_name: str,
         issues: IssueList,
         stream_keywords: dict[str, list[str]],
+        stream_levels: dict[str, str],
+        stream_names: dict[str, str],
         formula_cells: dict[str, set[tuple[int, int]]],
         progress: Callable[[int, int], None] | None,
         rows_total: int,
@@ -268,6 +434,8 @@ class _Reader:
         self.result = ParsedWorkbook(file_name=file_name)
         self.issues = issues
         self.keywords = stream_keywords
+        self.levels = stream_levels
+        self.names = stream_names
         self.formula_cells = formula_cells
         self.progress = progress
         self.rows_total = rows_total
@@ -312,14 +480,23 @@ class _Reader:
             self.issues.warning("not_a_number", f"Không đọc được tỷ lệ '{value}'.", sheet=sheet, row=row, column=column)
             return None
 
-    def stream_for(self, title: str) -> str | None:
-        text = plain_words(title)
+    def streams_named(self, text: str) -> list[str]:
+        """Streams whose keywords the text holds, the most specific first, the catch-all last."""
+        text = plain_words(text)
         matches = []
         for code, words in self.keywords.items():
             for word in words:
                 if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text):
-                    matches.append((code == "other", -len(word), code))
-        return min(matches)[2] if matches else None
+                    matches.append((code == CapitalStream.OTHER, -len(word), code))
+        ordered: list[str] = []
+        for _, _, code in sorted(matches):
+            if code not in ordered:
+                ordered.append(code)
+        return ordered
+
+    def stream_for(self, title: str) -> str | None:
+        named = self.streams_named(title)
+        return named[0] if named else None
 
     def note_title(self, sheet: str, row: int, values: tuple) -> None:
         for index, value in enumerate(values):
@@ -337,79 +514,201 @@ class _Reader:
                 return UNIT_VALUES[match.group(1)]
         return None
 
-    # -- sheets ----------------------------------------------------------
-    def read_sheet(self, ws) -> None:
-        sheet = ws.title
-        self.result.sheets.append(sheet)
-        rows = ws.iter_rows(min_row=1, values_only=True)
-        buffered: list[tuple[int, tuple]] = []
-        columns = None
-        header_row = 0
-        for row_number, values in enumerate(rows, start=1):
-            self.tick()
-            values = tuple(values)
-            if columns is None:
-                if row_number > HEADER_SCAN_ROWS:
-                    buffered.append((row_number, values))
-                    if row_number > CITY_SCAN_ROWS:
-                        break
-                    continue
-                candidate = _columns_from_header(values, None)
-                if candidate is not None:
-                    columns = values
-                    header_row = row_number
-                    break
-                buffered.append((row_number, values))
-        if columns is None:
-            self.read_city_sheet(sheet, buffered)
+    def note_sender(self, title_rows: list[tuple[int, tuple]]) -> None:
+        if self.result.title is not None:
             return
-        self.read_unit_sheet(sheet, rows, buffered, header_row, columns)
+        texts = [text for _, values in title_rows for _, text in _strings(values)]
+        title_at = next((i for i, text in enumerate(texts) if TITLE_WORDS.search(plain_words(text))), None)
+        if title_at is None:
+            return
+        self.result.title = texts[title_at]
+        if title_at > 0:
+            self.result.sender = texts[0]
 
-    def read_unit_sheet(self, sheet: str, rows, title_rows: list[tuple[int, tuple]], header_row: int, top: tuple):
-        for row_number, values in title_rows:
-            self.note_title(sheet, row_number, values)
-        title_texts = [_text(v) for _, values in title_rows for v in values if isinstance(v, str)]
-        header_texts = [_text(v) for v in top if isinstance(v, str)]
-        row_number = header_row
-        pending: list[tuple[int, tuple]] = []
-        # Up to two more rows may belong to the header: sub-headers and column numbers.
-        sub = None
-        for values in rows:
-            row_number += 1
-            self.tick()
-            values = tuple(values)
-            if sub is None and not pending and _has_source_words(values) and not any(_is_number(v) for v in values):
-                sub = values
-                header_texts += [_text(v) for v in values if isinstance(v, str)]
-                continue
-            pending.append((row_number, values))
-            break
-        columns = _columns_from_header(top, sub)
-        self.note_title(sheet, header_row, top)
-        unit = self.sheet_unit(title_texts) or self.sheet_unit(header_texts) or self.result.unit
+    def unit_of(self, sheet: str, header: _Header, title_rows: list[tuple[int, tuple]]) -> int | None:
+        title_texts = [text for _, values in title_rows for _, text in _strings(values)]
+        unit = self.sheet_unit(title_texts) or self.sheet_unit(header.texts) or self.result.unit
         if unit is None:
             self.issues.error(
                 "unit_missing",
                 "Không tìm thấy đơn vị tính (dòng 'Đơn vị tính: triệu đồng' hoặc 'ĐVT: tỷ đồng').",
                 sheet=sheet,
-                row=header_row,
+                row=header.row,
             )
-            return
+            return None
         if self.result.unit is None:
             self.result.unit = unit
-        if not columns.plan:
-            self.issues.error("column_missing", "Không tìm thấy cột kế hoạch vốn.", sheet=sheet, row=header_row)
-        if not columns.disbursed:
-            self.issues.error("column_missing", "Không tìm thấy cột giải ngân.", sheet=sheet, row=header_row)
-        if not columns.plan or not columns.disbursed:
-            return
+        return unit
 
-        state = {"section": None, "implicit": None}
+    def refuse_amounts(self, sheet: str, row: int, why: str) -> None:
+        self.issues.error(
+            "amount_columns_unknown",
+            f"Trang '{sheet}', dòng tiêu đề {row}: {why} Không đoán số tiền theo vị trí cột. "
+            f"Tiêu đề cột được hiểu: {understood_amount_headers()}.",
+            sheet=sheet,
+            row=row,
+        )
+
+    # -- sheets ----------------------------------------------------------
+    def read_sheet(self, ws) -> None:
+        sheet = ws.title
+        self.result.sheets.append(sheet)
+        rows = _Rows(ws.iter_rows(min_row=1, values_only=True), self.tick)
+        before: list[tuple[int, tuple]] = []
+        header_like: int | None = None
+        for row_number, values in rows:
+            if row_number > HEADER_SCAN_ROWS:
+                before.append((row_number, values))
+                break
+            if not _strings(values):
+                before.append((row_number, values))
+                continue
+            found = self.find_header(row_number, values, rows)
+            if found is not None:
+                header, kind = found
+                for title_row, title_values in before:
+                    self.note_title(sheet, title_row, title_values)
+                self.note_title(sheet, header.row, values)
+                self.note_sender(before)
+                if kind == UNITS and self.sources_as_rows(header, rows):
+                    kind = SOURCES_AS_ROWS
+                if kind == UNITS:
+                    self.read_unit_sheet(sheet, rows, before, header)
+                elif kind == SOURCES_AS_ROWS:
+                    self.read_sources_table(sheet, rows, before, header)
+                else:
+                    self.read_measures_table(sheet, rows, before, header)
+                return
+            if header_like is None and _looks_like_header(values):
+                header_like = row_number
+            before.append((row_number, values))
+        self.no_table(sheet, rows, before, header_like)
+
+    def find_header(self, row_number: int, values: tuple, rows: _Rows) -> tuple[_Header, str] | None:
+        ahead = rows.peek()
+        sub = ahead[0][1] if ahead else None
+        alone = _read_header(row_number, values, None)
+        kind = _table_kind(alone)
+        if kind is not None:
+            if sub is not None and _is_sub_header(sub):
+                next(rows)
+                return _read_header(row_number, values, sub), kind
+            return alone, kind
+        if sub is not None and _looks_like_header(values) and _measures_sub_header(sub):
+            both = _read_header(row_number, values, sub)
+            kind = _table_kind(both)
+            if kind is not None:
+                next(rows)
+                return both, kind
+        return None
+
+    def sources_as_rows(self, header: _Header, rows: _Rows) -> bool:
+        """A table with a content column (no unit name) whose first rows are budget sources: the Treasury's."""
+        if header.columns(NAME):
+            return False
+        label = header.first(LABEL)
+        if "nguon von" in plain_words(header.text(label)):
+            return True
+        labels = []
+        for _, values in rows.peek(SOURCES_LOOKAHEAD):
+            if is_column_numbers(values) or not _has_numbers(values):
+                continue
+            labels.append(_text(_cell(values, label)))
+        return len(labels) >= 2 and all(row_source(text)[0] is not None for text in labels[:2])
+
+    def no_table(self, sheet: str, rows: _Rows, before: list[tuple[int, tuple]], header_like: int | None) -> None:
+        """A sheet where no header names its amounts: refused when a table sits under a header row, else skipped."""
+        skip: set[int] = set()
+        if header_like is not None:
+            values = next(v for n, v in before if n == header_like)
+            skip = {c for c, text in _strings(values) if meaning(text).role == STT}
+        data = [values for n, values in before if header_like is not None and n > header_like]
+        figures = any(_numbers_outside(values, skip) for values in data)
+        seen_numbers = figures or any(_has_numbers(values) for _, values in before)
+        if not figures:
+            for row_number, values in rows:
+                if row_number > CITY_SCAN_ROWS:
+                    break
+                if header_like is not None and _numbers_outside(values, skip):
+                    figures = True
+                    break
+                if _has_numbers(values) and header_like is None:
+                    seen_numbers = True
+                    break
+        if figures:
+            self.refuse_amounts(
+                sheet, header_like, "không cột nào có tiêu đề cho biết là số tiền kế hoạch hay giải ngân."
+            )
+        elif seen_numbers:
+            self.issues.warning(
+                "sheet_skipped", "Không nhận ra bảng số liệu trong trang tính này: bỏ qua.", sheet=sheet
+            )
+
+    # -- unit tables -----------------------------------------------------
+    def unit_columns(self, sheet: str, header: _Header) -> _Columns | None:
+        plan: dict[str, int] = {}
+        disbursed: dict[str, int] = {}
+        ratios: dict[str, int] = {}
+        clash = False
+        for column, (found, text) in header.cells.items():
+            if found.role in {PLAN, DISBURSED}:
+                target = plan if found.role == PLAN else disbursed
+                if found.source in target:
+                    clash = True
+                    first = target[found.source]
+                    self.issues.error(
+                        "column_ambiguous",
+                        f"Hai cột cùng là {'kế hoạch' if found.role == PLAN else 'giải ngân'} "
+                        f"({SOURCE_NAMES[found.source]}): '{header.text(first)}' và '{text}'. "
+                        "Không biết đọc cột nào; hãy để lại một cột hoặc ghi rõ tiêu đề.",
+                        sheet=sheet,
+                        row=header.row,
+                        column=column,
+                    )
+                    continue
+                target[found.source] = column
+            elif found.role == RATIO:
+                ratios.setdefault(found.source, column)
+        name = header.first(NAME) or header.first(LABEL)
+        ignored = [header.text(c) for c in header.columns(IGNORED)]
+        note = f" Các cột không đọc (cùng kỳ, ước tính): {quoted(tuple(ignored))}." if ignored else ""
+        for found, what in ((plan, "kế hoạch vốn"), (disbursed, "giải ngân")):
+            if not found:
+                self.issues.error(
+                    "column_missing",
+                    f"Trang '{sheet}', dòng tiêu đề {header.row}: không tìm thấy cột {what}.{note} "
+                    f"Tiêu đề cột được hiểu: {understood_amount_headers()}.",
+                    sheet=sheet,
+                    row=header.row,
+                )
+        if clash or not plan or not disbursed:
+            return None
+        return _Columns(
+            name=name,
+            stt=header.first(STT),
+            ratio=ratios.get(TOTAL),
+            plan=plan,
+            disbursed=disbursed,
+            ratios=ratios,
+            name_text=header.text(name),
+        )
+
+    def read_unit_sheet(self, sheet: str, rows: _Rows, title_rows: list[tuple[int, tuple]], header: _Header):
+        title_texts = [text for _, values in title_rows for _, text in _strings(values)]
+        unit = self.unit_of(sheet, header, title_rows)
+        if unit is None:
+            return
+        columns = self.unit_columns(sheet, header)
+        if columns is None:
+            return
+        kind = unit_kind(columns.name_text)
+
+        state: dict[str, Section | None] = {"section": None, "implicit": None}
         sheet_sections: list[Section] = []
         grand: list[Line] = []
 
         def handle(row_number: int, values: tuple) -> None:
-            if _is_column_numbers(values):
+            if is_column_numbers(values):
                 return
             name_value = _cell(values, columns.name)
             label = _text(_cell(values, columns.stt)).rstrip(".")
@@ -437,7 +736,17 @@ class _Reader:
                         row=row_number,
                         column=columns.name,
                     )
-                section = Section(sheet, row_number, heading[0], heading[1], code, unit, columns.split)
+                section = Section(
+                    sheet,
+                    row_number,
+                    heading[0],
+                    heading[1],
+                    code,
+                    unit,
+                    columns.split,
+                    stream_basis="heading" if code else "",
+                    header_row=header.row,
+                )
                 section.subtotal = line if _has_amounts(line) else None
                 sheet_sections.append(section)
                 state["section"] = section
@@ -470,29 +779,88 @@ class _Reader:
             if section is None:
                 section = state["implicit"]
                 if section is None:
-                    titles = " ".join([sheet, *title_texts])
-                    section = Section(sheet, row_number, "", sheet, self.stream_for(titles), unit, columns.split)
-                    if section.stream_code is None:
-                        self.issues.error(
-                            "section_missing",
-                            "Các dòng đơn vị không nằm trong phần (A, B hoặc I, II) nào "
-                            "và tiêu đề không cho biết dòng vốn.",
-                            sheet=sheet,
-                            row=row_number,
-                        )
+                    section = self.implicit_section(sheet, row_number, title_texts, columns, unit, header, kind)
                     state["implicit"] = section
                     sheet_sections.append(section)
             section.lines.append(line)
 
-        for row_number_pending, values in pending:
-            handle(row_number_pending, values)
-        for values in rows:
-            row_number += 1
-            self.tick()
-            handle(row_number, tuple(values))
+        for row_number, values in rows:
+            handle(row_number, values)
+        implicit = state["implicit"]
+        if grand and sheet_sections == [implicit] and implicit.subtotal is None:
+            # A one-table sheet's total row (above or below its units) is that table's subtotal.
+            implicit.subtotal = grand.pop(0)
         self.result.sections.extend(sheet_sections)
         for line in grand:
             self.result.grand_totals.append((line, list(sheet_sections)))
+
+    def implicit_section(
+        self,
+        sheet: str,
+        row: int,
+        title_texts: list[str],
+        columns: _Columns,
+        unit: int,
+        header: _Header,
+        kind: str | None,
+    ) -> Section:
+        """The section of units listed under no heading: its stream from the title block, the sheet name or
+        the name column; refused when these do not tell one stream."""
+        section = Section(sheet, row, "", sheet, None, unit, columns.split, unit_kind=kind, header_row=header.row)
+        named = [c for c in self.streams_named(" ".join([*title_texts, sheet])) if c != CapitalStream.OTHER]
+        if not named:
+            named = self.streams_named(" ".join([*title_texts, sheet]))
+        if len(named) == 1:
+            section.stream_code, section.stream_basis = named[0], "title"
+            return section
+        ask = (
+            "Hãy thêm dòng tiêu đề phần phía trên các đơn vị (ví dụ 'A. Dự án do Ủy ban nhân dân thành phố "
+            "giao kế hoạch vốn' hoặc 'B. Vốn bổ sung có mục tiêu cho các quận, huyện') rồi nhập lại."
+        )
+        if len(named) > 1:
+            self.issues.error(
+                "section_ambiguous",
+                "Các dòng đơn vị không nằm trong phần (A, B hoặc I, II) nào và tiêu đề nêu nhiều dòng vốn ("
+                + ", ".join(f"'{self.names.get(c, c)}'" for c in named)
+                + "): không biết các dòng thuộc dòng vốn nào. "
+                + ask,
+                sheet=sheet,
+                row=row,
+            )
+            return section
+        candidates = [
+            code
+            for code in self.keywords
+            if kind is not None and self.levels.get(code) == kind and code != CapitalStream.OTHER
+        ]
+        if len(candidates) == 1:
+            code = candidates[0]
+            section.stream_code, section.stream_basis = code, "unit_header"
+            self.issues.warning(
+                "stream_from_unit_header",
+                f"Tệp không ghi bảng thuộc phần (dòng vốn) nào. Cột '{columns.name_text}' cho biết bảng liệt kê "
+                f"{UNIT_KIND_WORDS[kind]}, và chỉ phần '{self.names.get(code, code)}' xếp hạng theo "
+                f"{UNIT_KIND_WORDS[kind]} (phần vốn khác chỉ nhận khi tệp ghi rõ), nên các dòng được tính vào phần "
+                f"đó. Nếu không đúng: {ask[0].lower()}{ask[1:]}",
+                sheet=sheet,
+                row=header.row,
+                column=columns.name,
+            )
+            return section
+        if kind is not None and candidates:
+            why = (
+                f"cột '{columns.name_text}' cho biết bảng liệt kê {UNIT_KIND_WORDS[kind]}, nhưng nhiều phần xếp hạng "
+                f"theo {UNIT_KIND_WORDS[kind]} (" + ", ".join(f"'{self.names.get(c, c)}'" for c in candidates) + ")"
+            )
+        else:
+            why = "tiêu đề, tên trang và cột tên đơn vị không cho biết dòng vốn"
+        self.issues.error(
+            "section_missing",
+            f"Các dòng đơn vị không nằm trong phần (A, B hoặc I, II) nào và {why}: không đoán dòng vốn. {ask}",
+            sheet=sheet,
+            row=row,
+        )
+        return section
 
     def read_line(self, sheet, row, values, columns: _Columns, unit, name, label) -> Line:
         # Every line of a sheet shares one column map: large files hold many lines.
@@ -503,113 +871,251 @@ class _Reader:
             if TOTAL not in cols and NSTW in cols and NSDP in cols:
                 parts = [target.get(NSTW), target.get(NSDP)]
                 target[TOTAL] = None if all(p is None for p in parts) else sum(p or 0 for p in parts)
-        line.ratio_column = columns.ratio
-        line.ratio = self.ratio(sheet, row, columns.ratio, _cell(values, columns.ratio))
+        if columns.ratios:
+            line.ratio_columns = columns.ratios
+            for source, column in columns.ratios.items():
+                line.ratios[source] = self.ratio(sheet, row, column, _cell(values, column))
+            line.ratio_column = columns.ratio
+            line.ratio = line.ratios.get(TOTAL)
         return line
 
-    def read_city_sheet(self, sheet: str, rows: list[tuple[int, tuple]]) -> None:
-        labels = [
-            (n, v)
-            for n, v in rows
-            if any(_is_number(x) for x in v) and any(_city_level(x) for x in v if isinstance(x, str))
-        ]
-        if not labels:
-            if not any(any(v is not None for v in values) for _, values in rows):
-                return
-            self.issues.warning(
-                "sheet_skipped", "Không nhận ra bảng số liệu trong trang tính này: bỏ qua.", sheet=sheet
-            )
-            return
+    # -- city-wide summaries --------------------------------------------
+    def claim_city(self, sheet: str) -> bool:
         if self.result.city is not None:
             self.issues.warning("sheet_skipped", "Đã có trang tổng hợp toàn thành phố: bỏ qua trang này.", sheet=sheet)
-            return
+            return False
+        return True
+
+    def read_measures_table(self, sheet: str, rows: _Rows, title_rows: list[tuple[int, tuple]], header: _Header):
+        """The city sheet: one row per measure (KH vốn TTg giao, KH vốn TP giao, Giải ngân ...), amounts by source
+        in columns headed 'Tổng số', 'NSTW', 'NSĐP' (or one 'Số tiền' column)."""
+        value_columns: dict[str, int] = {}
+        for column in header.columns(SOURCE, AMOUNT):
+            source = header.meaning(column).source
+            if source in value_columns:
+                self.issues.error(
+                    "column_ambiguous",
+                    f"Hai cột cùng là {SOURCE_NAMES[source]}: '{header.text(value_columns[source])}' và "
+                    f"'{header.text(column)}'. Không biết đọc cột nào.",
+                    sheet=sheet,
+                    row=header.row,
+                    column=column,
+                )
+                return
+            value_columns[source] = column
+        label_column = header.first(LABEL) or header.first(NAME)
+        stt_column = header.first(STT)
+        city = CitySheet(sheet=sheet, unit=0, split=False, layout=MEASURES_AS_ROWS, header_row=header.row)
+        seen: dict[tuple[str, str | None], int] = {}
+        current: Meaning | None = None
+        unread: list[int] = []
+        ratio_rows: list[tuple[int, tuple, Meaning]] = []
+        unit = None
         for row_number, values in rows:
-            self.note_title(sheet, row_number, values)
-        texts = [_text(v) for _, values in rows for v in values if isinstance(v, str)]
-        unit = self.sheet_unit(texts) or self.result.unit
-        if unit is None:
-            self.issues.error("unit_missing", "Không tìm thấy đơn vị tính của trang tổng hợp.", sheet=sheet)
-            return
-        source_columns: dict[str, int] = {}
-        header_row = None
-        for row_number, values in rows:
-            if row_number >= labels[0][0]:
+            if row_number > header.row + CITY_SCAN_ROWS:
                 break
-            found = {}
-            for index, value in enumerate(values):
-                if isinstance(value, str):
-                    t = plain_words(value)
-                    source = _source(value)
-                    if source != TOTAL or t in {"tong so", "tong", "tong cong", "cong"}:
-                        found.setdefault(source, index + 1)
-            if found:
-                source_columns, header_row = found, row_number
-        split = NSTW in source_columns and NSDP in source_columns
-        city = CitySheet(sheet=sheet, unit=unit, split=split)
-        started = False
-        for row_number, values in rows:
-            if header_row and row_number <= header_row:
+            if not _strings(values) and not _has_numbers(values):
+                if seen:
+                    break  # the table ends at its first blank row; what follows is another table
                 continue
-            if not any(v is not None for v in values):
-                if started:
-                    break
+            if is_column_numbers(values):
                 continue
-            level = next((lv for x in values if isinstance(x, str) and (lv := _city_level(x))), None)
-            if level is None or not any(_is_number(x) for x in values):
+            if not any(_cell(values, c) is not None for c in value_columns.values()):
                 continue
-            started = True
-            if source_columns:
-                wanted = {s: c for s, c in source_columns.items() if (s != TOTAL or not split)}
-                if split and TOTAL in source_columns:
-                    wanted[TOTAL] = source_columns[TOTAL]
+            label = self.row_label(values, label_column, {stt_column, *value_columns.values()})
+            found = row_measure(label)
+            if found.role is None:
+                source, _ = row_source(label)
+                if current is not None and source in {NSTW, NSDP} and list(value_columns) == [TOTAL]:
+                    # "- Vốn NSTW" under a measure row, amounts in one column.
+                    found = Meaning(current.role, source, current.level)
+                else:
+                    if _has_numbers(values):
+                        unread.append(row_number)
+                    current = None
+                    continue
+            if found.role == IGNORED:
+                current = None
+                continue
+            if found.role == PLAN and found.level is None:
+                self.issues.warning(
+                    "plan_level_missing",
+                    f"Dòng '{label}' không nói kế hoạch do ai giao (Thủ tướng, thành phố hay phân bổ chi tiết): "
+                    "không đọc dòng này.",
+                    sheet=sheet,
+                    row=row_number,
+                )
+                current = None
+                continue
+            if unit is None:
+                unit = self.unit_of(sheet, header, title_rows)
+                if unit is None or not self.claim_city(sheet):
+                    return
+                city.unit = unit
+            if found.role == RATIO:
+                ratio_rows.append((row_number, values, found))
+                current = None
+                continue
+            if found.role == DISBURSED:
+                self.note_title(sheet, row_number, values)  # "Giải ngân đến 20/7/2024" dates the sheet
+            key = (found.role, found.level, found.source) if found.source != TOTAL else (found.role, found.level)
+            if key in seen:
+                self.issues.error(
+                    "measure_twice",
+                    f"Dòng '{label}' lặp lại chỉ tiêu của dòng {seen[key]}: không biết đọc dòng nào.",
+                    sheet=sheet,
+                    row=row_number,
+                )
+                continue
+            seen[key] = row_number
+            if found.source == TOTAL:
+                current, columns = found, value_columns
+            elif len(value_columns) == 1:
+                columns = {found.source: next(iter(value_columns.values()))}
             else:
-                first = next((i + 1 for i, v in enumerate(values) if _is_number(v)), None)
-                wanted = {TOTAL: first} if first else {}
-            figures = {}
-            for source, column in wanted.items():
+                columns = {s: c for s, c in value_columns.items() if s == found.source}
+            figures = city.disbursed if found.role == DISBURSED else city.plans.setdefault(found.level, {})
+            for source, column in columns.items():
                 value = self.amount(sheet, row_number, column, _cell(values, column), unit)
                 if value is not None:
                     figures[source] = CityFigure(value, sheet, row_number, column)
-            if level == "disbursed":
-                city.disbursed = figures
-            else:
-                city.plans[level] = figures
+        if unit is None:
+            if unread:
+                self.refuse_amounts(
+                    sheet,
+                    header.row,
+                    "các cột " + quoted(tuple(header.text(c) for c in value_columns.values())) + " không nói là "
+                    "kế hoạch hay giải ngân, và các dòng cũng không nêu chỉ tiêu (KH vốn TTg giao, KH vốn TP giao, "
+                    "Giải ngân đến ...).",
+                )
+            return
+        for row_number, values, found in ratio_rows:
+            level = found.level or self.sole_level(city)
+            if level is None:
+                self.warn_ratio_level(sheet, row_number, None)
+                continue
+            for source, column in value_columns.items():
+                value = self.ratio(sheet, row_number, column, _cell(values, column))
+                if value is not None:
+                    city.stated_ratios[(level, source)] = StatedRatio(value, sheet, row_number, column)
+        self.finish_city(city)
+
+    def read_sources_table(self, sheet: str, rows: _Rows, title_rows: list[tuple[int, tuple]], header: _Header):
+        """The State Treasury's summary: one row per budget source, measures in columns."""
+        measures: dict[tuple[str, str | None], int] = {}
+        for column in header.columns(PLAN, DISBURSED):
+            found = header.meaning(column)
+            if found.role == PLAN and found.level is None:
+                self.issues.error(
+                    "plan_level_missing",
+                    f"Cột '{header.text(column)}' không nói kế hoạch do ai giao: ghi 'KH vốn TTg giao', "
+                    "'KH vốn TP giao' hoặc 'Vốn đã phân bổ chi tiết'. Bảng tổng hợp toàn thành phố cần biết kế "
+                    "hoạch cấp nào.",
+                    sheet=sheet,
+                    row=header.row,
+                    column=column,
+                )
+                return
+            key = (found.role, found.level)
+            if key in measures:
+                self.issues.error(
+                    "column_ambiguous",
+                    f"Hai cột cùng là {LEVEL_NAMES.get(found.level, 'giải ngân')}: "
+                    f"'{header.text(measures[key])}' và '{header.text(column)}'. Không biết đọc cột nào.",
+                    sheet=sheet,
+                    row=header.row,
+                    column=column,
+                )
+                return
+            measures[key] = column
+        levels = {level for role, level in measures if role == PLAN}
+        ratio_columns: dict[str, int] = {}
+        for column in header.columns(RATIO):
+            level = header.meaning(column).level or (next(iter(levels)) if len(levels) == 1 else None)
+            if level is None:
+                self.warn_ratio_level(sheet, header.row, column, header.text(column))
+                continue
+            ratio_columns.setdefault(level, column)
+        unit = self.unit_of(sheet, header, title_rows)
+        if unit is None or not self.claim_city(sheet):
+            return
+        label_column = header.first(LABEL) or header.first(NAME)
+        stt_column = header.first(STT)
+        city = CitySheet(sheet=sheet, unit=unit, split=False, layout=SOURCES_AS_ROWS, header_row=header.row)
+        seen: dict[str, int] = {}
+        for row_number, values in rows:
+            if row_number > header.row + CITY_SCAN_ROWS:
+                break
+            if not _strings(values) and not _has_numbers(values):
+                if seen:
+                    break  # the table ends at its first blank row
+                continue
+            if is_column_numbers(values):
+                continue
+            if not any(_cell(values, c) is not None for c in measures.values()):
+                continue
+            label = self.row_label(values, label_column, {stt_column, *measures.values(), *ratio_columns.values()})
+            source, breakdown = row_source(label)
+            if source is None or source in seen:
+                if breakdown:
+                    continue  # "- Vốn xổ số kiến thiết": a part of the row above
+                if source is None:
+                    self.issues.warning(
+                        "source_unknown",
+                        f"Dòng '{label}' không phải Tổng số, NSTW hay NSĐP: không đọc dòng này.",
+                        sheet=sheet,
+                        row=row_number,
+                    )
+                else:
+                    self.issues.error(
+                        "measure_twice",
+                        f"Dòng '{label}' lặp lại nguồn vốn của dòng {seen[source]}: không biết đọc dòng nào.",
+                        sheet=sheet,
+                        row=row_number,
+                    )
+                continue
+            seen[source] = row_number
+            for (role, level), column in measures.items():
+                value = self.amount(sheet, row_number, column, _cell(values, column), unit)
+                if value is None:
+                    continue
+                figures = city.disbursed if role == DISBURSED else city.plans.setdefault(level, {})
+                figures[source] = CityFigure(value, sheet, row_number, column)
+            for level, column in ratio_columns.items():
+                value = self.ratio(sheet, row_number, column, _cell(values, column))
+                if value is not None:
+                    city.stated_ratios[(level, source)] = StatedRatio(value, sheet, row_number, column)
+        self.finish_city(city)
+
+    def row_label(self, values: tuple, column: int | None, skip: set[int | None]) -> str:
+        if column is not None:
+            return _text(_cell(values, column))
+        return next((text for index, text in _strings(values) if index not in skip), "")
+
+    def sole_level(self, city: CitySheet) -> str | None:
+        return next(iter(city.plans)) if len(city.plans) == 1 else None
+
+    def warn_ratio_level(self, sheet: str, row: int, column: int | None, text: str = "") -> None:
+        self.issues.warning(
+            "ratio_level_missing",
+            f"Tỷ lệ {f'{text!r} ' if text else ''}không nói so với kế hoạch nào (TTg giao, TP giao): "
+            "không đối chiếu tỷ lệ này.",
+            sheet=sheet,
+            row=row,
+            column=column,
+        )
+
+    def finish_city(self, city: CitySheet) -> None:
+        if not city.plans and not city.disbursed:
+            return
+        sources = {s for figures in (*city.plans.values(), city.disbursed) for s in figures}
+        city.split = NSTW in sources and NSDP in sources
         self.result.city = city
 
 
 def _label_family(label: str) -> str:
     """'roman' for I, II, III ...; 'letter' for A, B, C (A and B are never Roman numerals)."""
     return "roman" if label and set(label) <= set("IVXL") and label not in {"C", "D"} else "letter"
-
-
-def _city_level(text: str) -> str | None:
-    t = plain_words(text)
-    if not t or t.startswith("ty le"):
-        return None
-    if "thu tuong" in t or "ttg" in t.split():
-        return "pm"
-    if "phan bo chi tiet" in t:
-        return "detailed"
-    if "ke hoach" in t and ("thanh pho" in t or "hdnd" in t or "hoi dong nhan dan" in t):
-        return "city"
-    if "giai ngan" in t:
-        return "disbursed"
-    return None
-
-
-def _is_column_numbers(values: tuple) -> bool:
-    present = [v for v in values if v is not None and _text(v)]
-    if len(present) < 3:
-        return False
-    numbers = []
-    for value in present:
-        text = _text(value)
-        if isinstance(value, float) and value != int(value):
-            return False
-        if not COLUMN_NUMBER.match(text.replace(".0", "")):
-            return False
-        numbers.append(int(text.strip("()").replace(".0", "")))
-    return numbers == sorted(numbers) and len(set(numbers)) == len(numbers) and numbers[0] <= 2
 
 
 def _has_amounts(line: Line | None) -> bool:
@@ -644,8 +1150,14 @@ def parse_workbook(
     has_formulas: bool = False,
     rows_total: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    stream_levels: dict[str, str] | None = None,
+    stream_names: dict[str, str] | None = None,
 ) -> ParsedWorkbook | None:
-    """The workbook's sections, lines and city figures; None when it cannot be read at all."""
+    """The workbook's sections, lines and city figures; None when it cannot be read at all.
+
+    `stream_levels` (code -> "investor" / "district") and `stream_names` tell, for a table that names no
+    stream, which stream ranks the kind of unit its name column lists; the shipped streams by default.
+    """
     try:
         formula_cells = _formula_cells(data) if has_formulas else {}
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -654,7 +1166,16 @@ def parse_workbook(
             "corrupt_file", f"Không đọc được tệp Excel: tệp bị hỏng hoặc sai định dạng ({type(exc).__name__})."
         )
         return None
-    reader = _Reader(file_name, issues, stream_keywords, formula_cells, progress, rows_total)
+    reader = _Reader(
+        file_name,
+        issues,
+        stream_keywords,
+        {**DEFAULT_STREAM_LEVELS, **(stream_levels or {})},
+        {**DEFAULT_STREAM_NAMES, **(stream_names or {})},
+        formula_cells,
+        progress,
+        rows_total,
+    )
     try:
         for ws in workbook.worksheets:
             if getattr(ws, "sheet_state", "visible") != "visible":
