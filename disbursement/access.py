@@ -21,7 +21,9 @@ EDITOR_MODELS = {
     "investors": {"investor", "investoralias"},
     "disbursement": {
         "snapshot",
+        "submission",
         "importjob",
+        "nameabbreviation",
         "project",
         "cityplan",
         "cityplanrevision",

@@ -12,6 +12,7 @@ from disbursement.admin import (  # noqa: F401
     reference,
     report,
     snapshots,
+    submissions,
 )
 
 admin.site.site_header = "Theo dõi giải ngân vốn đầu tư công"

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from disbursement.api import views, views_exports, views_flags, views_imports, views_reallocation
+from disbursement.api import views, views_coverage, views_exports, views_flags, views_imports, views_reallocation
 
 router = SimpleRouter()
 router.register("streams", views.StreamViewSet, basename="stream")
@@ -14,12 +14,14 @@ router.register("snapshots", views.SnapshotViewSet, basename="snapshot")
 router.register("api-keys", views.ApiKeyViewSet, basename="api-key")
 router.register("flags", views_flags.FlagViewSet, basename="flag")
 router.register("imports", views_imports.ImportJobViewSet, basename="import")
+router.register("submissions", views_coverage.SubmissionViewSet, basename="submission")
 
 urlpatterns = [
     path("health/", views.HealthView.as_view(), name="health"),
     path("ratios/", views.RatioListView.as_view(), name="ratios"),
     path("rankings/", views.RankingListView.as_view(), name="rankings"),
     path("summary/", views.SummaryView.as_view(), name="summary"),
+    path("coverage/", views_coverage.CoverageView.as_view(), name="coverage"),
     path("series/", views.SeriesView.as_view(), name="series"),
     path("flags/open/", views_flags.OpenFlagListView.as_view(), name="flags-open"),
     path("reallocation-candidates/", views_reallocation.ReallocationView.as_view(), name="reallocation-candidates"),
