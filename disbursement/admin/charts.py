@@ -18,6 +18,8 @@ class Bar:
     value: Decimal | None
     css_class: str = ""
     href: str = ""
+    # What is written beside the bar; the value as a unit's ratio by default ('–' without one).
+    text: str = ""
 
 
 @dataclass
@@ -120,7 +122,7 @@ def bar_chart(
                 '<text class="value" x="{}" y="{}">{}</text>',
                 _n((x(bar.value) if bar.value is not None else label_w) + 4),
                 _n(y + row_h * 0.68),
-                format_unit_percent(bar.value),
+                bar.text or format_unit_percent(bar.value),
             )
         )
     if reference is not None:

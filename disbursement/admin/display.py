@@ -1,7 +1,8 @@
 """Shared helpers of the staff pages: money and ratios in Vietnamese notation, amount form fields.
 
 Money is stored in đồng; staff read and type it in tỷ đồng with three decimals,
-as the reports write it ("6.086,143").
+as the reports write it ("6.086,143"). Names, changes, ranks and dates of figures
+are written by core.presentation, as on every other page, mail and file.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from decimal import Decimal
 from django import forms
 
 from core.money import TY, AmountError, to_dong
-from core.notation import format_amount, format_number, format_percent, format_unit_percent
-
-DASH = "–"
+from core.notation import format_amount, format_percent, format_unit_percent
+from core.presentation import amount_web
+from disbursement.models import BudgetSource
 
 
 def money(dong: int | None) -> str:
     """Đồng as tỷ đồng with three decimals, '–' when absent."""
-    return DASH if dong is None else format_amount(dong, TY)
+    return amount_web(dong)
 
 
 def percent(ratio: Decimal | None) -> str:
@@ -29,23 +30,9 @@ def city_percent(ratio: Decimal | None) -> str:
     return format_percent(ratio)
 
 
-def points(change: Decimal | None) -> str:
-    """A change in percentage points with its sign: '+2,4', '-0,8'."""
-    if change is None:
-        return DASH
-    text = format_number(change, 1)
-    return text if text.startswith("-") or text == "0,0" else f"+{text}"
-
-
-def rank_change(change: int | None) -> str:
-    """Rank change since the last snapshot: '▲ 2' (climbed), '▼ 1', '='."""
-    if change is None:
-        return DASH
-    if change > 0:
-        return f"▲ {change}"
-    if change < 0:
-        return f"▼ {-change}"
-    return "="
+def source_names() -> dict[str, str]:
+    """Budget sources by code as a coverage note names them ('NSTW')."""
+    return {s.code: s.short_name or s.name for s in BudgetSource.objects.all()}
 
 
 def year(obj) -> str:

@@ -1,7 +1,10 @@
 """Rankings of a snapshot per stream, and a unit's history over the year.
 
-Reads only computed figures (disbursement.figures.selectors and Figure fields)
-and formats them through core.notation.
+Reads only computed figures (disbursement.figures.selectors and Figure fields),
+takes its query parameters through the API's FilterSets (disbursement.filtersets)
+and writes figures through core.presentation: a unit that has not reported reads
+"Chưa báo cáo", a figure carried from an earlier report shows its date and file,
+a total summed from the reports received says so.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from core import presentation
 from disbursement.admin import display
 from disbursement.admin.charts import Bar, Series, bar_chart, line_chart
 from disbursement.figures import selectors as figure_selectors
+from disbursement.filtersets import RankingFilterSet, SeriesFilterSet
 from disbursement.flags.selectors import flags_by_unit
 from disbursement.models import BudgetSource, CapitalStream, Figure, Snapshot
 from disbursement.report.selectors import BandKind, band_config_for, band_for
@@ -30,7 +35,12 @@ UNIT_KINDS = {"investor": Investor, "district": District}
 
 
 def band_css_class(figure: Figure, config) -> str:
-    """CSS class of a unit's band, the band being the report's (disbursement.report.selectors.band_for)."""
+    """CSS class of a unit's band, the band being the report's (disbursement.report.selectors.band_for).
+
+    A unit that has not reported is in no band: it is neither 'not disbursed' nor below anything.
+    """
+    if not presentation.is_reported(figure):
+        return "band-not-reported"
     band = band_for(figure, config)
     if band.kind == BandKind.NO_PLAN:
         return "band-no-plan"
@@ -45,6 +55,7 @@ BAND_LABELS = {
     "band-below": "Thấp hơn tỷ lệ chung",
     "band-above": "Bằng hoặc cao hơn tỷ lệ chung",
     "band-no-plan": "Chưa có kế hoạch",
+    "band-not-reported": presentation.NOT_REPORTED_WEB,
 }
 
 
@@ -69,14 +80,18 @@ def history_url(stream: CapitalStream, figure: Figure, year: int) -> str:
 @dataclass
 class RankingRow:
     figure: Figure
-    unit_name: str
+    as_of: dt.date
     history_url: str
     band: str
     flags: list = field(default_factory=list)
 
     @property
+    def unit_name(self) -> str:
+        return presentation.unit_name(self.figure)
+
+    @property
     def rank(self) -> str:
-        return "–" if self.figure.rank is None else str(self.figure.rank)
+        return presentation.rank_web(self.figure.rank)
 
     @property
     def plan(self) -> str:
@@ -84,15 +99,15 @@ class RankingRow:
 
     @property
     def disbursed(self) -> str:
-        return display.money(self.figure.disbursed)
+        return presentation.disbursed_web(self.figure)
 
     @property
     def ratio(self) -> str:
-        return display.percent(self.figure.ratio)
+        return presentation.unit_ratio_web(self.figure)
 
     @property
     def change_points(self) -> str:
-        return display.points(self.figure.change_points)
+        return presentation.points_web(self.figure.change_points)
 
     @property
     def change_amount(self) -> str:
@@ -100,7 +115,7 @@ class RankingRow:
 
     @property
     def rank_change(self) -> str:
-        return display.rank_change(self.figure.rank_change)
+        return presentation.rank_change_web(self.figure.rank_change)
 
     @property
     def rank_change_class(self) -> str:
@@ -117,11 +132,14 @@ class RankingRow:
     def band_label(self) -> str:
         return BAND_LABELS[self.band]
 
+    @property
+    def carried(self) -> str:
+        """'số liệu ngày 13/07/2024' when the unit has not reported since; '' otherwise."""
+        return presentation.carried_web(self.figure, self.as_of)
 
-def _unit_name(figure: Figure) -> str:
-    if figure.investor_id:
-        return figure.investor.display_name
-    return figure.district.display_name
+    @property
+    def source_file(self) -> str:
+        return presentation.figure_source_file(self.figure)
 
 
 def _check_view(model_admin, request) -> None:
@@ -129,73 +147,106 @@ def _check_view(model_admin, request) -> None:
         raise PermissionDenied
 
 
-def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | None = None):
-    _check_view(model_admin, request)
-    snapshot = get_object_or_404(Snapshot, pk=snapshot_id)
-    # ?source=nstw: the units within one budget source; over all sources by default.
-    source = get_object_or_404(BudgetSource, code=request.GET["source"]) if request.GET.get("source") else None
-    stream_rows = list(figure_selectors.stream_figures(snapshot, source=source))
-    if stream_code is None:
-        if not stream_rows:
-            raise Http404("Kỳ số liệu chưa có số liệu đã tính.")
-        stream = stream_rows[0].stream
-    else:
-        stream = get_object_or_404(CapitalStream, code=stream_code)
-    stream_figure = next((f for f in stream_rows if f.stream_id == stream.id), None)
-    flags = flags_by_unit(snapshot)
-    band_config = band_config_for(stream, snapshot.year)
+def _ranking_query(request, stream_code: str | None) -> RankingFilterSet:
+    """The page's parameters read as the API reads a ranking's: an unknown stream or source is not found."""
+    query = RankingFilterSet({"stream": stream_code or "", "source": request.GET.get("source", "")})
+    if not query.is_valid():
+        raise Http404("Không có dòng vốn hoặc nguồn vốn này.")
+    return query
 
-    rows = []
-    for figure in figure_selectors.ranking(snapshot, stream, source):
-        rows.append(
-            RankingRow(
-                figure=figure,
-                unit_name=_unit_name(figure),
-                history_url=history_url(stream, figure, snapshot.year),
-                band=band_css_class(figure, band_config),
-                flags=flags.get((figure.stream_id, figure.investor_id, figure.district_id), []),
-            )
-        )
-    average = stream_figure.ratio if stream_figure else None
-    bars = bar_chart(
-        [Bar(r.unit_name, r.figure.ratio, r.band, r.history_url) for r in rows],
-        reference=average,
-        reference_label="Tỷ lệ chung",
-        title=f"Tỷ lệ giải ngân – {stream.name}",
-    )
-    this_year = Series(
-        f"Năm {snapshot.year}", unit_series(snapshot.year, stream, source=source), "series-current", year=snapshot.year
-    )
-    last_year = Series(
-        f"Năm {snapshot.year - 1}",
-        unit_series(snapshot.year - 1, stream, source=source),
-        "series-last-year",
-        dashed=True,
-        year=snapshot.year - 1,
-    )
-    lines = line_chart([this_year, last_year], title=f"Tỷ lệ giải ngân của dòng vốn qua các kỳ – {stream.name}")
 
-    this_year_units = figure_selectors.stream_unit_series(snapshot.year, stream, source)
-    last_year_units = figure_selectors.stream_unit_series(snapshot.year - 1, stream, source)
+def _year_charts(snapshot: Snapshot, stream: CapitalStream, source: BudgetSource | None, rows: list[RankingRow]):
+    """The stream's curve this year and last, and a small such chart for each unit."""
+    year = snapshot.year
+    lines = line_chart(
+        [
+            Series(f"Năm {year}", unit_series(year, stream, source=source), "series-current", year=year),
+            Series(
+                f"Năm {year - 1}",
+                unit_series(year - 1, stream, source=source),
+                "series-last-year",
+                dashed=True,
+                year=year - 1,
+            ),
+        ],
+        title=f"Tỷ lệ giải ngân của dòng vốn qua các kỳ – {stream.name}",
+    )
+    this_year_units = figure_selectors.stream_unit_series(year, stream, source)
+    last_year_units = figure_selectors.stream_unit_series(year - 1, stream, source)
     unit_charts = []
     for row in rows:
         key = (row.figure.investor_id, row.figure.district_id)
         chart = line_chart(
             [
-                Series(f"Năm {snapshot.year}", this_year_units.get(key, []), "series-current", year=snapshot.year),
-                Series(
-                    f"Năm {snapshot.year - 1}",
-                    last_year_units.get(key, []),
-                    "series-last-year",
-                    dashed=True,
-                    year=snapshot.year - 1,
-                ),
+                Series(f"Năm {year}", this_year_units.get(key, []), "series-current", year=year),
+                Series(f"Năm {year - 1}", last_year_units.get(key, []), "series-last-year", dashed=True, year=year - 1),
             ],
-            title=f"{row.unit_name}: tỷ lệ giải ngân năm {snapshot.year} và năm {snapshot.year - 1}",
+            title=f"{row.unit_name}: tỷ lệ giải ngân năm {year} và năm {year - 1}",
             compact=True,
         )
         unit_charts.append({"name": row.unit_name, "url": row.history_url, "chart": chart})
+    return lines, unit_charts
 
+
+def _tabs(snapshot: Snapshot, stream: CapitalStream, source: BudgetSource | None, stream_rows: list[Figure]):
+    """Links to the snapshot's other streams (same source) and to the stream's sources."""
+    suffix = f"?source={source.code}" if source else ""
+    streams = [
+        {
+            "stream": f.stream,
+            "url": reverse("admin:disbursement_snapshot_rankings", args=[snapshot.pk, f.stream.code]) + suffix,
+            "active": f.stream_id == stream.id,
+        }
+        for f in stream_rows
+    ]
+    sources = [
+        {
+            "name": name,
+            "url": reverse("admin:disbursement_snapshot_rankings", args=[snapshot.pk, stream.code])
+            + (f"?source={code}" if code else ""),
+            "active": (source.code if source else None) == code,
+        }
+        for code, name in [(None, "Mọi nguồn vốn")]
+        + [(s.code, s.name) for s in figure_selectors.sources_of_stream(snapshot, stream)]
+    ]
+    return streams, sources
+
+
+def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | None = None):
+    _check_view(model_admin, request)
+    snapshot = get_object_or_404(Snapshot, pk=snapshot_id)
+    query = _ranking_query(request, stream_code)
+    # ?source=nstw: the units within one budget source; over all sources by default.
+    source = query.chosen_source
+    stream_rows = list(figure_selectors.stream_figures(snapshot, source=source))
+    stream = query.requested_stream
+    if stream is None:
+        if not stream_rows:
+            raise Http404("Kỳ số liệu chưa có số liệu đã tính.")
+        stream = stream_rows[0].stream
+    stream_figure = next((f for f in stream_rows if f.stream_id == stream.id), None)
+    flags = flags_by_unit(snapshot)
+    band_config = band_config_for(stream, snapshot.year)
+
+    rows = [
+        RankingRow(
+            figure=figure,
+            as_of=snapshot.as_of,
+            history_url=history_url(stream, figure, snapshot.year),
+            band=band_css_class(figure, band_config),
+            flags=flags.get((figure.stream_id, figure.investor_id, figure.district_id), []),
+        )
+        for figure in figure_selectors.ranking(snapshot, stream, source).select_related("submission")
+    ]
+    average = stream_figure.ratio if stream_figure else None
+    bars = bar_chart(
+        [Bar(r.unit_name, r.figure.ratio, r.band, r.history_url, r.ratio) for r in rows],
+        reference=average,
+        reference_label="Tỷ lệ chung",
+        title=f"Tỷ lệ giải ngân – {stream.name}",
+    )
+    lines, unit_charts = _year_charts(snapshot, stream, source, rows)
+    streams, sources = _tabs(snapshot, stream, source, stream_rows)
     city = figure_selectors.city_figure(snapshot)
     context = {
         **model_admin.admin_site.each_context(request),
@@ -205,32 +256,19 @@ def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | Non
         "title": f"Xếp hạng giải ngân: {stream.name}" + (f" – {source.name}" if source else ""),
         "snapshot": snapshot,
         "stream": stream,
-        "streams": [
-            {
-                "stream": f.stream,
-                "url": reverse("admin:disbursement_snapshot_rankings", args=[snapshot.pk, f.stream.code])
-                + (f"?source={source.code}" if source else ""),
-                "active": f.stream_id == stream.id,
-            }
-            for f in stream_rows
-        ],
-        "sources": [
-            {
-                "name": name,
-                "url": reverse("admin:disbursement_snapshot_rankings", args=[snapshot.pk, stream.code])
-                + (f"?source={code}" if code else ""),
-                "active": (source.code if source else None) == code,
-            }
-            for code, name in [(None, "Mọi nguồn vốn")]
-            + [(s.code, s.name) for s in figure_selectors.sources_of_stream(snapshot, stream)]
-        ],
+        "streams": streams,
+        "sources": sources,
         "rows": rows,
         "stream_figure": stream_figure,
         "stream_plan": display.money(stream_figure.plan) if stream_figure else "–",
         "stream_disbursed": display.money(stream_figure.disbursed) if stream_figure else "–",
         "stream_ratio": display.city_percent(average),
         "stream_same_period": display.city_percent(stream_figure.same_period_ratio) if stream_figure else "–",
+        "stream_partial": presentation.partial_note(stream_figure),
         "city_ratio": display.city_percent(city.ratio) if city else "–",
+        "city_partial": presentation.partial_note(city, display.source_names()),
+        "not_reported": sum(1 for r in rows if not presentation.is_reported(r.figure)),
+        "carried": sum(1 for r in rows if r.carried),
         "unit_header": "Chủ đầu tư" if stream.ranks_investors else "Quận, huyện",
         "bar_chart": bars,
         "line_chart": lines,
@@ -245,13 +283,17 @@ def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id
     _check_view(model_admin, request)
     if kind not in UNIT_KINDS:
         raise Http404
-    stream = get_object_or_404(CapitalStream, code=stream_code)
     unit = get_object_or_404(UNIT_KINDS[kind], pk=unit_id)
-    try:
-        year = int(request.GET["year"])
-    except (KeyError, ValueError):
+    if "year" in request.GET:
+        year = request.GET["year"]
+    else:
         latest = latest_snapshot()
         year = latest.year if latest else dt.date.today().year
+    # The page's parameters read as the API reads a unit's series.
+    query = SeriesFilterSet({"year": year, "stream": stream_code, kind: unit.code})
+    if not query.is_valid():
+        raise Http404("Không có dòng vốn hoặc năm này.")
+    year, stream = query.query["year"], query.query["stream"]
     unit_filter = {"investor": unit} if kind == "investor" else {"district": unit}
     name = unit.display_name
 
@@ -262,13 +304,15 @@ def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id
             "as_of": f.snapshot.as_of,
             "rankings_url": reverse("admin:disbursement_snapshot_rankings", args=[f.snapshot_id, stream.code]),
             "plan": display.money(f.plan),
-            "disbursed": display.money(f.disbursed),
-            "ratio": display.percent(f.ratio),
-            "change_points": display.points(f.change_points),
-            "rank": "–" if f.rank is None else f"{f.rank}/{f.rank_of}",
-            "rank_change": display.rank_change(f.rank_change),
+            "disbursed": presentation.disbursed_web(f),
+            "ratio": presentation.unit_ratio_web(f),
+            "change_points": presentation.points_web(f.change_points),
+            "rank": presentation.rank_web(f.rank, f.rank_of),
+            "rank_change": presentation.rank_change_web(f.rank_change),
             "same_period_ratio": display.percent(f.same_period_ratio),
             "band": band_css_class(f, band_config),
+            "carried": presentation.carried_web(f, f.snapshot.as_of),
+            "source_file": presentation.figure_source_file(f),
         }
         for f in figures
     ]

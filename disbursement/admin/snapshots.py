@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.presentation import PARTIAL
 from disbursement.admin import audit, imports, rankings
 from disbursement.admin.display import city_percent, money, year
 from disbursement.figures.selectors import city_figure, stream_figures
@@ -72,7 +73,9 @@ class SnapshotAdmin(SimpleHistoryAdmin):
     @admin.display(description="Tỷ lệ toàn thành phố")
     def city_ratio(self, obj):
         figure = city_figure(obj)
-        return city_percent(figure.ratio if figure else None)
+        text = city_percent(figure.ratio if figure else None)
+        # A sum of the reports received is not the city's figure: say so beside it.
+        return f"{text} ({PARTIAL})" if figure is not None and figure.is_partial else text
 
     @admin.display(description="Xếp hạng")
     def rankings_links(self, obj):

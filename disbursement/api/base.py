@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
+from django_filters.utils import translate_validation
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
-from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 
+from disbursement.api.authentication import request_api_key
 from disbursement.api.conditional import SnapshotStamp, resolve_snapshot, with_revision_times
-from disbursement.api.serializers import BASIS_CHOICES, ErrorSerializer
+from disbursement.api.serializers import ErrorSerializer
+from disbursement.filtersets import BASIS_CHOICES, FigureQueryFilterSet, RankingFilterSet
 from disbursement.models import BudgetSource, CapitalStream, Snapshot
 
 # Integer path ids are bounded so that an absurd id is a 404, not a database overflow.
 ID_REGEX = r"[0-9]{1,9}"
-MAX_ID = 10**9
 
 ERROR_EXAMPLES = {
     "400": OpenApiExample(
@@ -92,17 +94,23 @@ class ApiMixin:
 
     lookup_value_regex = ID_REGEX
 
+    def perform_authentication(self, request):
+        super().perform_authentication(request)
+        if request_api_key(request) is not None:
+            # The change history records the account behind a write; a call with a key has none.
+            request._request.user = AnonymousUser()
+
+
+def validated(filterset):
+    """A FilterSet whose parameters are valid, else the API's 400 with the details per parameter."""
+    if not filterset.is_valid():
+        raise translate_validation(filterset.errors)
+    return filterset
+
 
 class SnapshotNotFound(NotFound):
     default_detail = "Không có kỳ số liệu phù hợp."
     api_code = "snapshot_not_found"
-
-
-class SnapshotQuery(serializers.Serializer):
-    year = serializers.IntegerField(required=False, min_value=1900, max_value=2200)
-    as_of = serializers.DateField(required=False)
-    snapshot = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    basis = serializers.ChoiceField(choices=BASIS_CHOICES, default="city")
 
 
 SNAPSHOT_PARAMETERS = [
@@ -143,32 +151,24 @@ SOURCE_PARAMETER = OpenApiParameter(
 class SnapshotQueryMixin:
     """Resolves the snapshot a figure request reads: ?snapshot, or ?year and ?as_of, default the latest."""
 
-    def snapshot_query(self) -> dict:
+    def snapshot_query(self) -> FigureQueryFilterSet:
         if not hasattr(self, "_snapshot_query"):
-            query = SnapshotQuery(data=self.request.query_params)
-            query.is_valid(raise_exception=True)
-            self._snapshot_query = query.validated_data
+            self._snapshot_query = validated(
+                FigureQueryFilterSet(self.request.query_params, queryset=with_revision_times(Snapshot.objects.all()))
+            )
         return self._snapshot_query
 
     @property
     def basis(self) -> str:
-        return self.snapshot_query()["basis"]
+        return self.snapshot_query().chosen_basis
 
     def _find_snapshot(self) -> Snapshot | None:
-        q = self.snapshot_query()
-        if "snapshot" in q:
-            return with_revision_times(Snapshot.objects.filter(pk=q["snapshot"])).first()
-        qs = with_revision_times(Snapshot.objects.current())
-        if "year" in q:
-            qs = qs.filter(year=q["year"])
-        if "as_of" in q:
-            qs = qs.filter(as_of__lte=q["as_of"])
-        return qs.order_by("-as_of", "-id").first()
+        return self.snapshot_query().qs.first()
 
     def get_snapshot_stamp(self) -> SnapshotStamp:
         """The snapshot the request reads, as its validators need it; cheap when the query was seen recently."""
         if not hasattr(self, "_stamp"):
-            stamp = resolve_snapshot(self.snapshot_query(), self._find_snapshot)
+            stamp = resolve_snapshot(self.snapshot_query().shape, self._find_snapshot)
             if stamp is None:
                 raise SnapshotNotFound()
             self._stamp = stamp
@@ -188,44 +188,26 @@ class SnapshotQueryMixin:
 
 
 class RankingQueryMixin:
-    """?level, ?stream and ?source of a ranking query, read alike by the rankings and their exports."""
+    """?level, ?stream and ?source of a ranking query (RankingFilterSet), read alike by the rankings and exports."""
+
+    def ranking_query(self) -> RankingFilterSet:
+        if not hasattr(self, "_ranking_query"):
+            self._ranking_query = validated(RankingFilterSet(self.request.query_params))
+        return self._ranking_query
 
     def get_level(self) -> str | None:
-        level = self.request.query_params.get("level") or None
-        if level is not None and level not in CapitalStream.UnitLevel.values:
-            raise ValidationError({"level": ["Chỉ nhận 'investor' hoặc 'district'."]})
-        return level
+        return self.ranking_query().chosen_level
 
     def get_requested_stream(self) -> CapitalStream | None:
-        code = self.request.query_params.get("stream")
-        if not code:
-            return None
-        stream = CapitalStream.objects.filter(code=code).first()
-        if stream is None:
-            raise ValidationError({"stream": ["Không có dòng vốn mã này."]})
-        level = self.get_level()
-        if level and stream.unit_level != level:
-            raise ValidationError({"level": ["Dòng vốn này không xếp hạng theo cấp đã chọn."]})
-        return stream
+        return self.ranking_query().requested_stream
 
     def get_stream(self) -> CapitalStream | None:
         """The stream asked for, else the first stream of the level asked for."""
-        stream = self.get_requested_stream()
-        if stream is not None:
-            return stream
-        level = self.get_level()
-        qs = CapitalStream.objects.order_by("order")
-        return (qs.filter(unit_level=level) if level else qs).first()
+        return self.ranking_query().chosen_stream
 
     def get_source(self) -> BudgetSource | None:
         """?source=nstw: the units' figures and ranks within that source, against their plans of it."""
-        code = self.request.query_params.get("source")
-        if not code:
-            return None
-        source = BudgetSource.objects.filter(code=code).first()
-        if source is None:
-            raise ValidationError({"source": ["Không có nguồn vốn mã này."]})
-        return source
+        return self.ranking_query().chosen_source
 
 
 PATH_PARAMETER_DESCRIPTIONS = {

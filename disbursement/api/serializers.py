@@ -1,17 +1,21 @@
 """Serializers of the disbursement API.
 
-Amounts are integer đồng; ratios are percent as decimal strings with four
-places, from core.figures.disbursement_ratio rounded half-up.
+Amounts are integer đồng; ratios and point changes are percent as decimal
+strings with four places: the stored figures (disbursement.models.Figure)
+rounded half-up by `api_decimal`, never computed here.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from rest_framework import serializers
 
-from core.figures import RATIO_API_PLACES, disbursement_ratio
+from core import presentation
+from core.figures import RATIO_API_PLACES
 from core.notation import round_half_up
+from disbursement.filtersets import BASIS_CHOICES
 from disbursement.models import (
     Allocation,
     AllocationRevision,
@@ -22,33 +26,59 @@ from disbursement.models import (
     CityPlanRevision,
     Figure,
     Snapshot,
+    Submission,
 )
 
-BASIS_CHOICES = [
-    ("city", "kế hoạch thành phố giao"),
-    ("pm", "kế hoạch Thủ tướng Chính phủ giao"),
-    ("detailed", "vốn đã phân bổ chi tiết"),
-]
-PLAN_FIELD = {"city": "plan", "pm": "plan_pm", "detailed": "plan_detailed"}
 RATIO_HELP = 'Tỷ lệ giải ngân (%), chuỗi số thập phân 4 chữ số, ví dụ "35.7612"; null khi không có kế hoạch.'
 
 
-def api_ratio(disbursed: int | None, plan: int | None) -> str | None:
-    if disbursed is None:
-        return None
-    ratio = disbursement_ratio(disbursed, plan)
-    return None if ratio is None else str(round_half_up(ratio, RATIO_API_PLACES))
+@dataclass(frozen=True)
+class Basis:
+    """The stored fields a figure is read from when measured against one plan."""
+
+    plan: str
+    ratio: str
+    stream_average: str
+    rank: str
+    rank_of: str
+    same_period_plan: str | None
+    same_period_ratio: str | None
+    # The comparison with the previous snapshot is stored against the city's plan only.
+    compares_previous: bool
 
 
-def api_stored_ratio(value: Decimal | None) -> str | None:
-    """A stored ratio whose numerator and denominator are not both kept (previous snapshot)."""
+BASES = {
+    "city": Basis("plan", "ratio", "stream_average", "rank", "rank_of", "same_period_plan", "same_period_ratio", True),
+    "pm": Basis(
+        "plan_pm",
+        "ratio_pm",
+        "stream_average_pm",
+        "rank_pm",
+        "rank_of_pm",
+        "same_period_plan_pm",
+        "same_period_ratio_pm",
+        False,
+    ),
+    "detailed": Basis(
+        "plan_detailed",
+        "ratio_detailed",
+        "stream_average_detailed",
+        "rank_detailed",
+        "rank_of_detailed",
+        None,
+        None,
+        False,
+    ),
+}
+
+
+def api_decimal(value: Decimal | None) -> str | None:
+    """The API's one rounding: a stored percent or point change as a string with four places, half-up."""
     return None if value is None else str(round_half_up(value, RATIO_API_PLACES))
 
 
-def api_points(current: str | None, previous: str | None) -> str | None:
-    if current is None or previous is None:
-        return None
-    return str(Decimal(current) - Decimal(previous))
+def stored(figure: Figure, field: str | None):
+    return None if field is None else getattr(figure, field)
 
 
 class RatioField(serializers.CharField):
@@ -138,18 +168,57 @@ class UnitSerializer(serializers.Serializer):
     display_name = serializers.CharField(help_text="Tên như báo cáo viết, ví dụ 'huyện Kiến Thụy'.")
 
 
-def unit_data(figure: Figure) -> dict | None:
-    if figure.investor_id:
-        i = figure.investor
-        return {"level": "investor", "id": i.pk, "code": i.code, "name": i.name, "display_name": i.display_name}
-    if figure.district_id:
-        d = figure.district
-        return {"level": "district", "id": d.pk, "code": d.code, "name": d.name, "display_name": d.display_name}
-    return None
+def unit_data(row) -> dict | None:
+    unit = presentation.unit_of(row)
+    if unit is None:
+        return None
+    return {
+        "level": presentation.unit_level(row),
+        "id": unit.pk,
+        "code": unit.code,
+        "name": unit.name,
+        "display_name": presentation.unit_name(row),
+    }
+
+
+class SourceFileSerializer(serializers.Serializer):
+    file_name = serializers.CharField(help_text="Tên tệp báo cáo đã nhập, ví dụ 'giai-ngan-2024-07-20.xlsx'.")
+    sender = serializers.CharField(help_text="Đơn vị gửi tệp (rỗng khi không rõ), ví dụ 'Kho bạc Nhà nước Hải Phòng'.")
+    imported_at = serializers.DateTimeField(help_text="Thời điểm nhập tệp vào hệ thống (ISO 8601).")
+
+
+def source_file_data(submission: Submission | None) -> dict | None:
+    if submission is None:
+        return None
+    return {
+        "file_name": submission.file_name,
+        "sender": submission.sender,
+        "imported_at": submission.imported_at.isoformat() if submission.imported_at else None,
+    }
+
+
+class CoverageStreamSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Mã dòng vốn.")
+    name = serializers.CharField(help_text="Tên dòng vốn.")
+    units_total = serializers.IntegerField(help_text="Số đơn vị của dòng vốn (có kế hoạch hoặc có báo cáo).")
+    units_reported = serializers.IntegerField(help_text="Số đơn vị đã có báo cáo trong năm, đến ngày của kỳ số liệu.")
+    units_reported_on_date = serializers.IntegerField(help_text="Trong đó: số đơn vị báo cáo đúng ngày của kỳ số liệu.")
+    units_carried = serializers.IntegerField(
+        help_text="Trong đó: số đơn vị chưa gửi báo cáo mới, dùng số liệu báo cáo gần nhất trước đó."
+    )
+    units_not_reported = serializers.IntegerField(help_text="Số đơn vị chưa báo cáo trong năm (không tính là 0).")
+
+
+class CoverageSerializer(serializers.Serializer):
+    streams = CoverageStreamSerializer(many=True, help_text="Các dòng vốn đã nhận báo cáo và số đơn vị đã báo cáo.")
+    sources = serializers.ListField(child=serializers.CharField(), help_text="Mã các nguồn vốn đã nhận báo cáo.")
+    summary = serializers.BooleanField(
+        help_text="true: đã có báo cáo tổng hợp toàn thành phố (của Kho bạc) cho ngày này."
+    )
 
 
 class FigureSerializer(serializers.Serializer):
-    """One computed row. The ratio and plan follow `basis` (city, pm or detailed).
+    """One computed row, as stored. The ratio, plan, average and rank follow `basis` (city, pm or detailed).
 
     Fields are declared for the schema; to_representation writes them directly,
     since rankings of a thousand units are read often.
@@ -162,14 +231,34 @@ class FigureSerializer(serializers.Serializer):
     source = serializers.CharField(allow_null=True, help_text="Mã nguồn vốn.")
     unit = UnitSerializer(allow_null=True)
     basis = serializers.ChoiceField(choices=BASIS_CHOICES)
-    disbursed = serializers.IntegerField(help_text="Lũy kế giải ngân (đồng).")
+    disbursed = serializers.IntegerField(
+        allow_null=True,
+        help_text="Lũy kế giải ngân (đồng). null: đơn vị chưa báo cáo trong năm (chưa báo cáo, không phải 0).",
+    )
+    reported_on = serializers.DateField(
+        allow_null=True,
+        help_text="Ngày của số liệu. Sớm hơn as_of: đơn vị chưa gửi báo cáo mới, số liệu lấy từ báo cáo gần nhất "
+        "trước đó của năm; null khi chưa báo cáo.",
+    )
+    source_file = SourceFileSerializer(
+        allow_null=True, help_text="Tệp báo cáo cung cấp số liệu này: tên tệp, đơn vị gửi, thời điểm nhập."
+    )
+    is_partial = serializers.BooleanField(
+        help_text="Với toàn thành phố, nguồn vốn, dòng vốn: true khi là tổng các báo cáo đã nhận, "
+        "chưa có số liệu tổng hợp toàn thành phố; xem coverage."
+    )
+    coverage = CoverageSerializer(
+        allow_null=True,
+        help_text="Phạm vi các báo cáo đã nhận của một tổng (toàn thành phố, dòng vốn): có số liệu tổng hợp "
+        "toàn thành phố hay không, dòng vốn nào, bao nhiêu đơn vị đã báo cáo; null với đơn vị.",
+    )
     plan = serializers.IntegerField(allow_null=True, help_text="Kế hoạch theo 'basis' (đồng).")
     ratio = RatioField()
     plan_city = serializers.IntegerField(allow_null=True)
     plan_pm = serializers.IntegerField(allow_null=True)
     plan_detailed = serializers.IntegerField(allow_null=True)
-    stream_average = RatioField(help_text="Tỷ lệ chung của dòng vốn (%).")
-    rank = serializers.IntegerField(allow_null=True)
+    stream_average = RatioField(help_text="Tỷ lệ chung của dòng vốn (%) theo 'basis'.")
+    rank = serializers.IntegerField(allow_null=True, help_text="Thứ hạng theo tỷ lệ của 'basis'.")
     rank_of = serializers.IntegerField(allow_null=True)
     previous_as_of = serializers.DateField(allow_null=True)
     previous_disbursed = serializers.IntegerField(allow_null=True)
@@ -188,55 +277,49 @@ class FigureSerializer(serializers.Serializer):
 
     def to_representation(self, f: Figure) -> dict:
         ctx = self.context
-        basis = ctx.get("basis", "city")
-        plan = getattr(f, PLAN_FIELD[basis])
-        ratio = api_ratio(f.disbursed, plan)
-        averages = ctx.get("stream_averages") or {}
-        ranks = ctx.get("ranks")
-        if basis == "city":
-            previous_ratio = api_stored_ratio(f.previous_ratio)
-            same_plan = f.same_period_plan
-            rank, rank_of, previous_rank, rank_change = f.rank, f.rank_of, f.previous_rank, f.rank_change
-        else:
-            previous_ratio = None
-            same_plan = f.same_period_plan_pm if basis == "pm" else None
-            rank = ranks.get(f.pk) if ranks is not None else None
-            rank_of = len(ranks) if ranks else None
-            previous_rank = rank_change = None
+        basis_code = ctx.get("basis", "city")
+        basis = BASES[basis_code]
         snapshots = ctx.get("snapshots") or {}
-        snapshot = snapshots.get(f.snapshot_id)
+        snapshot = snapshots.get(f.snapshot_id) or f.snapshot
         previous = snapshots.get(f.previous_snapshot_id) if f.previous_snapshot_id else None
         same = snapshots.get(f.same_period_snapshot_id) if f.same_period_snapshot_id else None
+        submission = None
+        if f.submission_id:
+            submission = (ctx.get("submissions") or {}).get(f.submission_id) or f.submission
+        is_unit = f.scope in (Figure.Scope.INVESTOR, Figure.Scope.DISTRICT)
+        compares = basis.compares_previous
         return {
             "snapshot": f.snapshot_id,
-            "as_of": snapshot.as_of.isoformat() if snapshot else None,
+            "as_of": snapshot.as_of.isoformat(),
             "scope": f.scope,
             "stream": f.stream.code if f.stream_id else None,
             "source": f.source.code if f.source_id else None,
             "unit": unit_data(f),
-            "basis": basis,
+            "basis": basis_code,
             "disbursed": f.disbursed,
-            "plan": plan,
-            "ratio": ratio,
+            "reported_on": f.reported_on.isoformat() if f.reported_on else None,
+            "source_file": source_file_data(submission),
+            "is_partial": f.is_partial,
+            "coverage": presentation.coverage_of(f),
+            "plan": stored(f, basis.plan),
+            "ratio": api_decimal(stored(f, basis.ratio)),
             "plan_city": f.plan,
             "plan_pm": f.plan_pm,
             "plan_detailed": f.plan_detailed,
-            "stream_average": (
-                averages.get((f.stream_id, f.source_id)) if f.scope in ("investor", "district") else None
-            ),
-            "rank": rank,
-            "rank_of": rank_of,
+            "stream_average": api_decimal(stored(f, basis.stream_average)) if is_unit else None,
+            "rank": stored(f, basis.rank),
+            "rank_of": stored(f, basis.rank_of),
             "previous_as_of": previous.as_of.isoformat() if previous else None,
             "previous_disbursed": f.previous_disbursed,
-            "previous_ratio": previous_ratio,
+            "previous_ratio": api_decimal(f.previous_ratio) if compares else None,
             "change_amount": f.change_amount,
-            "change_points": api_points(ratio, previous_ratio),
-            "previous_rank": previous_rank,
-            "rank_change": rank_change,
+            "change_points": api_decimal(f.change_points) if compares else None,
+            "previous_rank": f.previous_rank if compares else None,
+            "rank_change": f.rank_change if compares else None,
             "same_period_as_of": same.as_of.isoformat() if same else None,
             "same_period_disbursed": f.same_period_disbursed,
-            "same_period_plan": same_plan,
-            "same_period_ratio": api_ratio(f.same_period_disbursed, same_plan) if same_plan is not None else None,
+            "same_period_plan": stored(f, basis.same_period_plan),
+            "same_period_ratio": api_decimal(stored(f, basis.same_period_ratio)),
             "target_amount": f.target_amount,
             "remaining_amount": f.remaining_amount,
             "weekly_required": f.weekly_required,
@@ -273,14 +356,35 @@ class SummarySerializer(serializers.Serializer):
 
 
 class SeriesPointSerializer(serializers.Serializer):
+    """A unit's stored figure at one snapshot; plan, ratio and rank follow `basis`."""
+
     snapshot = serializers.IntegerField()
     as_of = serializers.DateField()
     is_estimate = serializers.BooleanField()
-    disbursed = serializers.IntegerField()
+    disbursed = serializers.IntegerField(
+        allow_null=True, help_text="Lũy kế giải ngân (đồng); null: đơn vị chưa báo cáo (không phải 0)."
+    )
+    reported_on = serializers.DateField(
+        allow_null=True, help_text="Ngày của số liệu; sớm hơn as_of khi lấy từ báo cáo gần nhất trước đó."
+    )
     plan = serializers.IntegerField(allow_null=True)
     ratio = RatioField()
     rank = serializers.IntegerField(allow_null=True)
     rank_of = serializers.IntegerField(allow_null=True)
+
+    def to_representation(self, f: Figure) -> dict:
+        basis = BASES[self.context.get("basis", "city")]
+        return {
+            "snapshot": f.snapshot_id,
+            "as_of": f.snapshot.as_of.isoformat(),
+            "is_estimate": f.snapshot.is_estimate,
+            "disbursed": f.disbursed,
+            "reported_on": f.reported_on.isoformat() if f.reported_on else None,
+            "plan": stored(f, basis.plan),
+            "ratio": api_decimal(stored(f, basis.ratio)),
+            "rank": stored(f, basis.rank),
+            "rank_of": stored(f, basis.rank_of),
+        }
 
 
 class SeriesSerializer(serializers.Serializer):

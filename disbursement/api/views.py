@@ -1,14 +1,13 @@
 """Views of the disbursement API: reference data, plans, snapshots, figures, API keys.
 
-Views stay thin: figures come from disbursement.figures.selectors, plans in
-force from disbursement.plans.selectors, keys from disbursement.api.keys.
+Views stay thin: query parameters are read by the FilterSets of disbursement.filtersets,
+figures come as stored from disbursement.figures.selectors and are written by the
+serializers, which compute nothing.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.db.models import OuterRef
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
@@ -18,7 +17,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.figures import disbursement_ratio
+from core.figures import change_in_points
 from disbursement import filtersets
 from disbursement.api import serializers as s
 from disbursement.api.authentication import IsStaff
@@ -28,12 +27,13 @@ from disbursement.api.base import (
     SOURCE_PARAMETER,
     ApiMixin,
     RankingQueryMixin,
+    SnapshotNotFound,
     SnapshotQueryMixin,
+    validated,
 )
 from disbursement.api.conditional import conditional_response, with_revision_times
 from disbursement.api.keys import ApiKeyError, create_api_key, revoke_api_key
 from disbursement.figures import selectors as figures
-from disbursement.figures.services import rank_by_ratio
 from disbursement.models import (
     Allocation,
     AllocationRevision,
@@ -44,27 +44,12 @@ from disbursement.models import (
     CityPlanRevision,
     Figure,
     Snapshot,
+    Submission,
 )
-
-# The one definition of 'the revision in force on a date', reused for lists across years.
-from disbursement.plans.selectors import _in_force
-from districts.models import District
-from investors.models import Investor
 
 ON_PARAMETER = OpenApiParameter(
     "on", OpenApiTypes.DATE, description="Ngày tính số vốn đang có hiệu lực (ISO 8601). Mặc định: hôm nay."
 )
-
-
-def _on_date(request) -> dt.date:
-    field = serializers.DateField(required=False)
-    raw = request.query_params.get("on")
-    if not raw:
-        return dt.date.today()
-    try:
-        return field.to_internal_value(raw)
-    except serializers.ValidationError as exc:
-        raise ValidationError({"on": exc.detail}) from exc
 
 
 @extend_schema(tags=["Danh mục"])
@@ -93,23 +78,17 @@ class SourceViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[a-z_]{1,20}"
 
 
-@extend_schema_view(list=extend_schema(parameters=[ON_PARAMETER]), retrieve=extend_schema(parameters=[ON_PARAMETER]))
+@extend_schema_view(retrieve=extend_schema(parameters=[ON_PARAMETER]))
 @extend_schema(tags=["Kế hoạch vốn"])
 class CityPlanViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     """Kế hoạch vốn toàn thành phố theo năm, cấp giao và nguồn, với mọi lần điều chỉnh."""
 
+    # amount_in_force (the revision in force on ?on) is annotated by the FilterSet.
+    queryset = CityPlan.objects.select_related("source").prefetch_related("revisions")
     serializer_class = s.CityPlanSerializer
     filterset_class = filtersets.CityPlanFilterSet
     ordering_fields = ["year", "level", "source__order"]
     ordering = ["-year", "level", "source__order"]
-
-    def get_queryset(self):
-        revisions = CityPlanRevision.objects.filter(plan=OuterRef("pk"))
-        return (
-            CityPlan.objects.select_related("source")
-            .prefetch_related("revisions")
-            .annotate(amount_in_force=_in_force(revisions, _on_date(self.request)))
-        )
 
 
 @extend_schema(tags=["Kế hoạch vốn"])
@@ -123,24 +102,19 @@ class CityPlanRevisionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     ordering = ["effective_from", "id"]
 
 
-@extend_schema_view(list=extend_schema(parameters=[ON_PARAMETER]), retrieve=extend_schema(parameters=[ON_PARAMETER]))
+@extend_schema_view(retrieve=extend_schema(parameters=[ON_PARAMETER]))
 @extend_schema(tags=["Kế hoạch vốn"])
 class AllocationViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     """Kế hoạch vốn của từng chủ đầu tư, quận, huyện theo dòng vốn và nguồn, với mọi lần điều chỉnh."""
 
+    # amount_in_force (the revision in force on ?on) is annotated by the FilterSet.
+    queryset = Allocation.objects.select_related("stream", "source", "investor", "district").prefetch_related(
+        "revisions"
+    )
     serializer_class = s.AllocationSerializer
     filterset_class = filtersets.AllocationFilterSet
     ordering_fields = ["year", "stream__order", "investor__name", "district__name", "amount_in_force", "id"]
     ordering = ["-year", "stream__order", "id"]
-
-    def get_queryset(self):
-        day = _on_date(self.request)
-        revisions = AllocationRevision.objects.filter(allocation=OuterRef("pk"))
-        return (
-            Allocation.objects.select_related("stream", "source", "investor", "district")
-            .prefetch_related("revisions")
-            .annotate(amount_in_force=_in_force(revisions, day))
-        )
 
 
 @extend_schema(tags=["Kế hoạch vốn"])
@@ -169,22 +143,16 @@ class SnapshotViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         return conditional_response(request, snapshot, lambda: self.get_serializer(snapshot).data)
 
 
-def _snapshots_by_id(snapshot: Snapshot) -> dict[int, Snapshot]:
-    ids = set(
-        Figure.objects.filter(snapshot=snapshot)
-        .values_list("previous_snapshot_id", "same_period_snapshot_id")
-        .distinct()
-    )
-    wanted = {snapshot.pk} | {i for pair in ids for i in pair if i}
-    return {x.pk: x for x in Snapshot.objects.filter(pk__in=wanted)}
-
-
-def _stream_averages(snapshot: Snapshot, basis: str) -> dict[tuple, str | None]:
-    """The ratio of each stream, over all sources and per source, keyed (stream_id, source_id)."""
-    plan_field = s.PLAN_FIELD[basis]
+def figure_context(snapshot: Snapshot, basis: str) -> dict:
+    """What FigureSerializer needs besides the rows: the plan basis, the snapshots and files the rows name."""
+    rows = Figure.objects.filter(snapshot=snapshot).order_by()
+    compared = rows.values_list("previous_snapshot_id", "same_period_snapshot_id").distinct()
+    wanted = {snapshot.pk} | {i for pair in compared for i in pair if i}
+    files = rows.filter(submission__isnull=False).values_list("submission_id", flat=True).distinct()
     return {
-        (f.stream_id, f.source_id): s.api_ratio(f.disbursed, getattr(f, plan_field))
-        for f in figures.every_stream_figure(snapshot)
+        "basis": basis,
+        "snapshots": {x.pk: x for x in Snapshot.objects.filter(pk__in=wanted)},
+        "submissions": {x.pk: x for x in Submission.objects.filter(pk__in=files)},
     }
 
 
@@ -211,14 +179,7 @@ class FigureListBase(ApiMixin, SnapshotQueryMixin, generics.ListAPIView):
         context = super().get_serializer_context()
         if getattr(self, "swagger_fake_view", False):
             return context
-        snapshot = self.get_snapshot()
-        context.update(
-            basis=self.basis,
-            snapshots=_snapshots_by_id(snapshot),
-            stream_averages=_stream_averages(snapshot, self.basis),
-            ranks=getattr(self, "_ranks", None),
-        )
-        return context
+        return context | figure_context(self.get_snapshot(), self.basis)
 
     def list(self, request, *args, **kwargs):
         return conditional_response(
@@ -231,6 +192,8 @@ class RatioListView(FigureListBase):
     """Số liệu đã tính của một kỳ: toàn thành phố, theo nguồn, theo dòng vốn, theo chủ đầu tư, theo quận, huyện.
 
     Tỷ lệ tính theo kế hoạch chọn bằng 'basis'. Lọc theo phạm vi (scope), dòng vốn, nguồn, đơn vị, khoảng tỷ lệ.
+    Mỗi dòng cho biết ngày của số liệu (reported_on), tệp báo cáo (source_file); dòng tổng cho biết là số
+    tổng hợp hay tổng các báo cáo đã nhận (is_partial, coverage); đơn vị chưa báo cáo có disbursed null.
     """
 
     ordering = ["scope", "stream__order", "source__order", "rank", "id"]
@@ -297,19 +260,22 @@ RANKING_EXAMPLE = OpenApiExample(
     examples=[RANKING_EXAMPLE],
 )
 class RankingListView(RankingQueryMixin, FigureListBase):
-    """Xếp hạng đơn vị của một dòng vốn trong một kỳ, tỷ lệ cao trước; đơn vị chưa có kế hoạch xếp cuối.
+    """Xếp hạng đơn vị của một dòng vốn trong một kỳ, tỷ lệ cao trước; đơn vị chưa có kế hoạch hoặc chưa báo cáo
+    xếp cuối.
 
-    Với basis=pm hoặc detailed, thứ hạng được tính lại theo tỷ lệ so với kế hoạch đó.
+    Với basis=pm hoặc detailed, thứ hạng là thứ hạng đã tính theo tỷ lệ so với kế hoạch đó.
     """
+
+    filterset_class = filtersets.RankingFilterSet
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Figure.objects.none()
         qs = figures.ranking(self.get_snapshot(), self.get_stream(), self.get_source())
         if self.basis != "city":
-            plan_field = s.PLAN_FIELD[self.basis]
-            rows = qs.values_list("pk", "disbursed", plan_field)
-            self._ranks = rank_by_ratio([(pk, disbursement_ratio(d, p)) for pk, d, p in rows])
+            # The same ranking read by the basis's stored rank.
+            rank = s.BASES[self.basis].rank
+            qs = qs.order_by(F(rank).asc(nulls_last=True), "-disbursed", "investor__name", "district__name")
         return qs
 
 
@@ -322,17 +288,16 @@ class SummaryView(ApiMixin, SnapshotQueryMixin, APIView):
 
         def build():
             snapshot = self.get_snapshot()
-            context = {
-                "basis": basis,
-                "snapshots": _snapshots_by_id(snapshot),
-                "stream_averages": {},
-            }
+            context = figure_context(snapshot, basis)
             city = figures.city_figure(snapshot)
             city_data = s.FigureSerializer(city, context=context).data if city else None
             same = city.same_period_snapshot if city else None
             change = None
-            if city_data and city_data["same_period_ratio"] is not None:
-                change = s.api_points(city_data["ratio"], city_data["same_period_ratio"])
+            if city is not None:
+                fields = s.BASES[basis]
+                change = s.api_decimal(
+                    change_in_points(s.stored(city, fields.ratio), s.stored(city, fields.same_period_ratio))
+                )
             return {
                 "snapshot": s.SnapshotSerializer(snapshot).data,
                 "same_period_snapshot": s.SnapshotSerializer(same).data if same else None,
@@ -344,20 +309,6 @@ class SummaryView(ApiMixin, SnapshotQueryMixin, APIView):
             }
 
         return conditional_response(request, self.get_snapshot_stamp(), build)
-
-
-class SeriesQuery(serializers.Serializer):
-    year = serializers.IntegerField(min_value=1900, max_value=2200)
-    stream = serializers.SlugRelatedField(slug_field="code", queryset=CapitalStream.objects.all())
-    investor = serializers.SlugRelatedField(slug_field="code", queryset=Investor.objects.all(), required=False)
-    district = serializers.SlugRelatedField(slug_field="code", queryset=District.objects.all(), required=False)
-    source = serializers.SlugRelatedField(slug_field="code", queryset=BudgetSource.objects.all(), required=False)
-    basis = serializers.ChoiceField(choices=s.BASIS_CHOICES, default="city")
-
-    def validate(self, attrs):
-        if ("investor" in attrs) == ("district" in attrs):
-            raise serializers.ValidationError("Chọn đúng một đơn vị: investor hoặc district.")
-        return attrs
 
 
 @extend_schema(
@@ -376,45 +327,27 @@ class SeriesView(ApiMixin, APIView):
     """Diễn biến của một đơn vị qua các kỳ số liệu đang dùng của một năm."""
 
     def get(self, request):
-        query = SeriesQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        q = query.validated_data
-        year, stream, basis = q["year"], q["stream"], q["basis"]
-        investor, district = q.get("investor"), q.get("district")
+        q = validated(filtersets.SeriesFilterSet(request.query_params)).query
+        year, stream = q["year"], q["stream"]
+        unit = q["investor"] or q["district"]
         latest = with_revision_times(Snapshot.objects.current().filter(year=year)).order_by("-as_of", "-id").first()
         if latest is None:
-            from disbursement.api.base import SnapshotNotFound
-
             raise SnapshotNotFound()
 
         def build():
-            rows = figures.unit_series(year, stream, investor=investor, district=district, source=q.get("source"))
-            plan_field = s.PLAN_FIELD[basis]
-            unit = investor or district
+            rows = figures.unit_series(year, stream, investor=q["investor"], district=q["district"], source=q["source"])
             return {
                 "year": year,
                 "stream": stream.code,
-                "source": q["source"].code if q.get("source") else None,
+                "source": q["source"].code if q["source"] else None,
                 "unit": {
-                    "level": "investor" if investor else "district",
+                    "level": "investor" if q["investor"] else "district",
                     "id": unit.pk,
                     "code": unit.code,
                     "name": unit.name,
                     "display_name": unit.display_name,
                 },
-                "points": [
-                    {
-                        "snapshot": f.snapshot_id,
-                        "as_of": f.snapshot.as_of.isoformat(),
-                        "is_estimate": f.snapshot.is_estimate,
-                        "disbursed": f.disbursed,
-                        "plan": getattr(f, plan_field),
-                        "ratio": s.api_ratio(f.disbursed, getattr(f, plan_field)),
-                        "rank": f.rank if basis == "city" else None,
-                        "rank_of": f.rank_of if basis == "city" else None,
-                    }
-                    for f in rows
-                ],
+                "points": s.SeriesPointSerializer(rows, many=True, context={"basis": q["basis"]}).data,
             }
 
         return conditional_response(request, latest, build)

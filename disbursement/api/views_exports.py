@@ -19,6 +19,7 @@ from disbursement.api.base import (
 )
 from disbursement.api.conditional import _not_modified, snapshot_validators
 from disbursement.api.negotiation import FirstRendererNegotiation
+from disbursement.exporting.services import ranking_csv, ranking_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -32,7 +33,8 @@ class ExportBase(ApiMixin, RankingQueryMixin, SnapshotQueryMixin, APIView):
     def content(self, snapshot, query: dict) -> bytes:
         raise NotImplementedError
 
-    def ranking_query(self) -> dict:
+    def export_query(self) -> dict:
+        """The streams and source a ranking query reads; without ?stream, every stream of the level."""
         stream, source = self.get_requested_stream(), self.get_source()
         return {
             "stream_code": stream.code if stream else None,
@@ -41,7 +43,7 @@ class ExportBase(ApiMixin, RankingQueryMixin, SnapshotQueryMixin, APIView):
         }
 
     def get(self, request):
-        query = self.ranking_query()
+        query = self.export_query()
         snapshot = self.get_snapshot()
         etag, modified = snapshot_validators(snapshot, request)
         headers = {"ETag": quote_etag(etag), "Last-Modified": http_date(modified.timestamp())}
@@ -72,8 +74,6 @@ class RankingWorkbookView(ExportBase):
     extension = "xlsx"
 
     def content(self, snapshot, query: dict) -> bytes:
-        from disbursement.exporting.services import ranking_workbook
-
         return ranking_workbook(snapshot.pk, **query)
 
 
@@ -89,6 +89,4 @@ class RankingCsvView(ExportBase):
     extension = "csv"
 
     def content(self, snapshot, query: dict) -> bytes:
-        from disbursement.exporting.services import ranking_csv
-
         return ranking_csv(snapshot.pk, **query)

@@ -10,11 +10,11 @@ from decimal import Decimal
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, viewsets
-from rest_framework.exceptions import NotFound
-from rest_framework.response import Response
 
+from core import presentation
 from disbursement.api.base import ID_REGEX, SNAPSHOT_PARAMETERS, ApiMixin, SnapshotQueryMixin
 from disbursement.api.conditional import conditional_response
+from disbursement.filtersets import FlagFilterSet
 from disbursement.flags.selectors import open_flags
 from disbursement.models.flags import Flag, FlagRule
 
@@ -48,7 +48,7 @@ class FlagSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="Lý do, tiếng Việt, ví dụ 'Chưa giải ngân'.")
 
     def to_representation(self, flag) -> dict:
-        unit = flag.unit
+        unit = presentation.unit_of(flag)
         return {
             "id": flag.pk,
             "year": flag.year,
@@ -71,83 +71,16 @@ class FlagSerializer(serializers.Serializer):
         }
 
 
-class FlagQuery(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["open", "cleared", "all"], default="all")
-    year = serializers.IntegerField(required=False, min_value=1900, max_value=9999)
-    kind = serializers.ChoiceField(choices=KIND_CHOICES, required=False)
-    rule = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    stream = serializers.CharField(required=False, max_length=30)
-    source = serializers.CharField(required=False, max_length=30)
-    investor = serializers.CharField(required=False, max_length=30)
-    district = serializers.CharField(required=False, max_length=20)
-    raised_after = serializers.DateField(required=False)
-    raised_before = serializers.DateField(required=False)
-
-
-FLAG_PARAMETERS = [
-    OpenApiParameter(
-        "status", OpenApiTypes.STR, enum=["open", "cleared", "all"], description="Trạng thái; mặc định all (lịch sử)."
-    ),
-    OpenApiParameter("year", OpenApiTypes.INT, description="Năm kế hoạch."),
-    OpenApiParameter("kind", OpenApiTypes.STR, enum=[k for k, _ in KIND_CHOICES], description="Loại cảnh báo."),
-    OpenApiParameter("rule", OpenApiTypes.INT, description="Id quy tắc cảnh báo."),
-    OpenApiParameter("stream", OpenApiTypes.STR, description="Mã dòng vốn."),
-    OpenApiParameter("source", OpenApiTypes.STR, description="Mã nguồn vốn."),
-    OpenApiParameter("investor", OpenApiTypes.STR, description="Mã chủ đầu tư."),
-    OpenApiParameter("district", OpenApiTypes.STR, description="Mã quận, huyện."),
-    OpenApiParameter("raised_after", OpenApiTypes.DATE, description="Phát sinh từ ngày."),
-    OpenApiParameter("raised_before", OpenApiTypes.DATE, description="Phát sinh đến ngày."),
-    OpenApiParameter("ordering", OpenApiTypes.STR, description="Sắp xếp: raised_on, kind, cleared_on, id; '-' để đảo."),
-]
-FLAG_ORDERING = {"raised_on", "-raised_on", "kind", "-kind", "id", "-id", "cleared_on", "-cleared_on"}
-
-
 @extend_schema(tags=["Cảnh báo"])
-class FlagViewSet(ApiMixin, viewsets.GenericViewSet):
+class FlagViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     """Lịch sử cảnh báo: lọc theo trạng thái, năm, loại, quy tắc, dòng vốn, nguồn vốn, đơn vị, ngày phát sinh."""
 
+    queryset = Flag.objects.select_related("rule", "stream", "source", "investor", "district")
     serializer_class = FlagSerializer
-    filter_backends: list = []
+    filterset_class = FlagFilterSet
+    ordering_fields = ["raised_on", "kind", "cleared_on", "id"]
+    ordering = ["-raised_on", "id"]
     lookup_value_regex = ID_REGEX
-
-    def get_queryset(self):
-        return Flag.objects.select_related("rule", "stream", "source", "investor", "district")
-
-    @extend_schema(parameters=FLAG_PARAMETERS)
-    def list(self, request):
-        query = FlagQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        q = query.validated_data
-        qs = self.get_queryset()
-        if q["status"] == "open":
-            qs = qs.filter(cleared_on__isnull=True)
-        elif q["status"] == "cleared":
-            qs = qs.filter(cleared_on__isnull=False)
-        for name, lookup in (
-            ("year", "year"),
-            ("kind", "kind"),
-            ("rule", "rule_id"),
-            ("stream", "stream__code"),
-            ("source", "source__code"),
-            ("investor", "investor__code"),
-            ("district", "district__code"),
-        ):
-            if name in q:
-                qs = qs.filter(**{lookup: q[name]})
-        if "raised_after" in q:
-            qs = qs.filter(raised_on__gte=q["raised_after"])
-        if "raised_before" in q:
-            qs = qs.filter(raised_on__lte=q["raised_before"])
-        ordering = request.query_params.get("ordering", "-raised_on")
-        qs = qs.order_by(ordering if ordering in FLAG_ORDERING else "-raised_on", "id")
-        page = self.paginate_queryset(qs)
-        return self.get_paginated_response(FlagSerializer(page, many=True).data)
-
-    def retrieve(self, request, pk=None):
-        flag = self.get_queryset().filter(pk=pk).first()
-        if flag is None:
-            raise NotFound()
-        return Response(FlagSerializer(flag).data)
 
 
 class UnitFlagsSerializer(serializers.Serializer):
@@ -180,10 +113,10 @@ class OpenFlagListView(ApiMixin, SnapshotQueryMixin, generics.GenericAPIView):
                 return self.get_paginated_response(FlagSerializer(page, many=True).data).data
             groups: dict[tuple, dict] = {}
             for flag in flags:
-                unit = flag.investor or flag.district
+                unit = presentation.unit_of(flag)
                 if unit is None:
                     continue
-                level = "investor" if flag.investor_id else "district"
+                level = presentation.unit_level(flag)
                 group = groups.setdefault(
                     (level, unit.pk), {"level": level, "code": unit.code, "name": unit.name, "flags": []}
                 )

@@ -5,13 +5,13 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import ValidationError
 
 from disbursement.api import serializers as s
-from disbursement.api.base import SNAPSHOT_PARAMETERS, ApiMixin, SnapshotQueryMixin
+from disbursement.api.base import SNAPSHOT_PARAMETERS, ApiMixin, SnapshotQueryMixin, validated
 from disbursement.api.conditional import conditional_response
-from disbursement.api.views import _snapshots_by_id, _stream_averages
-from disbursement.models import CapitalStream
+from disbursement.api.views import figure_context
+from disbursement.figures.selectors import reallocation_candidates
+from disbursement.filtersets import ReallocationFilterSet
 
 
 @extend_schema(
@@ -32,18 +32,11 @@ class ReallocationView(ApiMixin, SnapshotQueryMixin, generics.GenericAPIView):
     filter_backends: list = []
 
     def get(self, request):
-        stream = CapitalStream.objects.filter(code=request.query_params.get("stream", "")).first()
-        if stream is None:
-            raise ValidationError({"stream": ["Không có dòng vốn mã này."]})
-        from disbursement.figures.selectors import reallocation_candidates
+        stream = validated(ReallocationFilterSet(request.query_params)).form.cleaned_data["stream"]
 
         def build():
             snapshot = self.get_snapshot()
-            context = {
-                "basis": self.basis,
-                "snapshots": _snapshots_by_id(snapshot),
-                "stream_averages": _stream_averages(snapshot, self.basis),
-            }
+            context = figure_context(snapshot, self.basis)
             candidates = reallocation_candidates(snapshot, stream)
             # Slow units first (largest undisbursed first), then the units that could take more.
             rows = [("slow", c) for c in candidates.slow] + [("fast", c) for c in candidates.fast]

@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure as PlotFigure
 from matplotlib.ticker import FuncFormatter
 
-from core.notation import format_percent, format_unit_percent
+from core.notation import format_percent
 from disbursement.digest.selectors import StreamSection
 
 FLAGGED = "#c0392b"
@@ -55,7 +55,8 @@ def _draw(ax, section: StreamSection, highlight: set[tuple]) -> None:
     ax.barh(positions, values, color=colours, height=0.7)
     ax.set_yticks(list(positions), [_short(u.name) for u in units], fontsize=7)
     for y, unit, value in zip(positions, units, values, strict=True):
-        ax.text(value, y, " " + format_unit_percent(unit.ratio_value), va="center", fontsize=6)
+        # The unit's ratio as the digest writes it: 'chưa báo cáo' for a unit that has not reported.
+        ax.text(value, y, " " + unit.ratio, va="center", fontsize=6)
     if section.ratio_value is not None:
         ax.axvline(float(section.ratio_value), color=AVERAGE, linestyle="--", linewidth=1)
     ax.set_title(f"{section.name} – chung {section.ratio}", fontsize=8, loc="left")

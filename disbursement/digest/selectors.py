@@ -1,8 +1,10 @@
 """What the weekly digest says: built from the computed figures, formatted for reading.
 
 Figures and reallocation candidates come only from disbursement.figures.selectors,
-flags from disbursement.flags.selectors, numbers are written only through
-core.notation.
+flags from disbursement.flags.selectors; names, changes and dates are written
+through core.presentation, numbers through core.notation. A unit that has not
+reported is listed as "chưa báo cáo", never as 0%; a figure carried from an
+earlier report carries its date; a total summed from the reports received says so.
 """
 
 from __future__ import annotations
@@ -14,15 +16,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from core.notation import (
-    CITY_RATIO_PLACES,
-    UNIT_RATIO_PLACES,
-    format_amount_with_unit,
-    format_count,
-    format_number,
-    format_percent,
-    format_unit_percent,
-)
+from core import presentation
+from core.notation import UNIT_RATIO_PLACES, format_amount_with_unit, format_count, format_percent
 from disbursement.figures.selectors import (
     city_figure,
     ranking,
@@ -31,7 +26,7 @@ from disbursement.figures.selectors import (
     stream_figures,
 )
 from disbursement.flags.selectors import flag_changes, flags_by_unit
-from disbursement.models import CapitalStream, DigestRecipient, Snapshot
+from disbursement.models import BudgetSource, CapitalStream, DigestRecipient, Snapshot
 
 MOVERS = 3
 
@@ -55,29 +50,6 @@ def digest_snapshot(week: dt.date) -> Snapshot | None:
     )
 
 
-def format_date(day: dt.date | None) -> str:
-    return f"{day:%d/%m/%Y}" if day else "–"
-
-
-def format_points(points: Decimal | None, places: int = CITY_RATIO_PLACES) -> str:
-    """A change in percentage points: '+5,70 điểm %'; units with one decimal, ',0' dropped."""
-    if points is None:
-        return "–"
-    text = format_number(points, places, drop_zero_fraction=places == UNIT_RATIO_PLACES)
-    positive = points > 0 and text.strip("0,.") != ""
-    return f"+{text} điểm %" if positive else f"{text} điểm %"
-
-
-def format_rank_change(change: int | None) -> str:
-    if change is None:
-        return "–"
-    if change > 0:
-        return f"tăng {format_number(change)} bậc"
-    if change < 0:
-        return f"giảm {format_number(-change)} bậc"
-    return "giữ nguyên"
-
-
 def format_amount_change(amount: int | None) -> str:
     if amount is None:
         return "–"
@@ -85,15 +57,13 @@ def format_amount_change(amount: int | None) -> str:
     return f"+{text}" if amount > 0 else text
 
 
-def unit_name(row: Any) -> str:
-    unit = getattr(row, "investor", None) or getattr(row, "district", None)
-    return unit.display_name if unit is not None else "–"
-
-
 @dataclass
 class UnitLine:
     name: str
     stream: str
+    reported: bool
+    # ' (số liệu ngày 13/7/2024)' when the figure was carried from the unit's earlier report, else ''.
+    carried: str
     disbursed: str
     plan: str
     ratio: str
@@ -116,37 +86,40 @@ class UnitLine:
 
     @property
     def summary(self) -> str:
-        """'huyện Kiến Thụy (183,384 tỷ đồng / 270,020 tỷ đồng, đạt 67,9%)', as the reports write it."""
-        return f"{self.name} ({self.disbursed} / {self.plan}, đạt {self.ratio})"
+        """'huyện Kiến Thụy (183,384 tỷ đồng / 270,020 tỷ đồng, đạt 67,9%)', as the reports write it;
+        'huyện Kiến Thụy: chưa báo cáo (kế hoạch 270,020 tỷ đồng)' for a unit that has not reported."""
+        if not self.reported:
+            return f"{self.name}: {presentation.NOT_REPORTED} (kế hoạch {self.plan})"
+        return f"{self.name} ({self.disbursed} / {self.plan}, đạt {self.ratio}){self.carried}"
 
 
 def _reason(flag: Any) -> str:
     return str(getattr(flag, "reason", "") or flag)
 
 
-def unit_line(row: Any, stream: CapitalStream, flags: list[Any]) -> UnitLine:
-    rank = getattr(row, "rank", None)
-    rank_of = getattr(row, "rank_of", None)
-    weekly = getattr(row, "weekly_required", None)
-    remaining = getattr(row, "remaining_amount", None)
-    plan = getattr(row, "plan", None)
+def unit_line(row: Any, stream: CapitalStream, flags: list[Any], as_of: dt.date | None = None) -> UnitLine:
+    """A unit's figure as the digest writes it; `as_of` is the snapshot's date, to tell a carried figure."""
+    weekly = row.weekly_required
+    remaining = row.remaining_amount
     return UnitLine(
-        name=unit_name(row),
+        name=presentation.unit_name(row, presentation.DASH),
         stream=stream.name,
-        disbursed=format_amount_with_unit(row.disbursed),
-        plan=format_amount_with_unit(plan) if plan is not None else "chưa có kế hoạch",
-        ratio=format_unit_percent(getattr(row, "ratio", None)),
-        rank=(f"{rank}/{rank_of}" if rank_of else str(rank)) if rank is not None else "–",
-        rank_change=format_rank_change(getattr(row, "rank_change", None)),
-        change_points=format_points(getattr(row, "change_points", None), UNIT_RATIO_PLACES),
-        change_amount=format_amount_change(getattr(row, "change_amount", None)),
+        reported=presentation.is_reported(row),
+        carried=presentation.carried_text(row, as_of),
+        disbursed=presentation.disbursed_text(row),
+        plan=format_amount_with_unit(row.plan) if row.plan is not None else "chưa có kế hoạch",
+        ratio=presentation.unit_ratio_text(row),
+        rank=presentation.rank_web(row.rank, row.rank_of),
+        rank_change=presentation.rank_change_text(row.rank_change),
+        change_points=presentation.points_text(row.change_points, UNIT_RATIO_PLACES),
+        change_amount=format_amount_change(row.change_amount),
         weekly_required=format_amount_with_unit(weekly) if weekly is not None else None,
         remaining=format_amount_with_unit(remaining) if remaining is not None else None,
         flags=[_reason(f) for f in flags],
-        ratio_value=getattr(row, "ratio", None),
-        points_value=getattr(row, "change_points", None),
-        rank_change_value=getattr(row, "rank_change", None),
-        key=(stream.id, getattr(row, "investor_id", None), getattr(row, "district_id", None)),
+        ratio_value=row.ratio,
+        points_value=row.change_points,
+        rank_change_value=row.rank_change,
+        key=(stream.id, row.investor_id, row.district_id),
     )
 
 
@@ -161,10 +134,16 @@ class StreamSection:
     units: list[UnitLine]
     slow: list[UnitLine] = field(default_factory=list)
     fast: list[UnitLine] = field(default_factory=list)
+    # '' for a total every unit reported to; what it covers when summed from the reports received.
+    partial: str = ""
 
     @property
     def flagged(self) -> list[UnitLine]:
         return [u for u in self.units if u.flagged]
+
+    @property
+    def not_reported(self) -> list[UnitLine]:
+        return [u for u in self.units if not u.reported]
 
     @property
     def flagged_count(self) -> str:
@@ -182,6 +161,8 @@ class CityLine:
     same_period_ratio: str | None
     change_amount: str
     change_points: str
+    # '' for a stated city-wide total; what it covers when summed from the reports received.
+    partial: str = ""
 
 
 @dataclass
@@ -205,8 +186,8 @@ class FullDigest:
 
     @property
     def subject(self) -> str:
-        as_of = format_date(self.snapshot.as_of)
-        return f"Bản tin giải ngân tuần {format_date(self.week)} – số liệu đến hết ngày {as_of}"
+        as_of = presentation.date_web(self.snapshot.as_of)
+        return f"Bản tin giải ngân tuần {presentation.date_web(self.week)} – số liệu đến hết ngày {as_of}"
 
 
 @dataclass
@@ -224,7 +205,11 @@ class UnitDigest:
 
     @property
     def subject(self) -> str:
-        return f"Bản tin giải ngân tuần {format_date(self.week)} – {self.unit_name}"
+        return f"Bản tin giải ngân tuần {presentation.date_web(self.week)} – {self.unit_name}"
+
+
+def _source_names() -> dict[str, str]:
+    return {s.code: s.short_name or s.name for s in BudgetSource.objects.all()}
 
 
 def _city_line(name: str, figure: Any) -> CityLine:
@@ -237,27 +222,27 @@ def _city_line(name: str, figure: Any) -> CityLine:
         ratio_pm=format_percent(figure.ratio_pm) if figure.ratio_pm is not None else None,
         same_period_ratio=format_percent(figure.same_period_ratio) if figure.same_period_ratio is not None else None,
         change_amount=format_amount_change(figure.change_amount),
-        change_points=format_points(figure.change_points),
+        change_points=presentation.points_text(figure.change_points),
+        partial=presentation.partial_note(figure, _source_names()),
     )
 
 
 def _flag_text(flag: Any, streams: dict[int, CapitalStream]) -> str:
-    unit = getattr(flag, "investor", None) or getattr(flag, "district", None)
     stream = streams.get(getattr(flag, "stream_id", None))
     where = f" ({stream.name})" if stream else ""
-    name = unit.display_name if unit is not None else "–"
-    return f"{name}{where}: {_reason(flag)}"
+    return f"{presentation.unit_name(flag, presentation.DASH)}{where}: {_reason(flag)}"
 
 
 def stream_sections(snapshot: Snapshot, flags: dict | None = None) -> list[StreamSection]:
     """Each stream's ranking, its flagged units and its reallocation candidates."""
     if flags is None:
         flags = flags_by_unit(snapshot)
+    as_of = snapshot.as_of
     sections = []
     for figure in stream_figures(snapshot):
         stream = figure.stream
         units = [
-            unit_line(row, stream, flags.get((stream.id, row.investor_id, row.district_id), []))
+            unit_line(row, stream, flags.get((stream.id, row.investor_id, row.district_id), []), as_of)
             for row in ranking(snapshot, stream)
         ]
         candidates = reallocation_candidates(snapshot, stream)
@@ -270,8 +255,9 @@ def stream_sections(snapshot: Snapshot, flags: dict | None = None) -> list[Strea
                 ratio=format_percent(figure.ratio),
                 ratio_value=figure.ratio,
                 units=units,
-                slow=[unit_line(c.figure, stream, c.reasons) for c in candidates.slow],
-                fast=[unit_line(c.figure, stream, []) for c in candidates.fast],
+                slow=[unit_line(c.figure, stream, c.reasons, as_of) for c in candidates.slow],
+                fast=[unit_line(c.figure, stream, [], as_of) for c in candidates.fast],
+                partial=presentation.partial_note(figure),
             )
         )
     return sections
@@ -347,7 +333,7 @@ def unit_digest(week: dt.date, recipient: DigestRecipient, snapshot: Snapshot | 
         week=week,
         snapshot=snapshot,
         unchanged=unchanged,
-        unit_name=unit.display_name,
+        unit_name=presentation.unit_name(recipient),
         lines=lines,
         streams=streams,
     )

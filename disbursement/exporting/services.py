@@ -2,31 +2,36 @@
 
 Figures are read only through disbursement.figures.selectors and written as
 numbers with display formats, so a department head can sort and sum them;
-text for people goes through core.notation. The ranking workbook keeps the
-import layout (title block with the as-of date, unit line, header, total
-row), so an exported file imports back to the same figures.
+cells and text for people go through core.presentation. Each unit's row says
+the date of its data and the file it came from; a unit that has not reported
+reads "chưa báo cáo", never 0, and a total summed from the reports received
+says so. The ranking workbook keeps the import layout (title block with the
+as-of date, unit line, header, total row), so an exported file imports back
+to the same figures.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from core.money import TRIEU, UNIT_NAMES, dong_in
-from core.notation import format_amount, format_number, format_unit_percent
+from core import presentation
+from core.money import TRIEU, UNIT_NAMES
+from core.notation import format_amount, format_unit_percent
 from disbursement.exporting.safety import neutralise
 from disbursement.figures.selectors import city_figure, ranking, source_figures, stream_figures
+from disbursement.flags.selectors import flags_by_unit
 from disbursement.models import BudgetSource, CapitalStream, Figure, Snapshot
 
 UNIT = TRIEU
 AMOUNT_FORMAT = "#,##0"
 RATIO_FORMAT = "0.00%"
+DATE_FORMAT = "dd/mm/yyyy"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 FLAG_FILL = PatternFill("solid", fgColor="FCE4D6")
 TOTAL_FONT = Font(bold=True)
@@ -44,37 +49,32 @@ RANKING_HEADERS = [
     ("Thay đổi thứ hạng", 10),
     ("Tỷ lệ kỳ trước (%)", 12),
     ("Cảnh báo", 40),
+    ("Số liệu đến ngày", 14),
+    ("Theo tệp", 48),
 ]
-
-
-def flags_for(snapshot: Snapshot) -> dict:
-    """Flags per (stream_id, investor_id, district_id); empty until the flags feature is installed."""
-    try:
-        from disbursement.flags.selectors import flags_by_unit
-    except ImportError:
-        return {}
-    return flags_by_unit(snapshot)
+DATE_COLUMN = 10
 
 
 def _flag_text(flags) -> str:
-    return "; ".join(str(getattr(flag, "message", None) or flag) for flag in flags)
+    return "; ".join(str(getattr(flag, "reason", None) or flag) for flag in flags)
 
 
 def _amount(dong: int | None):
-    return None if dong is None else dong_in(dong, UNIT)
-
-
-def _fraction(ratio: Decimal | None):
-    return None if ratio is None else ratio / 100
-
-
-def _unit_name(figure: Figure) -> str:
-    unit = figure.investor or figure.district
-    return unit.display_name if unit else ""
+    return presentation.amount_sheet(dong, UNIT)
 
 
 def _date(snapshot: Snapshot) -> str:
-    return f"{snapshot.as_of.day}/{snapshot.as_of.month}/{snapshot.as_of.year}"
+    return presentation.date_text(snapshot.as_of)
+
+
+def _partial_line(figure: Figure | None) -> list[str]:
+    """A title line saying that a total is a sum of the reports received, when it is."""
+    note = presentation.partial_note(figure, _source_names())
+    return [f"({note})"] if note else []
+
+
+def _source_names() -> dict[str, str]:
+    return {s.code: s.short_name or s.name for s in BudgetSource.objects.all()}
 
 
 def _title_block(ws, snapshot: Snapshot, lines: list[str], width: int) -> int:
@@ -111,7 +111,7 @@ def _ranking_sheet(
     flags: dict,
     source: BudgetSource | None = None,
 ):
-    figures = list(ranking(snapshot, stream, source))
+    figures = list(ranking(snapshot, stream, source).select_related("submission"))
     ws = wb.create_sheet(title=_sheet_title(wb, stream))
     headers = list(RANKING_HEADERS)
     headers[1] = ("Chủ đầu tư" if stream.ranks_investors else "Quận, huyện", 48)
@@ -122,6 +122,7 @@ def _ranking_sheet(
             f"BIỂU XẾP HẠNG TỶ LỆ GIẢI NGÂN KẾ HOẠCH VỐN ĐẦU TƯ CÔNG NĂM {snapshot.year}",
             stream.name.upper() + (f" – {source.name.upper()}" if source else ""),
             f"(Số liệu tính đến hết ngày {_date(snapshot)})",
+            *_partial_line(stream_figure),
             _plan_basis(snapshot),
             f"Đơn vị tính: {UNIT_NAMES[UNIT]}",
         ],
@@ -135,14 +136,16 @@ def _ranking_sheet(
         unit_flags = flags.get((stream.id, figure.investor_id, figure.district_id), [])
         values = [
             number,
-            neutralise(_unit_name(figure)),
+            neutralise(presentation.unit_name(figure)),
             _amount(figure.plan),
-            _amount(figure.disbursed),
-            _fraction(figure.ratio),
+            presentation.disbursed_sheet(figure, UNIT),
+            presentation.ratio_sheet(figure.ratio),
             figure.rank,
             figure.rank_change,
-            _fraction(figure.previous_ratio),
+            presentation.ratio_sheet(figure.previous_ratio),
             neutralise(_flag_text(unit_flags)) or None,
+            presentation.data_date(figure, snapshot.as_of),
+            neutralise(presentation.figure_source_file(figure)) or None,
         ]
         for column, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=column, value=value)
@@ -153,10 +156,14 @@ def _ranking_sheet(
     last = first + len(figures) - 1
     total_row = max(last, header_row) + 1
     plan_total = stream_figure.plan if stream_figure else sum(f.plan or 0 for f in figures)
-    disbursed_total = stream_figure.disbursed if stream_figure else sum(f.disbursed for f in figures)
+    disbursed_total = stream_figure.disbursed if stream_figure else sum(f.disbursed or 0 for f in figures)
     ratio_total = stream_figure.ratio if stream_figure else None
+    total_label = "Tổng cộng"
+    if stream_figure is not None and stream_figure.is_partial:
+        total_label += f" ({presentation.PARTIAL})"
     for column, value in enumerate(
-        [None, "Tổng cộng", _amount(plan_total), _amount(disbursed_total), _fraction(ratio_total)], start=1
+        [None, total_label, _amount(plan_total), _amount(disbursed_total), presentation.ratio_sheet(ratio_total)],
+        start=1,
     ):
         cell = ws.cell(row=total_row, column=column, value=value)
         cell.font = TOTAL_FONT
@@ -178,7 +185,7 @@ def _ranking_sheet(
         chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
         chart.height = max(7.5, 0.6 * len(figures))
         chart.width = 18
-        ws.add_chart(chart, f"K{header_row}")
+        ws.add_chart(chart, f"{get_column_letter(len(headers) + 2)}{header_row}")
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
@@ -189,6 +196,7 @@ def _formats(ws, r: int) -> None:
         ws.cell(row=r, column=column).number_format = AMOUNT_FORMAT
     for column in (5, 8):
         ws.cell(row=r, column=column).number_format = RATIO_FORMAT
+    ws.cell(row=r, column=DATE_COLUMN).number_format = DATE_FORMAT
 
 
 def _sheet_title(wb: Workbook, stream: CapitalStream) -> str:
@@ -215,6 +223,7 @@ def _summary_sheet(wb: Workbook, snapshot: Snapshot) -> None:
         [
             f"TỔNG HỢP GIẢI NGÂN VỐN ĐẦU TƯ CÔNG TOÀN THÀNH PHỐ NĂM {snapshot.year}",
             f"(Số liệu tính đến hết ngày {_date(snapshot)})",
+            *_partial_line(city),
             _plan_basis(snapshot),
             f"Đơn vị tính: {UNIT_NAMES[UNIT]}",
         ],
@@ -240,7 +249,7 @@ def _summary_sheet(wb: Workbook, snapshot: Snapshot) -> None:
         values = [number, label, total, *(getattr(p, attr, None) if p else None for p in parts)]
         for column, value in enumerate(values, start=1):
             if column >= 3 and value is not None:
-                value = _fraction(value) if is_ratio else _amount(value)
+                value = presentation.ratio_sheet(value) if is_ratio else _amount(value)
             cell = ws.cell(row=row, column=column, value=value)
             cell.border = BORDER
             if column >= 3:
@@ -250,12 +259,13 @@ def _summary_sheet(wb: Workbook, snapshot: Snapshot) -> None:
     _header(ws, row, [("STT", 6), ("Dòng vốn", 52), ("Kế hoạch vốn", 18), ("Lũy kế giải ngân", 18), ("Tỷ lệ (%)", 18)])
     for number, figure in enumerate(stream_figures(snapshot), start=1):
         row += 1
+        name = figure.stream.name + (f" ({presentation.PARTIAL})" if figure.is_partial else "")
         values = [
             number,
-            neutralise(figure.stream.name),
+            neutralise(name),
             _amount(figure.plan),
             _amount(figure.disbursed),
-            _fraction(figure.ratio),
+            presentation.ratio_sheet(figure.ratio),
         ]
         for column, value in enumerate(values, start=1):
             cell = ws.cell(row=row, column=column, value=value)
@@ -288,7 +298,7 @@ def ranking_workbook(
     wb = Workbook()
     wb.remove(wb.active)
     _summary_sheet(wb, snapshot)
-    flags = flags_for(snapshot)
+    flags = flags_by_unit(snapshot)
     for figure in _stream_figures(snapshot, stream_code, level, source):
         _ranking_sheet(wb, snapshot, figure.stream, figure, flags, source)
     wb.properties.title = f"Xếp hạng giải ngân đến hết ngày {snapshot.as_of:%d/%m/%Y}"
@@ -304,7 +314,7 @@ def ranking_csv(
     """The ranking tables as CSV (UTF-8 with BOM, so Excel reads the Vietnamese text)."""
     snapshot = Snapshot.objects.get(id=snapshot_id)
     source = BudgetSource.objects.get(code=source_code) if source_code else None
-    flags = flags_for(snapshot)
+    flags = flags_by_unit(snapshot)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -319,23 +329,28 @@ def ranking_csv(
             "Tỷ lệ kỳ trước",
             "Cảnh báo",
             "Số liệu đến hết ngày",
+            "Số liệu đến ngày",
+            "Theo tệp",
         ]
     )
     for stream in [f.stream for f in _stream_figures(snapshot, stream_code, level, source)]:
-        for figure in ranking(snapshot, stream, source):
+        for figure in ranking(snapshot, stream, source).select_related("submission"):
             unit_flags = flags.get((stream.id, figure.investor_id, figure.district_id), [])
+            reported = presentation.is_reported(figure)
             writer.writerow(
                 [
                     neutralise(f"{stream.name} – {source.name}" if source else stream.name),
                     figure.rank or "",
-                    neutralise(_unit_name(figure)),
+                    neutralise(presentation.unit_name(figure)),
                     format_amount(figure.plan, UNIT) if figure.plan is not None else "",
-                    format_amount(figure.disbursed, UNIT),
-                    format_unit_percent(figure.ratio),
-                    format_number(figure.rank_change) if figure.rank_change is not None else "",
+                    format_amount(figure.disbursed, UNIT) if reported else presentation.NOT_REPORTED,
+                    presentation.unit_ratio_text(figure),
+                    presentation.rank_change_sheet(figure.rank_change),
                     format_unit_percent(figure.previous_ratio) if figure.previous_ratio is not None else "",
                     neutralise(_flag_text(unit_flags)),
-                    f"{snapshot.as_of:%d/%m/%Y}",
+                    presentation.date_web(snapshot.as_of),
+                    presentation.date_web(presentation.data_date(figure, snapshot.as_of)) if reported else "",
+                    neutralise(presentation.figure_source_file(figure)),
                 ]
             )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

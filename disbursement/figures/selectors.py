@@ -147,7 +147,8 @@ def reallocation_candidates(snapshot: Snapshot, stream: CapitalStream) -> Reallo
         lagging.setdefault((flag.investor_id, flag.district_id), []).append(flag.reason)
     slow, fast = [], []
     for figure in ranking(snapshot, stream):
-        if not figure.plan:
+        # A unit without a plan, or that has not reported ('chưa báo cáo'), is no candidate either way.
+        if not figure.plan or figure.disbursed is None:
             continue
         undisbursed = figure.plan - figure.disbursed
         reasons = lagging.get((figure.investor_id, figure.district_id))

@@ -135,3 +135,27 @@ def test_the_ranking_within_one_budget_source(admin_client_vi, ranked_year):
     assert len(rows) == 1 and "Sở Thử nghiệm C" in rows[0] and "90%" in rows[0]
     assert central.name in html.split("<title>", 1)[1].split("</title>", 1)[0]
     assert admin_client_vi.get(rankings_url(current), {"source": "khong-co"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_units_without_a_report_carried_figures_and_partial_totals_are_told(admin_client_vi, ranked_year):
+    import datetime as dt
+
+    from tests.provenance import FILE_NAME, SENDER, make_partial
+
+    investor_b, investor_c = ranked_year["investors"][1], ranked_year["investors"][2]
+    make_partial(ranked_year["current"], not_reported=investor_c, carried=investor_b, carried_on=dt.date(2024, 7, 13))
+    html = admin_client_vi.get(rankings_url(ranked_year["current"])).content.decode()
+    rows = table_rows(html)
+
+    # Sở C has sent nothing this year: last, in no band, never 0.
+    assert "Sở Thử nghiệm C" in rows[2] and rows[2].startswith('<tr class="band-not-reported"')
+    assert "Chưa báo cáo" in rows[2] and "0,5%" not in rows[2] and "5,000" not in rows[2]
+    # Sở B's figure is its report of 13/07, with the file it came from.
+    assert "số liệu ngày 13/07/2024" in rows[1]
+    assert FILE_NAME in rows[1] and SENDER in rows[1]
+    assert "số liệu ngày" not in rows[0] and FILE_NAME in rows[0]
+    summary = html.split('<table id="rankings"', 1)[0]
+    assert "Số của dòng vốn: Tổng các báo cáo đã nhận" in summary and "02/03 đơn vị đã báo cáo" in summary
+    assert "1 đơn vị chưa báo cáo" in summary
+    assert "Số toàn thành phố: Tổng các báo cáo đã nhận" in summary

@@ -40,3 +40,25 @@ def test_year_without_figures_says_so(admin_client_vi, ranked_year):
 def test_unknown_unit_kind_is_not_found(admin_client_vi, ranked_year):
     url = reverse("admin:disbursement_snapshot_unit_history", args=["city_assigned", "project", 1])
     assert admin_client_vi.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_history_tells_a_carried_figure_and_its_file(admin_client_vi, ranked_year):
+    import datetime as dt
+
+    from tests.provenance import FILE_NAME, make_partial
+
+    investor_b, investor_c = ranked_year["investors"][1], ranked_year["investors"][2]
+    make_partial(ranked_year["current"], not_reported=investor_c, carried=investor_b, carried_on=dt.date(2024, 7, 13))
+    table = admin_client_vi.get(history_url("investor", investor_b), {"year": 2024}).content.decode()
+    latest = table.split('<table id="history"', 1)[1].split("20/07/2024", 1)[1].split("</tr>", 1)[0]
+    assert "số liệu ngày 13/07/2024" in latest and FILE_NAME in latest
+    silent = admin_client_vi.get(history_url("investor", investor_c), {"year": 2024}).content.decode()
+    latest = silent.split('<table id="history"', 1)[1].split("20/07/2024", 1)[1].split("</tr>", 1)[0]
+    assert "Chưa báo cáo" in latest and "0,5%" not in latest
+
+
+@pytest.mark.django_db
+def test_a_year_out_of_bounds_is_not_found(admin_client_vi, ranked_year):
+    response = admin_client_vi.get(history_url("investor", ranked_year["investors"][0]), {"year": 99999})
+    assert response.status_code == 404

@@ -1,7 +1,8 @@
-"""Imports through the API. Needs disbursement.importing (merged from its own branch)."""
+"""Imports through the API: upload, progress, errors, confirm."""
 
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -30,18 +31,42 @@ def test_write_key_uploads_and_follows_progress(write_client, read_client):
 
 
 @pytest.mark.django_db
-def test_confirm_creates_the_snapshot(write_client, staff_user):
-    from disbursement.models import ImportJob
+def test_confirm_creates_the_snapshot_with_the_files_figures(write_client, read_client):
+    from disbursement.models import CityDisbursement, ImportJob, Snapshot, SnapshotLine
+    from disbursement.sample.loader import load_master_data
+    from tests.sample_rows import (
+        AS_OF,
+        CITY_DISBURSED_ROW,
+        CITY_SHEET,
+        CITY_SOURCE_COLUMNS,
+        SECTIONS,
+        UNITS_SHEET,
+        WORKBOOK,
+        _amount,
+    )
 
+    # The units and districts the file names, so that it checks without errors.
+    load_master_data(city_snapshots=False)
     job_id = upload(write_client).json()["id"]
-    job = ImportJob.objects.get(pk=job_id)
+    assert read_client.get(f"/api/v1/imports/{job_id}/").json()["error_count"] == 0
+
     response = write_client.post(f"/api/v1/imports/{job_id}/confirm/")
-    assert response.status_code in (200, 409), response.content
-    if response.status_code == 200:
-        job.refresh_from_db()
-        assert response.json()["snapshot"] == job.snapshot_id
-    else:
-        assert response.json()["error"]["code"] == "conflict"
+    assert response.status_code == 200, response.content
+    job = ImportJob.objects.get(pk=job_id)
+    snapshot = Snapshot.objects.get(pk=response.json()["snapshot"])
+    assert job.snapshot_id == snapshot.pk
+    assert (snapshot.year, snapshot.as_of, snapshot.is_current) == (AS_OF.year, AS_OF, True)
+
+    workbook = openpyxl.load_workbook(WORKBOOK, data_only=True)
+    units, city = workbook[UNITS_SHEET], workbook[CITY_SHEET]
+    stored_city = dict(CityDisbursement.objects.filter(snapshot=snapshot).values_list("source__code", "disbursed"))
+    assert stored_city == {
+        code: _amount(city, column, CITY_DISBURSED_ROW) for code, column in CITY_SOURCE_COLUMNS.items()
+    }
+    for stream_code, _heading, rows in SECTIONS:
+        lines = SnapshotLine.objects.filter(snapshot=snapshot, stream__code=stream_code)
+        by_row = {row: sum(lines.filter(row=row).values_list("disbursed", flat=True)) for row in rows}
+        assert by_row == {row: _amount(units, "F", row) for row in rows}, stream_code
 
 
 @pytest.mark.django_db

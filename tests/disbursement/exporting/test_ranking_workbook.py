@@ -28,8 +28,9 @@ def test_sheets_titles_headers_and_formats(sample_snapshot):
     assert titles[4] == "Đơn vị tính: triệu đồng"
     header = [c.value for c in ws[7]]
     assert header[:5] == ["STT", "Chủ đầu tư", "Kế hoạch vốn", "Lũy kế giải ngân", "Tỷ lệ giải ngân (%)"]
+    assert header[9:11] == ["Số liệu đến ngày", "Theo tệp"]
     assert ws.freeze_panes == "C8"
-    assert ws.auto_filter.ref == "A7:I29"
+    assert ws.auto_filter.ref == "A7:K29"
     assert ws["C8"].number_format == "#,##0"
     assert ws["E8"].number_format == "0.00%"
     assert len(ws._charts) == 1
