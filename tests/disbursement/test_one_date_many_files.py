@@ -159,9 +159,7 @@ def test_a_unit_without_a_report_on_the_date_reads_its_earlier_figure_with_its_d
     from disbursement.importing.services import import_workbook
 
     earlier = dt.date(2024, 7, 13)
-    result = import_workbook(
-        io.BytesIO(file_bytes(SUMMARY)), file_name=SUMMARY, as_of=earlier, confirm_warnings=True
-    )
+    result = import_workbook(io.BytesIO(file_bytes(SUMMARY)), file_name=SUMMARY, as_of=earlier, confirm_warnings=True)
     assert result.status == "imported"
     import_files([DISTRICTS])
     snapshot = Snapshot.objects.current().get(year=2024, as_of=AS_OF)
