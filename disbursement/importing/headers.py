@@ -101,6 +101,8 @@ _NAME = _pattern(NAME_WORDINGS)
 _LABEL = _pattern(LABEL_WORDINGS)
 _PLAN = _pattern(PLAN_WORDINGS)
 _DISBURSED = _pattern(DISBURSED_WORDINGS)
+_RATIO = _pattern(tuple(w for w in RATIO_WORDINGS if w.isalpha() or " " in w))
+_RATIO_SIGNS = tuple(w for w in RATIO_WORDINGS if not (w.isalpha() or " " in w))  # "%": a header opening with it
 _NOTE = _pattern(NOTE_WORDINGS)
 _AMOUNT = _pattern(AMOUNT_WORDINGS)
 _PREVIOUS = _pattern(PREVIOUS_YEAR_WORDINGS)
@@ -189,7 +191,7 @@ def meaning(text: object) -> Meaning:
         return Meaning(STT)
     if _NOTE.search(t):
         return Meaning(NOTE)
-    if "ty le" in t or t.startswith("%"):
+    if _RATIO.search(t) or t.startswith(_RATIO_SIGNS):
         if _PREVIOUS.search(t):
             return Meaning(IGNORED)
         return Meaning(RATIO, source_of(t), level_of(t))
@@ -290,31 +292,38 @@ def is_column_numbers(values: tuple) -> bool:
     return len(numbers) >= 3 and numbers[0] <= 2 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
-def vocabulary() -> dict[str, tuple[str, ...]]:
-    """Every wording list by what it names, for the documentation and the refusal messages."""
-    return {
-        "stt": STT_WORDINGS,
-        "name": NAME_WORDINGS,
-        "label": LABEL_WORDINGS,
-        "plan": PLAN_WORDINGS,
-        "disbursed": DISBURSED_WORDINGS,
-        "ratio": RATIO_WORDINGS,
-        "note": NOTE_WORDINGS,
-        "amount": AMOUNT_WORDINGS,
-        "previous_year": PREVIOUS_YEAR_WORDINGS,
-        "estimate": ESTIMATE_WORDINGS,
-        "total": TOTAL_WORDINGS,
-        "nstw": NSTW_WORDINGS,
-        "nsdp": NSDP_WORDINGS,
-        "pm": PM_WORDINGS,
-        "city": CITY_WORDINGS,
-        "detailed": DETAILED_WORDINGS,
-        "investor_name": INVESTOR_NAME_WORDINGS,
-        "district_name": DISTRICT_NAME_WORDINGS,
-        "unit_line": UNIT_LINE_WORDINGS,
-        "unit": tuple(UNIT_WORDINGS),
-        "breakdown": BREAKDOWN_WORDINGS,
-    }
+# What each wording list is for, in the order the documentation gives them.
+VOCABULARY: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Order column (STT), never an amount", STT_WORDINGS),
+    ("Unit name column (investor, district)", NAME_WORDINGS),
+    ("Content column of a summary table (a measure or a budget source per row)", LABEL_WORDINGS),
+    ("Plan (kế hoạch vốn)", PLAN_WORDINGS),
+    ("Disbursed to date (giải ngân, lũy kế)", DISBURSED_WORDINGS),
+    ("Printed ratio (tỷ lệ)", RATIO_WORDINGS),
+    ("Notes, never read", NOTE_WORDINGS),
+    ("An amount whose measure the row names (only in rows-as-measures summaries)", AMOUNT_WORDINGS),
+    ("Same period last year, never read as this period", PREVIOUS_YEAR_WORDINGS),
+    ("Estimate, never read as an actual figure", ESTIMATE_WORDINGS),
+    ("Total of all sources", TOTAL_WORDINGS),
+    ("Central budget (NSTW)", NSTW_WORDINGS),
+    ("Local budget (NSĐP)", NSDP_WORDINGS),
+    ("Plan level: the Prime Minister's", PM_WORDINGS),
+    ("Plan level: the city's", CITY_WORDINGS),
+    ("Plan level: allocated in detail (a plan even without the word 'kế hoạch')", DETAILED_WORDINGS),
+    ("Name header telling a table of investors", INVESTOR_NAME_WORDINGS),
+    ("Name header telling a table of districts", DISTRICT_NAME_WORDINGS),
+    ("Unit line opening", UNIT_LINE_WORDINGS),
+    ("Units", tuple(UNIT_WORDINGS)),
+    ("Breakdown row of a summary (read only when it names a source)", (*BREAKDOWN_WORDINGS, *BREAKDOWN_MARKS)),
+)
+
+
+def wordings_markdown() -> str:
+    """The wording table of docs/import-layouts.md, generated from the lists the parser matches."""
+    lines = ["| What the header or row says | Wordings understood |", "| --- | --- |"]
+    for what, wordings in VOCABULARY:
+        lines.append(f"| {what} | {', '.join(f'`{w}`' for w in wordings)} |")
+    return "\n".join(lines)
 
 
 def quoted(wordings: tuple[str, ...]) -> str:
@@ -330,3 +339,7 @@ def understood_amount_headers() -> str:
         f"{quoted(AMOUNT_WORDINGS)} chỉ khi mỗi dòng nêu chỉ tiêu (ví dụ 'KH vốn TTg giao', 'KH vốn TP giao', "
         f"'Giải ngân đến ...'); cột {quoted(STT_WORDINGS)} không bao giờ là số tiền"
     )
+
+
+if __name__ == "__main__":
+    print(wordings_markdown())
