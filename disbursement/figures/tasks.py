@@ -11,8 +11,6 @@ import datetime as dt
 from celery import shared_task
 
 from disbursement.figures import services
-from disbursement.models import Snapshot
-from disbursement.recompute import request_recompute
 
 
 @shared_task(acks_late=True)
@@ -31,9 +29,3 @@ def recompute_from_task(year: int, from_date: str) -> int:
 def recompute_recent_task() -> int:
     """Nightly: recompute the snapshots of the years still being disbursed."""
     return services.recompute_recent()
-
-
-def schedule_compute(snapshot_id: int) -> None:
-    """Compute a newly written snapshot, and the later ones of its year, after commit."""
-    snapshot = Snapshot.objects.get(pk=snapshot_id)
-    request_recompute(snapshot.year, snapshot.as_of)
