@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
 
 # Prefixes that say what kind of unit a name is, not which one. Order matters:
 # longer first. Compared after diacritics are stripped.
@@ -45,10 +47,57 @@ def strip_diacritics(text: str) -> str:
     return stripped.replace("đ", "d").replace("Đ", "D")
 
 
-def normalize_name(name: str) -> str:
-    """The matching key of a unit name."""
-    text = unicodedata.normalize("NFC", name or "").lower()
-    text = strip_diacritics(text)
+@lru_cache(maxsize=16)
+def _abbreviation_pattern(pairs: tuple[tuple[str, str], ...]) -> tuple[re.Pattern, dict[int, str]] | None:
+    """One pattern for a list of (short, full) pairs, longest short first so 'Bộ CHQS' wins over 'CHQS'.
+
+    Matched with diacritics kept ('ĐTXD' is not 'DTXD' unless both are listed). Two-letter
+    shorts (TP, CT, DA) are ordinary syllables too, so they match only in capitals.
+    """
+    alternatives = []
+    fulls: dict[int, str] = {}
+    ordered = sorted(
+        {unicodedata.normalize("NFC", s).strip(): f for s, f in pairs if s and s.strip()}.items(),
+        key=lambda item: -len(item[0]),
+    )
+    for group, (short, full) in enumerate(ordered, start=1):
+        parts = []
+        for ch in short:
+            if ch.isspace():
+                parts.append(r"\s+")
+            elif ch in "&-":
+                parts.append(rf"\s*[{re.escape(ch)}\u2010-\u2015]\s*" if ch == "-" else r"\s*&\s*")
+            else:
+                parts.append(re.escape(ch))
+        body = "".join(parts)
+        if sum(ch.isalpha() for ch in short) > 2:
+            body = f"(?i:{body})"
+        alternatives.append(f"({body})")
+        fulls[group] = unicodedata.normalize("NFC", full)
+    if not alternatives:
+        return None
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)"), fulls
+
+
+def expand_abbreviations(text: str, abbreviations: Iterable[tuple[str, str]]) -> str:
+    """Write out the abbreviations of a name ('Ban QLDA' -> 'Ban quản lý dự án')."""
+    found = _abbreviation_pattern(tuple((short, full) for short, full in abbreviations))
+    if found is None:
+        return text
+    pattern, fulls = found
+    return pattern.sub(lambda m: fulls[m.lastindex], unicodedata.normalize("NFC", text))
+
+
+def normalize_name(name: str, abbreviations: Iterable[tuple[str, str]] = ()) -> str:
+    """The matching key of a unit name.
+
+    `abbreviations` are (short, full) pairs (the editable list kept by the app) written
+    out before anything else, so both spellings of a name meet.
+    """
+    text = unicodedata.normalize("NFC", name or "")
+    if abbreviations:
+        text = expand_abbreviations(text, abbreviations)
+    text = strip_diacritics(text.lower())
     text = re.sub(r"[\u2010-\u2015]", "-", text)
     for abbr, full in _ABBREVIATIONS.items():
         text = re.sub(rf"(?<![\w]){re.escape(strip_diacritics(abbr))}(?![\w])", full, text)
@@ -79,10 +128,12 @@ def _fold_y(word: str) -> str:
     return word
 
 
-def closest_names(name: str, candidates: dict[str, str], limit: int = 3) -> list[str]:
+def closest_names(
+    name: str, candidates: dict[str, str], limit: int = 3, abbreviations: Iterable[tuple[str, str]] = ()
+) -> list[str]:
     """Known names most like `name`, for error messages. candidates: key -> display name."""
     import difflib
 
-    key = normalize_name(name)
+    key = normalize_name(name, abbreviations)
     keys = difflib.get_close_matches(key, list(candidates), n=limit, cutoff=0.5)
     return [candidates[k] for k in keys]

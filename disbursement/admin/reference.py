@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from disbursement.models import BudgetSource, CapitalStream, Project
+from disbursement.models import BudgetSource, CapitalStream, NameAbbreviation, Project
 
 
 @admin.register(BudgetSource)
@@ -20,3 +20,12 @@ class ProjectAdmin(admin.ModelAdmin):
     list_filter = ["stream"]
     search_fields = ["code", "name", "investor__name"]
     autocomplete_fields = ["investor", "district"]
+
+
+@admin.register(NameAbbreviation)
+class NameAbbreviationAdmin(admin.ModelAdmin):
+    """The abbreviations the importer writes out before matching unit names (both the file's and the stored)."""
+
+    list_display = ["short", "full", "note"]
+    search_fields = ["short", "full"]
+    ordering = ["short"]

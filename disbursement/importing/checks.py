@@ -1,13 +1,19 @@
 """Checks on a parsed workbook before anything is written.
 
-Errors stop the import; warnings are shown in the preview and need an
-explicit confirmation. Every message is located at a cell where possible.
+Errors stop the import; warnings are shown in the preview and accepted with
+it. A figure that is implausible but not impossible (ten times the figure it
+should be near, a ratio far above 100%, a city plan cut to a fraction, a
+printed ratio its own row does not give) is a check to confirm: the import
+waits until a person has confirmed that very item, at its cell. Every message
+is located at a cell where possible.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+
+from django.conf import settings
 
 from core.figures import disbursement_ratio
 from core.fiscal import disbursement_deadline, in_disbursement_period
@@ -19,6 +25,12 @@ from disbursement.importing.parser import NSDP, NSTW, TOTAL, CitySheet, Line, Se
 # A figure this many times off the value it should be near is the wrong-scale mistake.
 SCALE_LOW = 500
 SCALE_HIGH = 2000
+# Ten times the figure in force (plan) or the unit's latest figure (disbursed), either way: a slipped
+# digit or a wrong scale that the thousand-times rule misses (tỷ written as trăm triệu, an extra 0).
+JUMP_FACTOR = 10
+# A city plan revised to less than half the plan in force: revisions move by a few percent (22.156,828
+# to 22.770,828 tỷ đồng in 2023); half is the plan of one stream or one source, or a typing slip.
+CITY_PLAN_CUT = Decimal("0.5")
 KINDS = {"plan": "kế hoạch", "disbursed": "giải ngân"}
 SOURCE_WORDS = {TOTAL: "tổng số", NSTW: "NSTW", NSDP: "NSĐP"}
 
@@ -32,6 +44,35 @@ def looks_thousand_times_off(value: int | None, reference: int | None) -> bool:
         return False
     ratio = Decimal(value) / Decimal(reference)
     return SCALE_LOW <= ratio <= SCALE_HIGH or Decimal(1) / SCALE_HIGH <= ratio <= Decimal(1) / SCALE_LOW
+
+
+def jump_factor(value: int | None, reference: int | None) -> Decimal | None:
+    """value / reference when one is at least JUMP_FACTOR times the other, else None."""
+    if not value or not reference or value <= 0 or reference <= 0:
+        return None
+    factor = Decimal(value) / Decimal(reference)
+    if factor >= JUMP_FACTOR or factor <= Decimal(1) / JUMP_FACTOR:
+        return factor
+    return None
+
+
+def jump_text(factor: Decimal) -> str:
+    """'gấp 12,5 lần' / 'chỉ bằng 1/10' of the figure compared with."""
+    if factor >= 1:
+        return f"gấp {format_number(factor, 1, drop_zero_fraction=True)} lần"
+    return f"chỉ bằng 1/{format_number(1 / factor, 1, drop_zero_fraction=True)}"
+
+
+def above_plan_points() -> Decimal:
+    return Decimal(getattr(settings, "IMPORT_RATIO_ABOVE_PLAN_POINTS", 5))
+
+
+def far_above_plan(disbursed: int | None, plan: int | None) -> Decimal | None:
+    """The ratio, when it is above 100% plus the tolerance."""
+    ratio = disbursement_ratio(disbursed or 0, plan) if plan else None
+    if ratio is not None and ratio > 100 + above_plan_points():
+        return ratio
+    return None
 
 
 def check_period(year: int, as_of: dt.date, issues: IssueList, position) -> None:
@@ -78,7 +119,18 @@ def check_line(line: Line, unit: int, split: bool, issues: IssueList) -> None:
                 )
     plan = line.plan.get(TOTAL) or 0
     disbursed = line.disbursed.get(TOTAL) or 0
-    if disbursed > plan and disbursed > 0:
+    ratio = far_above_plan(disbursed, plan)
+    if ratio is not None:
+        issues.confirm(
+            "ratio_above_plan",
+            f"'{line.name}' giải ngân {amount_text(disbursed, unit)}, bằng {format_percent(ratio)} kế hoạch "
+            f"{amount_text(plan, unit)} (quá 100% + {format_number(above_plan_points())} điểm): "
+            "kiểm tra số liệu hoặc đơn vị tính.",
+            sheet=line.sheet,
+            row=line.row,
+            column=line.columns.get(("disbursed", TOTAL)),
+        )
+    elif disbursed > plan and disbursed > 0:
         issues.warning(
             "disbursed_above_plan",
             f"'{line.name}' giải ngân {amount_text(disbursed, unit)}, vượt kế hoạch {amount_text(plan, unit)}.",
@@ -104,10 +156,11 @@ def check_stated_ratio(line: Line, plan: int, disbursed: int, issues: IssueList)
     if abs(stated * 100 - computed) <= tolerance * 100:
         line.ratio = stated * 100  # kept in percent, as the other senders write it
         return
-    issues.warning(
+    issues.confirm(
         "ratio_mismatch",
-        f"Tỷ lệ ghi trong tệp ({format_number(stated, places)}%) không khớp với số liệu của '{line.name}' "
-        f"({format_percent(computed)}).",
+        f"Tỷ lệ ghi trong tệp ({format_number(stated, places)}%) không khớp với giải ngân / kế hoạch của "
+        f"'{line.name}' trong chính tệp này ({format_percent(computed)}): một trong ba số bị nhầm "
+        "(thường là đơn vị tính hoặc gõ nhầm).",
         sheet=line.sheet,
         row=line.row,
         column=line.ratio_column,
@@ -167,7 +220,7 @@ def check_against_history(
     previous_date: dt.date | None,
     issues: IssueList,
 ) -> None:
-    """Wrong scale against the plan in force or the previous snapshot; cumulative going down."""
+    """Wrong scale or a tenfold jump against the plan in force or the unit's latest figure; cumulative going down."""
     where = {"sheet": line.sheet, "row": line.row}
     if looks_thousand_times_off(plan, plan_in_force):
         issues.error(
@@ -177,11 +230,37 @@ def check_against_history(
             column=line.columns.get(("plan", TOTAL)),
             **where,
         )
+    elif (factor := jump_factor(plan, plan_in_force)) is not None:
+        issues.confirm(
+            "plan_jump",
+            f"Kế hoạch của '{name}' ({amount_text(plan, unit)}) {jump_text(factor)} kế hoạch đang có hiệu lực "
+            f"({amount_text(plan_in_force, unit)}): kiểm tra số liệu hoặc đơn vị tính.",
+            column=line.columns.get(("plan", TOTAL)),
+            **where,
+        )
+    if plan is None and (ratio := far_above_plan(disbursed, plan_in_force)) is not None:
+        issues.confirm(
+            "ratio_above_plan",
+            f"'{name}' giải ngân {amount_text(disbursed, unit)}, bằng {format_percent(ratio)} kế hoạch đang có "
+            f"hiệu lực ({amount_text(plan_in_force, unit)}), quá 100% + {format_number(above_plan_points())} "
+            "điểm: kiểm tra số liệu hoặc đơn vị tính.",
+            column=line.columns.get(("disbursed", TOTAL)),
+            **where,
+        )
     if looks_thousand_times_off(disbursed, previous_disbursed):
         issues.error(
             "scale_error",
             f"Giải ngân của '{name}' ({amount_text(disbursed, unit)}) lệch khoảng 1.000 lần so với kỳ trước "
             f"({format_amount(previous_disbursed)} tỷ đồng): có thể nhầm đơn vị tính.",
+            column=line.columns.get(("disbursed", TOTAL)),
+            **where,
+        )
+    elif (factor := jump_factor(disbursed, previous_disbursed)) is not None:
+        issues.confirm(
+            "disbursed_jump",
+            f"Lũy kế giải ngân của '{name}' ({amount_text(disbursed, unit)}) {jump_text(factor)} số liệu gần nhất "
+            f"ngày {previous_date:%d/%m/%Y} ({amount_text(previous_disbursed, unit)}): kiểm tra số liệu hoặc "
+            "đơn vị tính.",
             column=line.columns.get(("disbursed", TOTAL)),
             **where,
         )
@@ -193,6 +272,14 @@ def check_against_history(
             column=line.columns.get(("disbursed", TOTAL)),
             **where,
         )
+
+
+CITY_LEVEL_WORDS = {
+    "pm": "kế hoạch Thủ tướng Chính phủ giao",
+    "city": "kế hoạch thành phố giao",
+    "detailed": "kế hoạch đã phân bổ chi tiết",
+    "disbursed": "lũy kế giải ngân",
+}
 
 
 def check_city(
@@ -224,36 +311,106 @@ def check_city(
             continue
         reference = sum(plans_in_force.get(level, {}).values()) if level != "disbursed" else previous_disbursed
         cell = figures.get(TOTAL) or next(iter(figures.values()))
+        where = {"sheet": city.sheet, "row": cell.row, "column": cell.column}
+        compared = "kế hoạch đang có hiệu lực"
+        if level == "disbursed" and previous_date is not None:
+            compared = f"kỳ trước {previous_date:%d/%m/%Y}"
         if looks_thousand_times_off(total, reference):
             issues.error(
                 "scale_error",
                 f"Số liệu toàn thành phố ({amount_text(total, unit)}) lệch khoảng 1.000 lần so với "
                 f"{'kỳ trước' if level == 'disbursed' else 'kế hoạch đang có hiệu lực'} "
                 f"({format_amount(reference)} tỷ đồng): có thể nhầm đơn vị tính.",
-                sheet=city.sheet,
-                row=cell.row,
-                column=cell.column,
+                **where,
+            )
+        elif (factor := jump_factor(total, reference)) is not None:
+            issues.confirm(
+                "city_jump",
+                f"{CITY_LEVEL_WORDS[level].capitalize()} toàn thành phố ({amount_text(total, unit)}) "
+                f"{jump_text(factor)} {compared} ({amount_text(reference, unit)}): kiểm tra số liệu hoặc đơn vị tính.",
+                **where,
+            )
+        elif level != "disbursed" and reference and total < reference * CITY_PLAN_CUT:
+            issues.confirm(
+                "city_plan_cut",
+                f"{CITY_LEVEL_WORDS[level].capitalize()} toàn thành phố ({amount_text(total, unit)}) chỉ bằng "
+                f"{format_percent(disbursement_ratio(total, reference))} kế hoạch đang có hiệu lực "
+                f"({amount_text(reference, unit)}): một lần điều chỉnh giảm hơn một nửa kế hoạch là bất thường "
+                "(tệp chỉ có một dòng vốn, một nguồn vốn, hay gõ nhầm?).",
+                **where,
             )
         elif level == "disbursed" and previous_disbursed is not None and total < previous_disbursed:
             issues.warning(
                 "cumulative_decreased",
                 f"Lũy kế giải ngân toàn thành phố ({amount_text(total, unit)}) thấp hơn kỳ trước "
                 f"{previous_date:%d/%m/%Y} ({amount_text(previous_disbursed, unit)}).",
-                sheet=city.sheet,
-                row=cell.row,
-                column=cell.column,
+                **where,
             )
     plan = _city_total(city.plans.get("city", {}))
     disbursed = _city_total(city.disbursed)
     if plan is not None and disbursed is not None and disbursed > plan:
         cell = city.disbursed.get(TOTAL) or next(iter(city.disbursed.values()))
-        issues.warning(
-            "disbursed_above_plan",
-            "Giải ngân toàn thành phố vượt kế hoạch thành phố giao.",
-            sheet=city.sheet,
-            row=cell.row,
-            column=cell.column,
+        where = {"sheet": city.sheet, "row": cell.row, "column": cell.column}
+        ratio = far_above_plan(disbursed, plan)
+        if ratio is not None:
+            issues.confirm(
+                "ratio_above_plan",
+                f"Giải ngân toàn thành phố ({amount_text(disbursed, unit)}) bằng {format_percent(ratio)} kế hoạch "
+                f"thành phố giao ({amount_text(plan, unit)}), quá 100% + {format_number(above_plan_points())} "
+                "điểm: kiểm tra số liệu hoặc đơn vị tính.",
+                **where,
+            )
+        else:
+            issues.warning("disbursed_above_plan", "Giải ngân toàn thành phố vượt kế hoạch thành phố giao.", **where)
+    check_city_stated_ratios(city, issues)
+
+
+def check_city_stated_ratios(city: CitySheet, issues: IssueList) -> None:
+    """Ratios the summary prints, against its own disbursed / plan, at the ratio's cell.
+
+    A printed ratio is accepted when it follows, within its rounding, from the
+    disbursed amount over any plan level the sheet states (the Treasury prints
+    it against the Prime Minister's plan, the city against its own).
+    """
+    for source, figure in (getattr(city, "stated_ratios", None) or {}).items():
+        stated = getattr(figure, "ratio", None)
+        if stated is None:
+            stated = getattr(figure, "amount", None)
+        disbursed = city.disbursed.get(source)
+        if stated is None or disbursed is None:
+            continue
+        plans = {level: figures[source].amount for level, figures in city.plans.items() if source in figures}
+        computed = {level: disbursement_ratio(disbursed.amount, plan) for level, plan in plans.items() if plan}
+        if not computed:
+            continue
+        stated = Decimal(stated)
+        tolerance = _rounding_tolerance(stated)
+        if any(_ratio_agrees(stated, value, tolerance) for value in computed.values()):
+            continue
+        level, value = next(iter(computed.items()))
+        issues.confirm(
+            "ratio_mismatch",
+            f"Tỷ lệ giải ngân toàn thành phố ghi trong tệp ({format_number(stated, _places(stated))}%, "
+            f"{SOURCE_WORDS.get(source, source)}) không khớp với giải ngân / {CITY_LEVEL_WORDS.get(level, level)} "
+            f"trong chính tệp này ({format_percent(value)}).",
+            sheet=figure.sheet,
+            row=figure.row,
+            column=figure.column,
         )
+
+
+def _places(stated: Decimal) -> int:
+    return max(0, -stated.as_tuple().exponent)
+
+
+def _rounding_tolerance(stated: Decimal) -> Decimal:
+    """Half a unit in the last place printed."""
+    return Decimal(5) / Decimal(10) ** (_places(stated) + 1) + Decimal("0.000001")
+
+
+def _ratio_agrees(stated: Decimal, computed: Decimal, tolerance: Decimal) -> bool:
+    # A cell formatted as a percentage holds the fraction (0,2944 for 29,44%).
+    return abs(stated - computed) <= tolerance or abs(stated * 100 - computed) <= tolerance * 100
 
 
 def _city_total(figures: dict) -> int | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
 
@@ -19,6 +19,9 @@ class Issue:
     cell: str | None
     code: str
     message: str
+    # What a person needs to act on the issue in the preview (an unknown name's level and closest
+    # units); read by the job, not part of the stored message.
+    detail: dict | None = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def key(self) -> str:
@@ -26,7 +29,16 @@ class Issue:
         return f"{self.code}:{self.sheet or ''}:{self.cell or self.row or ''}"
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "key": self.key}
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "cell": self.cell,
+            "code": self.code,
+            "message": self.message,
+            "key": self.key,
+        }
 
     def __str__(self) -> str:
         where = [self.file]
@@ -59,11 +71,11 @@ class IssueList:
         self.warnings: list[Issue] = []
         self.to_confirm: list[Issue] = []
 
-    def _make(self, code: str, message: str, sheet, row, column) -> Issue:
-        return Issue(self.file, sheet, row, column, cell_ref(row, column), code, message)
+    def _make(self, code: str, message: str, sheet, row, column, detail: dict | None = None) -> Issue:
+        return Issue(self.file, sheet, row, column, cell_ref(row, column), code, message, detail)
 
-    def error(self, code: str, message: str, *, sheet=None, row=None, column=None) -> Issue:
-        issue = self._make(code, message, sheet, row, column)
+    def error(self, code: str, message: str, *, sheet=None, row=None, column=None, detail=None) -> Issue:
+        issue = self._make(code, message, sheet, row, column, detail)
         self.errors.append(issue)
         return issue
 

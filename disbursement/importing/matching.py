@@ -1,25 +1,33 @@
 """Match the unit names of a workbook to investors and districts.
 
-Every name from outside goes through core.names.normalize_name; the index
-holds names, short names and aliases. A stream ranked by investor matches
-investors, one ranked by district matches the districts valid on the date
-(a district committee acting as investor is written with the bare place
-name: the section tells the role).
+Every name from outside goes through core.names.normalize_name, with the
+abbreviation list kept in the database (NameAbbreviation) written out on both
+sides, so 'Ban QLDA ĐTXD các công trình giao thông' meets 'Ban Quản lý dự án
+đầu tư xây dựng các công trình giao thông'. The index holds names, short names
+and aliases. A stream ranked by investor matches investors, one ranked by
+district matches the districts valid on the date (a district committee acting
+as investor is written with the bare place name: the section tells the role).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass
 
-from core.names import closest_names, normalize_name
-from disbursement.models import CapitalStream
-from districts.selectors import district_name_index
-from investors.selectors import investor_name_index
+from core.names import normalize_name
+from disbursement.models import CapitalStream, NameAbbreviation
+from districts.models import DistrictAlias
+from districts.selectors import districts_valid_on
+from investors.models import Investor, InvestorAlias
 
 INVESTOR = "investor"
 DISTRICT = "district"
+LEVELS = (INVESTOR, DISTRICT)
 LEVEL_WORDS = {INVESTOR: "chủ đầu tư", DISTRICT: "quận, huyện"}
+# Closest units offered for an unknown name.
+CANDIDATES = 5
+CANDIDATE_CUTOFF = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,27 +46,69 @@ class Match:
         return self.unit_id if self.level == DISTRICT else None
 
 
+def abbreviation_pairs() -> tuple[tuple[str, str], ...]:
+    """The editable abbreviation list, as the data the normaliser takes."""
+    return tuple(NameAbbreviation.objects.order_by("short").values_list("short", "full"))
+
+
 class UnitMatcher:
     """Name -> unit for one import, over the master data as of the snapshot date."""
 
-    def __init__(self, as_of: dt.date):
-        self._index = {INVESTOR: investor_name_index(), DISTRICT: district_name_index(on=as_of)}
-        self._names = {
-            INVESTOR: {k: v.name for k, v in self._index[INVESTOR].items()},
-            DISTRICT: {k: v.display_name for k, v in self._index[DISTRICT].items()},
-        }
+    def __init__(self, as_of: dt.date, abbreviations: tuple[tuple[str, str], ...] | None = None):
+        self.abbreviations = abbreviation_pairs() if abbreviations is None else abbreviations
+        self._index: dict[str, dict[str, object]] = {INVESTOR: {}, DISTRICT: {}}
+        investors = list(Investor.objects.select_related("district"))
+        for investor in investors:
+            self._add(INVESTOR, investor.name, investor)
+        for investor in investors:
+            if investor.short_name:
+                self._add(INVESTOR, investor.short_name, investor)
+        for alias in InvestorAlias.objects.select_related("investor"):
+            self._add(INVESTOR, alias.name, alias.investor)
+        for district in districts_valid_on(as_of).order_by("valid_from"):
+            self._add(DISTRICT, district.name, district)
+        for alias in DistrictAlias.objects.select_related("district"):
+            if alias.district.is_valid_on(as_of):
+                self._add(DISTRICT, alias.name, alias.district)
+
+    def _add(self, level: str, name: str, unit) -> None:
+        index = self._index[level]
+        index.setdefault(self.key(name), unit)
+        # The key stored with the unit (no list abbreviations) still finds it.
+        index.setdefault(normalize_name(name), unit)
+
+    def key(self, name: str) -> str:
+        return normalize_name(name, self.abbreviations)
 
     @staticmethod
     def level_of(stream: CapitalStream) -> str:
         return INVESTOR if stream.ranks_investors else DISTRICT
 
     def match(self, name: str, level: str) -> Match | None:
-        unit = self._index[level].get(normalize_name(name))
+        index = self._index[level]
+        unit = index.get(self.key(name)) or index.get(normalize_name(name))
         if unit is None:
             return None
-        display = getattr(unit, "display_name", None) or str(unit)
-        return Match(level, unit.id, display, bool(getattr(unit, "is_rural", False)))
+        return _match(level, unit)
+
+    def candidates(self, name: str, level: str, limit: int = CANDIDATES) -> list[Match]:
+        """The known units whose names are most like `name`, closest first, each once."""
+        index = self._index[level]
+        keys = difflib.get_close_matches(self.key(name), list(index), n=limit * 3, cutoff=CANDIDATE_CUTOFF)
+        found: dict[int, Match] = {}
+        for key in keys:
+            unit = index[key]
+            found.setdefault(unit.id, _match(level, unit, full=True))
+        return list(found.values())[:limit]
 
     def suggestions(self, name: str, level: str) -> list[str]:
         """Known names most like `name`, for the message that asks for a decision."""
-        return closest_names(name, self._names[level])
+        return [m.display_name for m in self.candidates(name, level, limit=3)]
+
+
+def _match(level: str, unit, *, full: bool = False) -> Match:
+    display = getattr(unit, "display_name", None) or str(unit)
+    if full and level == INVESTOR:
+        # Offered as a choice, an investor is named in full, not by its short form.
+        display = unit.name
+    return Match(level, unit.id, display, bool(getattr(unit, "is_rural", False)))

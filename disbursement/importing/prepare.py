@@ -165,13 +165,20 @@ def _entry(section: Section, line: Line, stream: CapitalStream, matcher: UnitMat
     level = matcher.level_of(stream)
     match = matcher.match(line.name, level)
     if match is None:
-        near = matcher.suggestions(line.name, level)
-        hint = f" Tên gần giống: {', '.join(near)}." if near else ""
+        near = matcher.candidates(line.name, level)
+        hint = f" Tên gần giống: {', '.join(m.display_name for m in near[:3])}." if near else ""
         issues.error(
             "unknown_name",
             f"Không nhận ra {LEVEL_WORDS[level]} '{line.name}' (phần {section.label or section.title}).{hint} "
-            "Nếu đúng là đơn vị đã có, hãy thêm tên gọi khác rồi nhập lại.",
+            "Trong phần xem trước, chọn đơn vị tương ứng (lưu thành tên gọi khác) hoặc tạo đơn vị mới.",
             **_at_name(line),
+            detail={
+                "name": line.name,
+                "level": level,
+                "stream": stream.code,
+                "stream_name": stream.name,
+                "candidates": [{"id": m.unit_id, "name": m.display_name} for m in near],
+            },
         )
         return None
     if stream.rural_only and not stream.ranks_investors and not match.is_rural:

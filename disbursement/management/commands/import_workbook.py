@@ -1,4 +1,9 @@
-"""python manage.py import_workbook FILE [--dry-run] [--as-of DD/MM/YYYY] [--yes]"""
+"""python manage.py import_workbook FILE [--dry-run] [--as-of DD/MM/YYYY] [--yes] [--accept KEY ...]
+
+Warnings are accepted together with --yes; a figure to confirm (a tenfold jump, a ratio far
+above 100%, a printed ratio that its row does not give) is accepted only by its own key,
+printed with it: --accept KEY, once per item.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from core.notation import format_amount
+from disbursement.importing.preview import preview_change_lines
 from disbursement.importing.services import import_workbook
 
 
@@ -29,7 +35,18 @@ class Command(BaseCommand):
         parser.add_argument("file", help="Đường dẫn tệp .xlsx")
         parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra và tóm tắt, không ghi gì.")
         parser.add_argument("--as-of", type=_date, help="Ngày số liệu, nếu tiêu đề tệp không ghi (dd/mm/yyyy).")
-        parser.add_argument("--yes", action="store_true", help="Chấp nhận các cảnh báo và nhập luôn.")
+        parser.add_argument(
+            "--yes",
+            action="store_true",
+            help="Chấp nhận các cảnh báo và nhập luôn (không thay cho các mục phải xác nhận từng mục).",
+        )
+        parser.add_argument(
+            "--accept",
+            action="append",
+            default=[],
+            metavar="MÃ",
+            help="Xác nhận một mục bất thường theo mã in cạnh nó (lặp lại cho từng mục).",
+        )
         parser.add_argument("--user", help="Tên đăng nhập của người nhập.")
         parser.add_argument("--no-progress", action="store_true", help="Không hiện thanh tiến độ.")
 
@@ -47,6 +64,7 @@ class Command(BaseCommand):
             user=user,
             as_of=options["as_of"],
             confirm_warnings=options["yes"],
+            accepted=set(options["accept"]),
             dry_run=options["dry_run"],
             progress=progress,
         )
@@ -56,11 +74,24 @@ class Command(BaseCommand):
             self.stderr.write(self.style.ERROR(f"LỖI  {issue}"))
         for issue in result.warnings:
             self.stderr.write(self.style.WARNING(f"CẢNH BÁO  {issue}"))
+        accepted = set(options["accept"])
+        for issue in result.to_confirm:
+            mark = "ĐÃ XÁC NHẬN" if issue.key in accepted else "CẦN XÁC NHẬN"
+            self.stderr.write(self.style.WARNING(f"{mark}  {issue}\n    mã: {issue.key}"))
         self._summary(result.summary)
         if result.status == "failed":
             raise CommandError(f"Không nhập được: {len(result.errors)} lỗi. Không có gì được ghi.")
         if result.status == "needs_confirmation":
-            raise CommandError(f"Có {len(result.warnings)} cảnh báo: xem lại rồi chạy lại với --yes để nhập.")
+            pending = [issue for issue in result.to_confirm if issue.key not in accepted]
+            reasons = []
+            if pending:
+                reasons.append(
+                    f"{len(pending)} mục bất thường cần xác nhận từng mục: kiểm tra rồi chạy lại với "
+                    "--accept <mã> cho mỗi mục (--yes không thay cho xác nhận này)"
+                )
+            if result.warnings and not options["yes"]:
+                reasons.append(f"{len(result.warnings)} cảnh báo: xem lại rồi chạy lại với --yes để nhập")
+            raise CommandError("Chưa nhập: " + "; ".join(reasons) + ". Không có gì được ghi.")
         messages = {
             "duplicate": result.summary.get("message", "Tệp đã được nhập trước đó; không thay đổi gì."),
             "dry_run": "Kiểm tra xong (--dry-run): không ghi gì.",
@@ -99,3 +130,15 @@ class Command(BaseCommand):
             )
         if summary.get("superseded_snapshot_text"):
             self.stdout.write(f"Thay cho kỳ số liệu: {summary['superseded_snapshot_text']}")
+        if summary.get("replaces"):
+            self.stdout.write(summary["replaces"])
+        if "changes_total" in summary:
+            self.stdout.write(
+                f"Đơn vị thay số liệu: {summary['units_replaced']}, mới trong ngày: {summary['units_new_on_date']}, "
+                f"không đổi: {summary['units_unchanged']}, giữ nguyên (ngoài tệp): {summary['units_kept']}"
+            )
+        for line in preview_change_lines(summary):
+            self.stdout.write(f"  {line}")
+        if summary.get("missing_units"):
+            missing = ", ".join(summary["missing_units"])
+            self.stdout.write(f"Đơn vị có số liệu trong ngày nhưng thiếu trong tệp: {missing}")

@@ -41,7 +41,7 @@ def test_errors_are_printed_with_their_cell_and_the_command_fails(master_data, t
 
 def test_warnings_need_yes(master_data, tmp_path):
     spec = small_spec()
-    spec.sections[0].rows[2] = Row("Sở Y tế", 0, 40, 0, 55)
+    spec.sections[0].rows[2] = Row("Sở Y tế", 0, 40, 0, 41)
     spec.sections[0].subtotal_override = None
     path = tmp_path / "canh-bao.xlsx"
     path.write_bytes(build_workbook(spec))

@@ -72,7 +72,7 @@ def test_large_upload_runs_as_a_job_and_imports_when_clean(master_data, django_c
 @override_settings(MEDIA_ROOT="/tmp/giaingan-test-media", IMPORT_BACKGROUND_ROWS=5)
 def test_large_upload_with_warnings_waits_for_confirmation(master_data, staff_user, django_capture_on_commit_callbacks):
     spec = small_spec()
-    spec.sections[0].rows[2] = Row("Sở Y tế", 0, 40, 0, 55)
+    spec.sections[0].rows[2] = Row("Sở Y tế", 0, 40, 0, 41)
     spec.sections[0].subtotal_override = None
     with django_capture_on_commit_callbacks(execute=True):
         job = create_import_job(_upload(build_workbook(spec)))
