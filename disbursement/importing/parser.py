@@ -40,6 +40,7 @@ from disbursement.importing.headers import (
     LABEL,
     LEVEL_NAMES,
     NAME,
+    NOTE,
     NSDP,
     NSTW,
     PLAN,
@@ -314,26 +315,22 @@ def _looks_like_header(values: tuple) -> bool:
     return len(strings) >= 2 and any(meaning(text).role in {STT, NAME, LABEL} for _, text in strings)
 
 
-def _is_sub_header(values: tuple) -> bool:
-    """The second row of a two-row header: 'Tổng số | Trong đó: NSTW | Trong đó: NSĐP' and the like."""
+def _is_sub_header(top: tuple, values: tuple) -> bool:
+    """The second row of a two-row header: text only under the top row's groups ('Kế hoạch vốn' over
+    'Tổng số | Trong đó: NSTW | Trong đó: NSĐP', 'Năm 2024' over 'Kế hoạch | Giải ngân'), never under its
+    STT, name or notes column, where a section heading or a unit row writes."""
     if _has_numbers(values) or is_column_numbers(values):
         return False
     strings = _strings(values)
-    if not strings or SECTION_LABEL.match(strings[0][1].rstrip(".")):
+    if not strings:
         return False
-    return any(names_source(text) for _, text in strings)
-
-
-def _measures_sub_header(values: tuple) -> bool:
-    """A sub-header of measures under a group that names none ('Năm 2024' over 'Kế hoạch | Giải ngân')."""
-    if _has_numbers(values) or is_column_numbers(values):
-        return False
-    strings = _strings(values)
-    if not strings or SECTION_LABEL.match(strings[0][1].rstrip(".")):
-        return False
-    return all(len(text) <= 80 for _, text in strings) and any(
-        meaning(text).role in {PLAN, DISBURSED, SOURCE, AMOUNT} for _, text in strings
-    )
+    for column, text in strings:
+        above = _cell(top, column)
+        if isinstance(above, str) and meaning(above).role in {STT, NAME, LABEL, NOTE}:
+            return False
+        if len(text) > 80:
+            return False
+    return any(names_source(text) or level_of(text) or meaning(text).role for _, text in strings)
 
 
 UNITS = "units"
@@ -544,7 +541,8 @@ class _Reader:
         self.issues.error(
             "amount_columns_unknown",
             f"Trang '{sheet}', dòng tiêu đề {row}: {why} Không đoán số tiền theo vị trí cột. "
-            f"Tiêu đề cột được hiểu: {understood_amount_headers()}.",
+            f"Tiêu đề cột được hiểu: {understood_amount_headers()}. "
+            "Nếu trang này không phải bảng số liệu cần nhập, hãy ẩn hoặc xóa trang.",
             sheet=sheet,
             row=row,
         )
@@ -585,22 +583,16 @@ class _Reader:
         self.no_table(sheet, rows, before, header_like)
 
     def find_header(self, row_number: int, values: tuple, rows: _Rows) -> tuple[_Header, str] | None:
-        ahead = rows.peek()
-        sub = ahead[0][1] if ahead else None
+        """The table whose header starts at this row (with the row below when that is its second row)."""
         alone = _read_header(row_number, values, None)
         kind = _table_kind(alone)
-        if kind is not None:
-            if sub is not None and _is_sub_header(sub):
+        ahead = rows.peek()
+        if ahead and (kind or _looks_like_header(values)) and _is_sub_header(values, ahead[0][1]):
+            both = _read_header(row_number, values, ahead[0][1])
+            if _table_kind(both) is not None:
                 next(rows)
-                return _read_header(row_number, values, sub), kind
-            return alone, kind
-        if sub is not None and _looks_like_header(values) and _measures_sub_header(sub):
-            both = _read_header(row_number, values, sub)
-            kind = _table_kind(both)
-            if kind is not None:
-                next(rows)
-                return both, kind
-        return None
+                return both, _table_kind(both)
+        return (alone, kind) if kind is not None else None
 
     def sources_as_rows(self, header: _Header, rows: _Rows) -> bool:
         """A table with a content column (no unit name) whose first rows are budget sources: the Treasury's."""

@@ -290,3 +290,49 @@ def test_header_wording_without_diacritics_and_abbreviated(db):
     assert parsed.city.unit == TY
     assert city_amounts(parsed)[("city", "nsdp")] == 19_217_278 * TRIEU
     assert city_amounts(parsed)[("pm", "total")] == 17_019_198 * TRIEU
+
+
+def test_measures_named_in_the_second_header_row_under_a_group_that_names_none(db):
+    data = workbook(
+        (
+            "Giai ngan",
+            [
+                *TITLE,
+                ["STT", "Chủ đầu tư", "Năm 2024", None, "Ghi chú"],
+                [None, None, "Kế hoạch", "GN đến 20/7/2024", None],
+                ["A", "Dự án do UBND thành phố giao kế hoạch vốn"],
+                [1, "Sở Y tế", 40, 10, None],
+            ],
+        )
+    )
+
+    parsed, issues = read(data)
+
+    assert issues.errors == []
+    ((_, line),) = parsed.lines
+    assert (line.plan, line.disbursed) == ({"total": 40 * TRIEU}, {"total": 10 * TRIEU})
+
+
+def test_plan_levels_named_under_a_plan_group_in_the_treasury_layout(db):
+    data = workbook(
+        (
+            "KBNN",
+            [
+                ["BIỂU TỔNG HỢP GIẢI NGÂN VỐN ĐẦU TƯ CÔNG NĂM 2024"],
+                ["(Số liệu đến hết ngày 20/7/2024)"],
+                ["Đơn vị: tỷ đồng"],
+                ["STT", "Nguồn vốn", "Kế hoạch vốn năm 2024", None, "Lũy kế giải ngân"],
+                [None, None, "TTg giao", "HĐND TP giao", None],
+                [None, "Tổng số", 17019.198, 19972.741, 6086.143],
+            ],
+        )
+    )
+
+    parsed, issues = read(data)
+
+    assert issues.errors == [] and issues.warnings == []
+    assert city_amounts(parsed) == {
+        ("pm", "total"): 17_019_198 * TRIEU,
+        ("city", "total"): 19_972_741 * TRIEU,
+        ("disbursed", "total"): 6_086_143 * TRIEU,
+    }
