@@ -328,7 +328,8 @@ class RankingFilterSet(FigureFilterSet):
 class SeriesForm(forms.Form):
     def clean(self):
         data = super().clean()
-        if bool(data.get("investor")) == bool(data.get("district")):
+        # Counted on what was sent: an unknown code is its own field's error, not this one.
+        if len([name for name in ("investor", "district") if self.data.get(name)]) != 1:
             raise forms.ValidationError("Chọn đúng một đơn vị: investor hoặc district.")
         return data
 

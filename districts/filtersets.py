@@ -1,4 +1,4 @@
-"""Filters of districts, shared by the API and the admin."""
+"""The query parameters of the districts list (API), in the style of disbursement.filtersets."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ class DistrictFilterSet(django_filters.FilterSet):
     code = django_filters.CharFilter(label="mã")
     kind = django_filters.ChoiceFilter(choices=District.Kind.choices, label="loại")
     name = django_filters.CharFilter(method="filter_name", label="tên (mọi cách viết)")
-    valid_on = django_filters.DateFilter(method="filter_valid_on", label="còn hiệu lực vào ngày")
+    valid_on = django_filters.DateFilter(
+        method="filter_valid_on", input_formats=["%Y-%m-%d"], label="còn hiệu lực vào ngày (ISO 8601)"
+    )
 
     class Meta:
         model = District

@@ -1,4 +1,4 @@
-"""Filters of investors, shared by the API and the admin."""
+"""The query parameters of the investors list (API), in the style of disbursement.filtersets."""
 
 from __future__ import annotations
 

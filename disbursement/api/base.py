@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms.utils import ErrorDict
 from django_filters.utils import translate_validation
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework.exceptions import NotFound
+from rest_framework.settings import api_settings
 
 from disbursement.api.authentication import request_api_key
 from disbursement.api.conditional import SnapshotStamp, resolve_snapshot, with_revision_times
@@ -102,9 +105,13 @@ class ApiMixin:
 
 
 def validated(filterset):
-    """A FilterSet whose parameters are valid, else the API's 400 with the details per parameter."""
+    """A FilterSet whose parameters are valid, else the API's 400 with the details per parameter
+    (errors of the query as a whole under 'non_field_errors', as DRF names them)."""
     if not filterset.is_valid():
-        raise translate_validation(filterset.errors)
+        errors = {
+            (api_settings.NON_FIELD_ERRORS_KEY if k == NON_FIELD_ERRORS else k): v for k, v in filterset.errors.items()
+        }
+        raise translate_validation(ErrorDict(errors))
     return filterset
 
 

@@ -159,3 +159,21 @@ def test_units_without_a_report_carried_figures_and_partial_totals_are_told(admi
     assert "Số của dòng vốn: Tổng các báo cáo đã nhận" in summary and "02/03 đơn vị đã báo cáo" in summary
     assert "1 đơn vị chưa báo cáo" in summary
     assert "Số toàn thành phố: Tổng các báo cáo đã nhận" in summary
+
+
+@pytest.mark.django_db
+def test_snapshot_list_says_a_city_ratio_is_a_partial_sum(admin_client_vi, ranked_year):
+    from disbursement.models import Figure
+
+    current = ranked_year["current"]
+    city = Figure.objects.filter(snapshot=current, scope=Figure.Scope.CITY)
+
+    def city_cell() -> str:
+        html = admin_client_vi.get(reverse("admin:disbursement_snapshot_changelist")).content.decode()
+        row = html.split(f"/snapshot/{current.pk}/change/", 1)[1].split("</tr>", 1)[0]
+        return row.split('class="field-city_ratio">', 1)[1].split("</td>", 1)[0]
+
+    city.update(is_partial=False)
+    assert "tổng các báo cáo đã nhận" not in city_cell()
+    city.update(is_partial=True)
+    assert "tổng các báo cáo đã nhận" in city_cell()
