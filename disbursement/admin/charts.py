@@ -10,6 +10,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from core.notation import format_percent, format_unit_percent
+from core.presentation import date_web
 
 
 @dataclass
@@ -217,7 +218,7 @@ def line_chart(series: list[Series], *, title: str = "", compact: bool = False) 
                     2 if compact else 3,
                     s.label,
                     format_unit_percent(v),
-                    d.strftime("%d/%m/%Y"),
+                    date_web(d),
                 )
             )
         if compact:

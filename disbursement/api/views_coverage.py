@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.views import APIView
 
+from core import presentation
 from disbursement.api.base import SNAPSHOT_PARAMETERS, ApiMixin, SnapshotQueryMixin
 from disbursement.api.conditional import conditional_response
 from disbursement.figures.coverage import coverage
@@ -98,13 +99,13 @@ def coverage_data(snapshot) -> dict:
         units = []
         for unit in item.units:
             figure = unit.figure
-            target = figure.investor or figure.district
+            target = presentation.unit_of(figure)
             units.append(
                 {
-                    "level": "investor" if figure.investor_id else "district",
+                    "level": presentation.unit_level(figure),
                     "id": target.id,
                     "code": getattr(target, "code", None) or None,
-                    "name": getattr(target, "display_name", None) or str(target),
+                    "name": presentation.unit_name(figure),
                     "status": unit.status,
                     "reported_on": figure.reported_on,
                     "disbursed": figure.disbursed,

@@ -89,7 +89,7 @@ def _title_block(ws, snapshot: Snapshot, lines: list[str], width: int) -> int:
 def _plan_basis(snapshot: Snapshot) -> str:
     return (
         f"Kế hoạch: kế hoạch vốn năm {snapshot.year} đang có hiệu lực tại ngày "
-        f"{snapshot.as_of:%d/%m/%Y} (đã gồm các lần điều chỉnh, bổ sung)"
+        f"{presentation.date_web(snapshot.as_of)} (đã gồm các lần điều chỉnh, bổ sung)"
     )
 
 
@@ -301,7 +301,7 @@ def ranking_workbook(
     flags = flags_by_unit(snapshot)
     for figure in _stream_figures(snapshot, stream_code, level, source):
         _ranking_sheet(wb, snapshot, figure.stream, figure, flags, source)
-    wb.properties.title = f"Xếp hạng giải ngân đến hết ngày {snapshot.as_of:%d/%m/%Y}"
+    wb.properties.title = f"Xếp hạng giải ngân đến hết ngày {presentation.date_web(snapshot.as_of)}"
     wb.properties.creator = "Theo dõi giải ngân vốn đầu tư công"
     out = io.BytesIO()
     wb.save(out)
