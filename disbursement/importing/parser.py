@@ -38,8 +38,10 @@ from disbursement.importing.headers import (
     DISBURSED,
     IGNORED,
     LABEL,
+    LABEL_WORDINGS,
     LEVEL_NAMES,
     NAME,
+    NAME_WORDINGS,
     NOTE,
     NSDP,
     NSTW,
@@ -339,10 +341,12 @@ MEASURES_AS_ROWS = "measures_as_rows"
 
 
 def _table_kind(header: _Header) -> str | None:
-    has_unit = bool(header.columns(NAME, LABEL))
-    if has_unit and header.columns(PLAN, DISBURSED):
+    # A row needs a column that says what it is: a name, a content column, or at least the STT.
+    if not header.columns(NAME, LABEL, STT):
+        return None
+    if header.columns(PLAN, DISBURSED):
         return UNITS
-    if (has_unit or header.columns(STT)) and header.columns(SOURCE, AMOUNT):
+    if header.columns(SOURCE, AMOUNT):
         return MEASURES_AS_ROWS
     return None
 
@@ -601,11 +605,12 @@ class _Reader:
         label = header.first(LABEL)
         if "nguon von" in plain_words(header.text(label)):
             return True
-        labels = []
-        for _, values in rows.peek(SOURCES_LOOKAHEAD):
-            if is_column_numbers(values) or not _has_numbers(values):
-                continue
-            labels.append(_text(_cell(values, label)))
+        skip = {header.first(STT), *header.columns(PLAN, DISBURSED, RATIO)}
+        labels = [
+            self.row_label(values, label, skip)
+            for _, values in rows.peek(SOURCES_LOOKAHEAD)
+            if _has_numbers(values) and not is_column_numbers(values)
+        ]
         return len(labels) >= 2 and all(row_source(text)[0] is not None for text in labels[:2])
 
     def no_table(self, sheet: str, rows: _Rows, before: list[tuple[int, tuple]], header_like: int | None) -> None:
@@ -662,6 +667,15 @@ class _Reader:
             elif found.role == RATIO:
                 ratios.setdefault(found.source, column)
         name = header.first(NAME) or header.first(LABEL)
+        if name is None:
+            self.issues.error(
+                "column_missing",
+                f"Trang '{sheet}', dòng tiêu đề {header.row}: không tìm thấy cột tên đơn vị. "
+                f"Tiêu đề cột tên được hiểu: {quoted(NAME_WORDINGS)}; cột nội dung: {quoted(LABEL_WORDINGS)}.",
+                sheet=sheet,
+                row=header.row,
+            )
+            return None
         ignored = [header.text(c) for c in header.columns(IGNORED)]
         note = f" Các cột không đọc (cùng kỳ, ước tính): {quoted(tuple(ignored))}." if ignored else ""
         for found, what in ((plan, "kế hoạch vốn"), (disbursed, "giải ngân")):

@@ -336,3 +336,13 @@ def test_plan_levels_named_under_a_plan_group_in_the_treasury_layout(db):
         ("city", "total"): 19_972_741 * TRIEU,
         ("disbursed", "total"): 6_086_143 * TRIEU,
     }
+
+
+def test_a_unit_table_without_a_name_column_is_refused(db):
+    data = workbook(("Giai ngan", [*TITLE, ["STT", "Kế hoạch vốn", "Giải ngân"], [1, 40, 10], [2, 7120, 6986]]))
+
+    parsed, issues = read(data)
+
+    assert parsed.sections == []
+    error = next(e for e in issues.errors if e.code == "column_missing")
+    assert error.row == 5 and "'Chủ đầu tư'" in error.message

@@ -206,3 +206,19 @@ def test_the_table_ends_at_its_first_blank_row(db):
 
     assert issues.errors == [] and issues.warnings == []
     assert {source for (_, source) in city_amounts(parsed)} == {"total"}
+
+
+def test_sources_as_rows_under_a_blank_content_header(db):
+    header = [None if h == "Nguồn vốn" else h for h in HEADER]
+    data = _treasury(
+        [
+            [None, "Tổng số", 17019.198, 19972.741, 6086.143, 35.76, 30.47],
+            ["1", "Vốn NSTW", 755.463, 755.463, 133.717, 17.7, 17.7],
+        ],
+        header=header,
+    )
+
+    parsed, issues = read(data)
+
+    assert issues.errors == []
+    assert city_amounts(parsed)[("disbursed", "nstw")] == 133_717 * TRIEU
