@@ -408,3 +408,17 @@ def build_ranked_year() -> dict:
         "snapshots": snapshots,
         "current": snapshots[-1],
     }
+
+
+# -- the shipped sample files ----------------------------------------------
+
+
+def import_sample_file(name: str, *, as_of: dt.date | None = None, sender: str = "", data: bytes | None = None):
+    """Import one of the files shipped in disbursement/sample (or `data` under that name), accepting warnings."""
+    from disbursement.importing.services import import_workbook
+    from disbursement.sample.loader import SAMPLE_DIR
+
+    content = data if data is not None else (SAMPLE_DIR / name).read_bytes()
+    result = import_workbook(io.BytesIO(content), file_name=name, as_of=as_of, sender=sender, confirm_warnings=True)
+    assert result.status == "imported", (name, [str(i) for i in result.errors])
+    return result

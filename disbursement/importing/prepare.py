@@ -17,9 +17,10 @@ from disbursement.importing.issues import IssueList
 from disbursement.importing.matching import LEVEL_WORDS, Match, UnitMatcher
 from disbursement.importing.parser import NSDP, NSTW, TOTAL, Line, ParsedWorkbook, Section
 from disbursement.importing.plan_changes import PlanChange, by_source, changes_to_record, unit_plan_changes
-from disbursement.importing.scope import Key, readings, reference_snapshot
+from disbursement.importing.scope import Key, reference_snapshot
 from disbursement.models import BudgetSource, CapitalStream, CityDisbursement, Snapshot
 from disbursement.plans.selectors import allocations_in_force, city_plans_in_force
+from disbursement.snapshots.selectors import unit_readings
 
 
 @dataclass(slots=True)
@@ -201,7 +202,7 @@ def _check_entries(
     entries: list[Entry], in_force: dict[Key, dict[str, int | None]], previous: Snapshot | None, issues: IssueList
 ) -> None:
     """Each unit against its plan in force and its figure on the latest earlier date."""
-    before = readings(previous)
+    before = unit_readings(previous)
     for entry in entries:
         plans = in_force.get(entry.key, {})
         force_total = sum(v for v in plans.values() if v is not None) if plans else None

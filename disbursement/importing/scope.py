@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
-
 from core.figures import disbursement_ratio
-from disbursement.models import Figure, Snapshot, SnapshotLine
+from disbursement.models import Snapshot, SnapshotLine
+from disbursement.snapshots.selectors import unit_readings
 from districts.models import District
 from investors.models import Investor
 
@@ -25,38 +23,6 @@ Key = tuple[int, int | None, int | None]  # (stream_id, investor_id, district_id
 # The preview lists this many changed units; the rest are counted.
 PREVIEW_CHANGES = 500
 RATIO_PLACES = Decimal("0.01")
-
-
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """A unit's figure as the date reads it now."""
-
-    disbursed: int | None
-    plan: int | None
-    reported_on: dt.date | None
-
-
-def readings(snapshot: Snapshot | None) -> dict[Key, Reading]:
-    """Per unit and stream, all sources: the stored figures of a computed snapshot, else its own lines."""
-    if snapshot is None:
-        return {}
-    if snapshot.computed_at is not None:
-        rows = Figure.objects.filter(
-            snapshot=snapshot, scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT], source__isnull=True
-        ).values_list("stream_id", "investor_id", "district_id", "disbursed", "plan", "reported_on")
-        found = {(s, i, d): Reading(disbursed, plan, on) for s, i, d, disbursed, plan, on in rows}
-        if found:
-            return found
-    totals: dict[Key, int] = defaultdict(int)
-    for stream_id, investor_id, district_id, total in (
-        SnapshotLine.objects.filter(snapshot=snapshot)
-        .values("stream_id", "investor_id", "district_id")
-        .annotate(total=Sum("disbursed"))
-        .values_list("stream_id", "investor_id", "district_id", "total")
-        .order_by()
-    ):
-        totals[(stream_id, investor_id, district_id)] += total
-    return {key: Reading(amount, None, snapshot.as_of) for key, amount in totals.items()}
 
 
 def reference_snapshot(year: int, as_of: dt.date) -> Snapshot | None:
@@ -83,7 +49,7 @@ def preview(
     states_city: bool,
 ) -> dict:
     """The part of the preview that says exactly what the file replaces and changes."""
-    now = readings(reference)
+    now = unit_readings(reference)
     on_date = units_on_date(superseded)
     listed = {entry.key for entry in entries}
     streams_listed = {entry.stream.id for entry in entries}

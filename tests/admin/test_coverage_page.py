@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
 from django.urls import reverse
 
 from disbursement.figures.services import recompute_year
-from disbursement.importing.services import import_workbook
 from disbursement.models import Snapshot, Submission
-from disbursement.sample.loader import SAMPLE_DIR, load_master_data, read_master
+from disbursement.sample.loader import load_master_data, read_master
+from tests.builders import import_sample_file
 
 pytestmark = pytest.mark.django_db
-
-
-def _import(name: str, as_of=None, sender=""):
-    data = (SAMPLE_DIR / name).read_bytes()
-    result = import_workbook(io.BytesIO(data), file_name=name, as_of=as_of, sender=sender, confirm_warnings=True)
-    assert result.status == "imported", [str(i) for i in result.errors]
 
 
 @pytest.fixture
 def two_dates(db):
     load_master_data(read_master(), city_snapshots=False)
-    _import("giai-ngan-2024-07-20.xlsx", as_of=dt.date(2024, 7, 13), sender="Sở Tài chính")
-    _import("quan-huyen-2024-07-20.xlsx", sender="Phòng Ngân sách")
+    import_sample_file("giai-ngan-2024-07-20.xlsx", as_of=dt.date(2024, 7, 13), sender="Sở Tài chính")
+    import_sample_file("quan-huyen-2024-07-20.xlsx", sender="Phòng Ngân sách")
     recompute_year(2024)
     return Snapshot.objects.current().get(as_of=dt.date(2024, 7, 20))
 

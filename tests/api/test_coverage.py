@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
 
 from disbursement.figures.services import recompute_year
-from disbursement.importing.services import import_workbook
-from disbursement.sample.loader import SAMPLE_DIR, load_master_data, read_master
+from disbursement.sample.loader import load_master_data, read_master
 from tests.api.conftest import results
-
-
-def _import(name: str, as_of=None, sender=""):
-    data = (SAMPLE_DIR / name).read_bytes()
-    result = import_workbook(io.BytesIO(data), file_name=name, as_of=as_of, sender=sender, confirm_warnings=True)
-    assert result.status == "imported", [str(i) for i in result.errors]
+from tests.builders import import_sample_file
 
 
 @pytest.fixture
 def two_files(db):
     load_master_data(read_master(), city_snapshots=False)
-    _import("giai-ngan-2024-07-20.xlsx", as_of=dt.date(2024, 7, 13), sender="Sở Tài chính")
-    _import("quan-huyen-2024-07-20.xlsx", sender="Phòng Ngân sách")
+    import_sample_file("giai-ngan-2024-07-20.xlsx", as_of=dt.date(2024, 7, 13), sender="Sở Tài chính")
+    import_sample_file("quan-huyen-2024-07-20.xlsx", sender="Phòng Ngân sách")
     recompute_year(2024)
 
 

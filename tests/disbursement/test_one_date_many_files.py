@@ -24,6 +24,7 @@ from disbursement.figures.services import recompute_year
 from disbursement.models import Figure, Flag, FlagRule, Snapshot
 from disbursement.report.services import draft_report
 from disbursement.sample.loader import SAMPLE_DIR, load_master_data, read_master
+from tests.builders import import_sample_file
 
 AS_OF = dt.date(2024, 7, 20)
 SUMMARY = "giai-ngan-2024-07-20.xlsx"
@@ -49,11 +50,8 @@ def file_bytes(name: str) -> bytes:
 
 
 def import_files(names) -> None:
-    from disbursement.importing.services import import_workbook
-
     for name in names:
-        result = import_workbook(io.BytesIO(file_bytes(name)), file_name=name, confirm_warnings=True)
-        assert result.status == "imported", (name, [str(i) for i in result.errors])
+        import_sample_file(name, data=file_bytes(name))
     recompute_year(2024)
 
 
@@ -177,14 +175,10 @@ def test_a_unit_without_a_report_on_the_date_reads_its_earlier_figure_with_its_d
 
 
 def test_late_reports_raise_a_not_reported_flag(master):
-    from disbursement.importing.services import import_workbook
     from disbursement.models import EngineSetting
 
     EngineSetting.objects.create(year=None, reporting_interval_days=7)
-    result = import_workbook(
-        io.BytesIO(file_bytes(SUMMARY)), file_name=SUMMARY, as_of=dt.date(2024, 7, 6), confirm_warnings=True
-    )
-    assert result.status == "imported"
+    import_sample_file(SUMMARY, as_of=dt.date(2024, 7, 6))
     import_files([DISTRICTS])
     snapshot = Snapshot.objects.current().get(year=2024, as_of=AS_OF)
     late = Flag.objects.filter(kind=FlagRule.Kind.NOT_REPORTED, raised_snapshot=snapshot)
