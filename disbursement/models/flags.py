@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from disbursement.models.reference import BudgetSource, CapitalStream
+from disbursement.models.reference import BudgetSource, CapitalStream, submission_link
 from disbursement.models.snapshots import Snapshot
 from districts.models import District
 from investors.models import Investor
@@ -208,14 +208,7 @@ class StatedSubtotal(models.Model):
     stated_ratio = models.DecimalField("tỷ lệ theo tệp (%)", max_digits=12, decimal_places=4, null=True, blank=True)
     sheet = models.CharField("trang tính", max_length=100, blank=True)
     row = models.PositiveIntegerField("dòng", null=True, blank=True)
-    submission = models.ForeignKey(
-        "disbursement.Submission",
-        verbose_name="theo báo cáo",
-        null=True,
-        blank=True,
-        on_delete=models.RESTRICT,
-        related_name="stated_subtotals",
-    )
+    submission = submission_link("stated_subtotals")
 
     class Meta:
         verbose_name = "dòng tổng theo tệp"

@@ -34,6 +34,18 @@ def one_unit_constraints(prefix: str, key: list[str]) -> list[models.BaseConstra
     ]
 
 
+def submission_link(related_name: str) -> models.ForeignKey:
+    """The file (Submission) a stored row came from; a file stays while rows of any version name it."""
+    return models.ForeignKey(
+        "disbursement.Submission",
+        verbose_name="theo báo cáo",
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name=related_name,
+    )
+
+
 class BudgetSource(models.Model):
     """Nguồn vốn. 'unsplit' holds figures a sender gave without the NSTW/NSĐP split."""
 

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from disbursement.models.reference import BudgetSource, CapitalStream, Project, one_unit_constraints
+from disbursement.models.reference import BudgetSource, CapitalStream, Project, one_unit_constraints, submission_link
 from districts.models import District
 from investors.models import Investor
 
@@ -77,14 +77,7 @@ class CityDisbursement(models.Model):
     )
     source = models.ForeignKey(BudgetSource, verbose_name="nguồn vốn", on_delete=models.PROTECT)
     disbursed = models.BigIntegerField("lũy kế giải ngân (đồng)")
-    submission = models.ForeignKey(
-        "disbursement.Submission",
-        verbose_name="theo báo cáo",
-        null=True,
-        blank=True,
-        on_delete=models.RESTRICT,
-        related_name="city_lines",
-    )
+    submission = submission_link("city_lines")
 
     class Meta:
         verbose_name = "giải ngân toàn thành phố"
@@ -112,14 +105,7 @@ class SnapshotLine(models.Model):
     stated_ratio = models.DecimalField("tỷ lệ theo tệp (%)", max_digits=12, decimal_places=4, null=True, blank=True)
     sheet = models.CharField("trang tính", max_length=100, blank=True)
     row = models.PositiveIntegerField("dòng", null=True, blank=True)
-    submission = models.ForeignKey(
-        "disbursement.Submission",
-        verbose_name="theo báo cáo",
-        null=True,
-        blank=True,
-        on_delete=models.RESTRICT,
-        related_name="lines",
-    )
+    submission = submission_link("lines")
 
     class Meta:
         verbose_name = "số liệu đơn vị"
