@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from asgiref.local import Local
-from celery import current_app
+from celery import Task, current_app
 from django.db import transaction
 
 RECOMPUTE_TASK = "disbursement.figures.tasks.recompute_from_task"
@@ -66,10 +66,15 @@ def _flush(batch: _Batch) -> None:
     _send(batch.years)
 
 
-def _send(years: dict[int, dt.date]) -> None:
+def recompute_task() -> Task:
+    """The registered recompute task, found by name."""
     if RECOMPUTE_TASK not in current_app.tasks:
         # A web process registers tasks when their modules are imported: let Celery import them all.
         current_app.loader.import_default_modules()
-    task = current_app.tasks[RECOMPUTE_TASK]
+    return current_app.tasks[RECOMPUTE_TASK]
+
+
+def _send(years: dict[int, dt.date]) -> None:
+    task = recompute_task()
     for year in sorted(years):
         task.delay(year, years[year].isoformat())

@@ -6,6 +6,9 @@ These tests commit for real (transactional database), as a web request or an imp
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 
 import pytest
 from django.db import transaction
@@ -15,6 +18,7 @@ from disbursement.figures import services
 from disbursement.plans.services import AllocationChange, revise_allocations
 from disbursement.recompute import request_recompute
 from tests.builders import allocate, investors, local, revise, snapshot, unit_figure
+from tests.conftest import ROOT
 from tests.factories import stream
 
 # serialized_rollback restores the migrations' reference rows that the flush after each test removes.
@@ -117,3 +121,16 @@ def test_a_snapshot_computed_out_of_date_order_recomputes_the_later_ones_once(co
     assert computed_ids == [june.id, july.id]
     assert unit_figure(july, unit).previous_disbursed == 20 * TY
     assert may.id not in computed_ids
+
+
+def test_a_fresh_process_finds_the_task_it_is_asked_to_send():
+    """A web process has not imported the task modules when its first request asks for a recompute."""
+    code = (
+        "import django; django.setup(); import sys;"
+        "from disbursement.recompute import recompute_task;"
+        "loaded = 'disbursement.figures.tasks' in sys.modules;"
+        "print(loaded, recompute_task().name)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "GIAINGAN_LOCAL": "1"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "disbursement.figures.tasks.recompute_from_task"]
