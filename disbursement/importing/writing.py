@@ -14,7 +14,7 @@ from decimal import Decimal
 from simple_history.utils import bulk_create_with_history
 
 from core.fiscal import disbursement_deadline
-from disbursement.db import insert_rows
+from disbursement.db import copy_lines_outside_scope, insert_rows
 from disbursement.importing.prepare import Prepared
 from disbursement.models import (
     Allocation,
@@ -83,15 +83,10 @@ def _write_lines(prepared: Prepared, snapshot: Snapshot, submission: Submission,
         for entry in prepared.entries
         for code in entry.line_sources
     ]
-    if prepared.superseded is not None:
-        in_scope = {entry.key for entry in prepared.entries}
-        for line in SnapshotLine.objects.filter(snapshot=prepared.superseded).order_by("id"):
-            if (line.stream_id, line.investor_id, line.district_id) in in_scope:
-                continue
-            line.pk = None
-            line.snapshot_id = snapshot.id
-            lines.append(line)
     insert_rows(SnapshotLine, lines)
+    if prepared.superseded is not None:
+        # The file's lines are the scope: every other line of the superseded version is carried, by the database.
+        copy_lines_outside_scope(SnapshotLine, parent="snapshot", old_id=prepared.superseded.id, new_id=snapshot.id)
 
 
 def _write_city(prepared: Prepared, snapshot: Snapshot, submission: Submission, sources: dict) -> None:
