@@ -291,8 +291,11 @@ def _under(group: tuple[Meaning, str] | None, sub_text: str) -> tuple[Meaning, s
     text = f"{parent_text} {sub_text}"
     if parent.role == IGNORED or own.role == IGNORED:
         return Meaning(IGNORED), text
-    role = own.role if own.role in {PLAN, DISBURSED, RATIO} else parent.role
-    level = (own.level or parent.level or level_of(text)) if role in {PLAN, RATIO} else None
+    if parent.role == RATIO:
+        role = RATIO  # 'Tỷ lệ' over 'So KH TTg giao | So KH TP giao': ratios against those plans
+    else:
+        role = own.role if own.role in {PLAN, DISBURSED, RATIO} else parent.role
+    level = (own.level or level_of(sub_text) or parent.level) if role in {PLAN, RATIO} else None
     return Meaning(role, source_of(text), level), text
 
 

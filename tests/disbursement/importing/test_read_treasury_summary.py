@@ -222,3 +222,29 @@ def test_sources_as_rows_under_a_blank_content_header(db):
 
     assert issues.errors == []
     assert city_amounts(parsed)[("disbursed", "nstw")] == 133_717 * TRIEU
+
+
+def test_ratio_columns_grouped_under_one_ratio_header(db):
+    header = ["STT", "Nguồn vốn", "KH vốn TTg giao", "KH vốn TP giao", "Giải ngân đến 31/3/2023", "Tỷ lệ (%)", None]
+    data = workbook(
+        (
+            "KBNN",
+            [
+                ["BIỂU TỔNG HỢP GIẢI NGÂN NĂM 2023"],
+                ["Tính đến hết ngày 31/3/2023"],
+                ["Đơn vị: tỷ đồng"],
+                header,
+                [None, None, None, None, None, "So KH TTg giao", "So KH TP giao"],
+                [None, "Tổng số", 13403.337, 22156.828, 2130.415, 15.89, 9.62],
+            ],
+        )
+    )
+
+    parsed, issues = read(data)
+
+    assert issues.errors == []
+    assert len(city_amounts(parsed)) == 3
+    assert {key: r.value for key, r in parsed.city.stated_ratios.items()} == {
+        ("pm", "total"): Decimal("15.89"),
+        ("city", "total"): Decimal("9.62"),
+    }
