@@ -86,22 +86,21 @@ class SourceCodeFilter(django_filters.ChoiceFilter):
         super().__init__(field_name=field_name, choices=_source_choices, **kwargs)
 
 
-class StreamFilter(django_filters.ModelChoiceFilter):
-    """A stream by its code, the object itself in cleaned data."""
+class CodeFilter(django_filters.ModelChoiceFilter):
+    """An object by its code ('new_rural', 'nstw', 'KT'), the object itself in cleaned data."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", "mã dòng vốn")
-        kwargs.setdefault("error_messages", {"invalid_choice": "Không có dòng vốn mã này."})
-        super().__init__(queryset=CapitalStream.objects.all(), to_field_name="code", **kwargs)
+    def __init__(self, queryset, noun: str, **kwargs):
+        kwargs.setdefault("label", f"mã {noun}")
+        kwargs.setdefault("error_messages", {"invalid_choice": f"Không có {noun} mã này."})
+        super().__init__(queryset=queryset, to_field_name="code", **kwargs)
 
 
-class SourceFilter(django_filters.ModelChoiceFilter):
-    """A budget source by its code, the object itself in cleaned data."""
+def stream_filter(**kwargs) -> CodeFilter:
+    return CodeFilter(CapitalStream.objects.all(), "dòng vốn", **kwargs)
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", "mã nguồn vốn")
-        kwargs.setdefault("error_messages", {"invalid_choice": "Không có nguồn vốn mã này."})
-        super().__init__(queryset=BudgetSource.objects.all(), to_field_name="code", **kwargs)
+
+def source_filter(**kwargs) -> CodeFilter:
+    return CodeFilter(BudgetSource.objects.all(), "nguồn vốn", **kwargs)
 
 
 class StreamFilterSet(django_filters.FilterSet):
@@ -296,8 +295,8 @@ class RankingFilterSet(FigureFilterSet):
         label="xếp hạng chủ đầu tư (investor) hay quận, huyện (district)",
         error_messages={"invalid_choice": "Chỉ nhận 'investor' hoặc 'district'."},
     )
-    stream = StreamFilter(method=_not_applied)
-    source = SourceFilter(method=_not_applied, label="mã nguồn vốn (mặc định mọi nguồn)")
+    stream = stream_filter(method=_not_applied)
+    source = source_filter(method=_not_applied, label="mã nguồn vốn (mặc định mọi nguồn)")
 
     class Meta(FigureFilterSet.Meta):
         form = RankingForm
@@ -339,22 +338,10 @@ class SeriesFilterSet(django_filters.FilterSet):
     series and the admin's unit history page."""
 
     year = YearFilter(required=True, method=_not_applied)
-    stream = StreamFilter(required=True, method=_not_applied)
-    investor = django_filters.ModelChoiceFilter(
-        queryset=Investor.objects.all(),
-        to_field_name="code",
-        method=_not_applied,
-        label="mã chủ đầu tư (hoặc district)",
-        error_messages={"invalid_choice": "Không có chủ đầu tư mã này."},
-    )
-    district = django_filters.ModelChoiceFilter(
-        queryset=District.objects.all(),
-        to_field_name="code",
-        method=_not_applied,
-        label="mã quận, huyện (hoặc investor)",
-        error_messages={"invalid_choice": "Không có quận, huyện mã này."},
-    )
-    source = SourceFilter(method=_not_applied, label="mã nguồn vốn (mặc định mọi nguồn)")
+    stream = stream_filter(required=True, method=_not_applied)
+    investor = CodeFilter(Investor.objects.all(), "chủ đầu tư", method=_not_applied)
+    district = CodeFilter(District.objects.all(), "quận, huyện", method=_not_applied)
+    source = source_filter(method=_not_applied, label="mã nguồn vốn (mặc định mọi nguồn)")
     basis = django_filters.ChoiceFilter(choices=BASIS_CHOICES, method=_not_applied, label="kế hoạch để tính tỷ lệ")
 
     class Meta:
@@ -378,7 +365,7 @@ class SeriesFilterSet(django_filters.FilterSet):
 class ReallocationFilterSet(django_filters.FilterSet):
     """The stream whose reallocation candidates are read (figures.selectors.reallocation_candidates)."""
 
-    stream = StreamFilter(required=True, method=_not_applied)
+    stream = stream_filter(required=True, method=_not_applied)
 
     class Meta:
         model = Figure

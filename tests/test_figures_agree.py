@@ -25,7 +25,6 @@ from disbursement.api.serializers import api_decimal
 from disbursement.exporting.services import ranking_csv, ranking_workbook
 from disbursement.figures.selectors import sources_of_stream, stream_figures
 from disbursement.report.selectors import banded_units
-from tests.factories import UserFactory
 from tests.sample_rows import load_sample_rows
 
 
@@ -45,21 +44,16 @@ def sample(db):
 
 
 @pytest.fixture
-def staff(db):
-    return UserFactory(is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def api(staff):
+def api(staff_user):
     client = APIClient()
-    client.force_login(staff)
+    client.force_login(staff_user)
     return client
 
 
 @pytest.fixture
-def admin(staff):
+def admin(staff_user):
     client = Client()
-    client.force_login(staff)
+    client.force_login(staff_user)
     return client
 
 

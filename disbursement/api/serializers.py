@@ -193,11 +193,11 @@ def source_file_data(submission: Submission | None) -> dict | None:
     return {
         "file_name": submission.file_name,
         "sender": submission.sender,
-        "imported_at": submission.imported_at.isoformat() if submission.imported_at else None,
+        "imported_at": submission.imported_at,
     }
 
 
-class CoverageStreamSerializer(serializers.Serializer):
+class FigureCoverageStreamSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Mã dòng vốn.")
     name = serializers.CharField(help_text="Tên dòng vốn.")
     units_total = serializers.IntegerField(help_text="Số đơn vị của dòng vốn (có kế hoạch hoặc có báo cáo).")
@@ -209,8 +209,10 @@ class CoverageStreamSerializer(serializers.Serializer):
     units_not_reported = serializers.IntegerField(help_text="Số đơn vị chưa báo cáo trong năm (không tính là 0).")
 
 
-class CoverageSerializer(serializers.Serializer):
-    streams = CoverageStreamSerializer(many=True, help_text="Các dòng vốn đã nhận báo cáo và số đơn vị đã báo cáo.")
+class FigureCoverageSerializer(serializers.Serializer):
+    streams = FigureCoverageStreamSerializer(
+        many=True, help_text="Các dòng vốn đã nhận báo cáo và số đơn vị đã báo cáo."
+    )
     sources = serializers.ListField(child=serializers.CharField(), help_text="Mã các nguồn vốn đã nhận báo cáo.")
     summary = serializers.BooleanField(
         help_text="true: đã có báo cáo tổng hợp toàn thành phố (của Kho bạc) cho ngày này."
@@ -247,7 +249,7 @@ class FigureSerializer(serializers.Serializer):
         help_text="Với toàn thành phố, nguồn vốn, dòng vốn: true khi là tổng các báo cáo đã nhận, "
         "chưa có số liệu tổng hợp toàn thành phố; xem coverage."
     )
-    coverage = CoverageSerializer(
+    coverage = FigureCoverageSerializer(
         allow_null=True,
         help_text="Phạm vi các báo cáo đã nhận của một tổng (toàn thành phố, dòng vốn): có số liệu tổng hợp "
         "toàn thành phố hay không, dòng vốn nào, bao nhiêu đơn vị đã báo cáo; null với đơn vị.",

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from core import presentation
 from disbursement.api.base import SNAPSHOT_PARAMETERS, ApiMixin, SnapshotQueryMixin
 from disbursement.api.conditional import conditional_response
+from disbursement.api.serializers import source_file_data
 from disbursement.figures.coverage import coverage
 from disbursement.models import Submission
 
@@ -84,12 +85,7 @@ class CoverageSerializer(serializers.Serializer):
 def _file(submission: Submission | None) -> dict | None:
     if submission is None:
         return None
-    return {
-        "id": submission.id,
-        "file_name": submission.file_name,
-        "sender": submission.sender,
-        "imported_at": submission.imported_at,
-    }
+    return {"id": submission.id, **source_file_data(submission)}
 
 
 def coverage_data(snapshot) -> dict:
