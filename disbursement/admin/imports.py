@@ -1,10 +1,14 @@
-"""Import of a workbook from the admin: upload, preview with errors and warnings, confirm.
+"""Import of a workbook from the admin: upload, preview, resolve unknown names, confirm item by item.
 
-The importer does the work (disbursement.importing.services); these views only
-hand it the file and show the job.
+The importer does the work (disbursement.importing.jobs); these views only
+hand it the file and the person's decisions, and show the job: what the file
+replaces, unit by unit old -> new, the figures to confirm (one checkbox each)
+and the unknown names with their resolution form.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django import forms
 from django.contrib import messages
@@ -14,9 +18,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from core.notation import format_count, format_number
+from core.notation import format_count, format_number, format_report_date
 from disbursement.importing import jobs
+from disbursement.importing.preview import change_rows
 from disbursement.models import ImportJob
+from districts.models import District
+from districts.selectors import districts_valid_on
+from investors.models import Investor
 
 IMPORT_PERMISSION = "disbursement.add_snapshot"
 
@@ -104,7 +112,7 @@ def _job_summary(job: ImportJob) -> dict:
         "status": job.status,
         "status_label": STATUS_LABELS.get(job.status, job.status),
         "file_name": job.file_name,
-        "errors": format_number(len(job.errors)),
+        "errors": format_number(max(job.errors_total, len(job.errors))),
         "warnings": format_number(len(job.warnings)),
     }
 
@@ -123,32 +131,124 @@ def _issues(items) -> list[dict]:
     rows = []
     for item in items or []:
         if isinstance(item, dict):
-            rows.append(
-                {key: item.get(key, "") for key in ("file", "sheet", "row", "column", "cell", "code", "message")}
-            )
+            keys = ("file", "sheet", "row", "column", "cell", "code", "message")
+            rows.append({key: "" if item.get(key) is None else item[key] for key in keys})
         else:
             rows.append({"message": str(item)})
     return rows
 
 
-def _preview(job) -> dict | None:
-    """The importer's preview: a list of rows (dicts) or a dict of totals, shown as a table."""
-    preview = getattr(job, "preview", None)
-    if not preview:
+def _preview(job: ImportJob) -> dict | None:
+    """What the file replaces and changes, as the importer's summary says it, in Vietnamese notation."""
+    summary = job.summary or {}
+    if "replaces" not in summary:
         return None
-    if isinstance(preview, dict):
-        return {"columns": ["Mục", "Giá trị"], "rows": [[key, value] for key, value in preview.items()]}
-    if isinstance(preview, list) and preview and isinstance(preview[0], dict):
-        columns = list(preview[0].keys())
-        return {"columns": columns, "rows": [[row.get(c, "") for c in columns] for row in preview]}
-    return None
+    as_of = summary.get("as_of")
+    changes = change_rows(summary)
+    total = summary.get("changes_total") or 0
+    counts = [
+        ("units-replaced", "đơn vị thay số liệu", summary.get("units_replaced", 0)),
+        ("units-new", "đơn vị mới trong ngày", summary.get("units_new_on_date", 0)),
+        ("units-unchanged", "đơn vị không đổi", summary.get("units_unchanged", 0)),
+        ("units-kept", "đơn vị ngoài tệp giữ nguyên", summary.get("units_kept", 0)),
+    ]
+    scope = summary.get("scope") or {}
+    return {
+        "replaces": summary["replaces"],
+        "as_of": format_report_date(dt.date.fromisoformat(as_of), padded=True) if as_of else "",
+        "superseded": summary.get("superseded_snapshot_text") or "",
+        "streams": scope.get("streams", []),
+        "replaces_city": summary.get("replaces_city", False),
+        "counts": [{"id": key, "label": label, "value": format_number(value)} for key, label, value in counts],
+        "changes": changes,
+        "changes_total": format_number(total),
+        "changes_more": format_number(total - len(changes)) if total > len(changes) else "",
+        "missing_units": summary.get("missing_units") or [],
+        "missing_count": format_count(len(summary.get("missing_units") or [])),
+    }
+
+
+def _to_confirm(job: ImportJob) -> list[dict]:
+    accepted = set(job.accepted or ())
+    return [
+        {**_issues([item])[0], "key": item.get("key", ""), "accepted": item.get("key") in accepted}
+        for item in (job.summary or {}).get("to_confirm", [])
+    ]
+
+
+def _unknown_names(job: ImportJob, user) -> dict:
+    """The unknown names with what this person may do about each: map to a unit, create one."""
+    names = (job.summary or {}).get("unknown_names", [])
+    allowed = {
+        (level, action): user.has_perm(permission) for (level, action), permission in jobs.RESOLVE_PERMISSIONS.items()
+    }
+    if not names:
+        return {"names": [], "allowed": False}
+    as_of = jobs.job_date(job)
+    units = {
+        jobs.INVESTOR: list(Investor.objects.order_by("name").values_list("id", "name")),
+        jobs.DISTRICT: [
+            (d.id, d.display_name) for d in (districts_valid_on(as_of) if as_of else District.objects.all())
+        ],
+    }
+    kinds = {jobs.INVESTOR: Investor.Kind.choices, jobs.DISTRICT: District.Kind.choices}
+    rows = []
+    for index, item in enumerate(names):
+        level = item["level"]
+        near = {c["id"] for c in item.get("candidates", [])}
+        rows.append(
+            {
+                **item,
+                "index": index,
+                "cells": ", ".join(item.get("cells", [])),
+                "streams": ", ".join(item.get("streams", [])),
+                "others": [(uid, name) for uid, name in units[level] if uid not in near],
+                "kinds": kinds[level],
+                "can_map": allowed[(level, jobs.MAP)],
+                "can_create": allowed[(level, jobs.CREATE)],
+                "is_investor": level == jobs.INVESTOR,
+            }
+        )
+    return {
+        "names": rows,
+        "allowed": any(r["can_map"] or r["can_create"] for r in rows),
+        "districts": units[jobs.DISTRICT],
+        "resolvable": job.status in jobs.RESOLVABLE,
+    }
+
+
+def _resolutions_from(post) -> list[dict]:
+    """The resolution form, one block of fields per unknown name; names left undecided are skipped."""
+    try:
+        count = int(post.get("resolve-count", "0"))
+    except ValueError:
+        count = 0
+    items = []
+    for index in range(min(count, 1000)):
+        prefix = f"resolve-{index}-"
+        action = post.get(prefix + "action", "")
+        if action not in (jobs.MAP, jobs.CREATE):
+            continue
+        item = {"name": post.get(prefix + "name", ""), "level": post.get(prefix + "level") or None, "action": action}
+        if action == jobs.MAP:
+            item["unit_id"] = post.get(prefix + "unit")
+        else:
+            item["kind"] = post.get(prefix + "kind")
+            if post.get(prefix + "district"):
+                item["district_id"] = post.get(prefix + "district")
+        items.append(item)
+    return items
 
 
 def job_view(model_admin, request, job_id: int):
     _check(request)
     job = get_object_or_404(ImportJob, pk=job_id)
+    if request.method == "POST":
+        return _resolve(request, job)
     summary = _job_summary(job)
     errors, warnings = _issues(job.errors), _issues(job.warnings)
+    errors_total = max(job.errors_total, len(errors))
+    to_confirm = _to_confirm(job)
     snapshot = job.snapshot
     running = job.status in RUNNING
     return TemplateResponse(
@@ -165,9 +265,13 @@ def job_view(model_admin, request, job_id: int):
             progress=_progress(job),
             errors=errors,
             warnings=warnings,
-            error_count=format_count(len(errors)),
+            error_count=format_count(errors_total),
+            errors_more=format_number(errors_total - len(errors)) if errors_total > len(errors) else "",
             warning_count=format_count(len(warnings)),
             preview=_preview(job),
+            to_confirm=to_confirm,
+            to_confirm_count=format_count(len(to_confirm)),
+            unknown=_unknown_names(job, request.user),
             can_confirm=job.status == "needs_confirmation" and not errors,
             snapshot=snapshot,
             snapshot_url=reverse("admin:disbursement_snapshot_rankings_default", args=[snapshot.pk])
@@ -177,14 +281,41 @@ def job_view(model_admin, request, job_id: int):
     )
 
 
+def _resolve(request, job: ImportJob):
+    items = _resolutions_from(request.POST)
+    try:
+        # PermissionDenied propagates: the admin answers 403, nothing written.
+        jobs.resolve_unknown_names(job.pk, items, request.user)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"Đã lưu cách xử lý {format_number(len(items))} tên chưa nhận ra; tệp đã được kiểm tra lại."
+        )
+    return redirect("admin:disbursement_snapshot_import_job", job.pk)
+
+
 def confirm_view(model_admin, request, job_id: int):
     _check(request)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        jobs.confirm_import_job(job_id, request.user)
+        # Each checked item of the preview, by its key; unchecked ones keep the import waiting.
+        job = jobs.confirm_import_job(job_id, request.user, accept=request.POST.getlist("accept"))
     except (ValidationError, ValueError) as exc:
         messages.error(request, "; ".join(getattr(exc, "messages", None) or [str(exc)]))
     else:
-        messages.success(request, "Đã xác nhận nhập số liệu.")
+        if job.status == ImportJob.Status.NEEDS_CONFIRMATION:
+            pending = [i for i in job.summary.get("to_confirm", []) if not i.get("accepted")]
+            messages.warning(
+                request,
+                f"Chưa nhập: còn {format_count(len(pending))} mục bất thường chưa được xác nhận. "
+                "Kiểm tra từng mục, đánh dấu rồi xác nhận lại.",
+            )
+        elif job.status == ImportJob.Status.FAILED:
+            messages.error(request, "Không nhập được: xem các lỗi bên dưới.")
+        else:
+            messages.success(request, "Đã xác nhận nhập số liệu.")
     return redirect("admin:disbursement_snapshot_import_job", job_id)

@@ -1,19 +1,21 @@
-"""Imports through the API: upload a workbook, follow its progress, read its errors, confirm it."""
+"""Imports through the API: upload a workbook, follow its progress, read its preview and errors, resolve the
+names it does not know, confirm the implausible figures one by one, confirm it."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from disbursement.api.authentication import request_api_key
 from disbursement.api.base import ID_REGEX, ApiMixin
 from disbursement.api.exceptions import Conflict
-from disbursement.importing.jobs import confirm_import_job, create_import_job
+from disbursement.importing.jobs import CREATE, MAP, confirm_import_job, create_import_job, resolve_unknown_names
 from disbursement.models import ImportJob
 
 
@@ -23,26 +25,91 @@ class ImportJobSerializer(serializers.Serializer):
     file_name = serializers.CharField(allow_null=True)
     rows_read = serializers.IntegerField(allow_null=True)
     rows_total = serializers.IntegerField(allow_null=True)
-    error_count = serializers.IntegerField()
+    error_count = serializers.IntegerField(help_text="Tổng số lỗi (có thể nhiều hơn số lỗi được lưu).")
     warning_count = serializers.IntegerField()
+    to_confirm_count = serializers.IntegerField(help_text="Số mục bất thường chưa được xác nhận.")
+    unknown_name_count = serializers.IntegerField(help_text="Số tên đơn vị chưa nhận ra.")
     snapshot = serializers.IntegerField(allow_null=True)
 
     def to_representation(self, job) -> dict:
+        summary = job.summary or {}
         return {
             "id": job.pk,
             "status": job.status,
             "file_name": getattr(job, "file_name", None),
             "rows_read": job.rows_read,
             "rows_total": job.rows_total,
-            "error_count": len(job.errors or []),
+            "error_count": max(job.errors_total, len(job.errors or [])),
             "warning_count": len(job.warnings or []),
+            "to_confirm_count": sum(1 for item in summary.get("to_confirm", []) if not item.get("accepted")),
+            "unknown_name_count": len(summary.get("unknown_names", [])),
             "snapshot": job.snapshot_id,
         }
 
 
+class ImportJobDetailSerializer(ImportJobSerializer):
+    summary = serializers.JSONField(
+        help_text="Xem trước: 'replaces' (một câu: tệp thay gì, giữ gì), 'units_kept', 'units_replaced', "
+        "'units_new_on_date', 'units_unchanged', 'changes_total', 'changes' (từng đơn vị: giải ngân và tỷ lệ cũ -> "
+        "mới), 'missing_units', 'to_confirm' (mục bất thường, mỗi mục một 'key'), 'unknown_names' (tên chưa nhận "
+        "ra, kèm các đơn vị gần giống nhất)."
+    )
+    accepted = serializers.ListField(child=serializers.CharField(), help_text="Các mục bất thường đã xác nhận.")
+    resolutions = serializers.JSONField(help_text="Cách đã xử lý từng tên chưa nhận ra (ai, lúc nào, đơn vị nào).")
+
+    def to_representation(self, job) -> dict:
+        return {
+            **super().to_representation(job),
+            "summary": job.summary or {},
+            "accepted": list(job.accepted or []),
+            "resolutions": job.resolutions or {},
+        }
+
+
 class ImportMessagesSerializer(serializers.Serializer):
-    errors = serializers.JSONField(help_text="Lỗi theo dòng, tiếng Việt.")
+    errors = serializers.JSONField(help_text="Lỗi theo dòng, tiếng Việt (tối đa IMPORT_MAX_STORED_ERRORS lỗi).")
     warnings = serializers.JSONField(help_text="Cảnh báo theo dòng, tiếng Việt.")
+    to_confirm = serializers.JSONField(help_text="Mục bất thường cần xác nhận từng mục, theo 'key'.")
+    errors_total = serializers.IntegerField(help_text="Tổng số lỗi.")
+    errors_more = serializers.CharField(
+        allow_blank=True, help_text="'và N lỗi khác' khi không phải lỗi nào cũng được lưu."
+    )
+
+
+class ConfirmSerializer(serializers.Serializer):
+    accept = serializers.ListField(
+        child=serializers.CharField(max_length=500),
+        required=False,
+        max_length=10_000,
+        help_text="Khóa ('key') của mọi mục bất thường đã kiểm tra là đúng; thay cho danh sách trước. "
+        "Bỏ trống: giữ danh sách đã có. Cảnh báo thường được chấp nhận khi xác nhận; mục bất thường thì không.",
+    )
+
+
+class ResolutionSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=300, help_text="Tên như trong tệp (trong summary.unknown_names).")
+    level = serializers.ChoiceField(
+        choices=["investor", "district"],
+        required=False,
+        help_text="Chỉ cần khi một tên vừa là chủ đầu tư vừa là quận, huyện.",
+    )
+    action = serializers.ChoiceField(
+        choices=[MAP, CREATE], help_text="map: là đơn vị đã có (lưu tên gọi khác); create: tạo đơn vị mới."
+    )
+    unit_id = serializers.IntegerField(
+        required=False, min_value=1, max_value=10**9, help_text="Với map: mã chủ đầu tư hoặc quận, huyện."
+    )
+    kind = serializers.CharField(required=False, max_length=30, help_text="Với create: loại đơn vị.")
+    district_id = serializers.IntegerField(
+        required=False, min_value=1, max_value=10**9, help_text="Với create một UBND quận, huyện làm chủ đầu tư."
+    )
+
+    def validate(self, attrs):
+        if attrs["action"] == MAP and "unit_id" not in attrs:
+            raise serializers.ValidationError({"unit_id": ["Cần chọn đơn vị (unit_id) khi action là map."]})
+        if attrs["action"] == CREATE and not attrs.get("kind"):
+            raise serializers.ValidationError({"kind": ["Cần loại đơn vị (kind) khi action là create."]})
+        return attrs
 
 
 class UploadSerializer(serializers.Serializer):
@@ -74,8 +141,16 @@ class ImportJobViewSet(ApiMixin, viewsets.GenericViewSet):
         return ImportJob.objects.order_by("-id")
 
     def get_parsers(self):
-        if getattr(self, "action", None) == "create" or self.request is None or self.request.method == "POST":
+        # Called before the viewset sets `action`: read it from the method and the route.
+        request = getattr(self, "request", None)
+        action = getattr(self, "action", None)
+        if action is None and request is not None:
+            action = getattr(self, "action_map", {}).get(request.method.lower())
+        if action == "create" or request is None:
             return [MultiPartParser(), FormParser()]
+        if action == "resolve":
+            # A list of decisions: JSON only (a form cannot carry a top-level list).
+            return [JSONParser()]
         return super().get_parsers()
 
     def _job(self, pk):
@@ -88,8 +163,10 @@ class ImportJobViewSet(ApiMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ImportJobSerializer(page, many=True).data)
 
+    @extend_schema(responses=ImportJobDetailSerializer)
     def retrieve(self, request, pk=None):
-        return Response(ImportJobSerializer(self._job(pk)).data)
+        """Tiến độ và bản xem trước: tệp thay gì, từng đơn vị đổi ra sao, mục cần xác nhận, tên chưa nhận ra."""
+        return Response(ImportJobDetailSerializer(self._job(pk)).data)
 
     @extend_schema(request=UploadSerializer, responses={202: ImportJobSerializer})
     def create(self, request):
@@ -109,15 +186,52 @@ class ImportJobViewSet(ApiMixin, viewsets.GenericViewSet):
     def errors(self, request, pk=None):
         """Lỗi và cảnh báo của lượt nhập, theo trang tính và dòng."""
         job = self._job(pk)
-        return Response({"errors": job.errors or [], "warnings": job.warnings or []})
+        errors = job.errors or []
+        total = max(job.errors_total, len(errors))
+        return Response(
+            {
+                "errors": errors,
+                "warnings": job.warnings or [],
+                "to_confirm": (job.summary or {}).get("to_confirm", []),
+                "errors_total": total,
+                "errors_more": f"và {total - len(errors)} lỗi khác" if total > len(errors) else "",
+            }
+        )
 
-    @extend_schema(request=None, responses=ImportJobSerializer)
+    @extend_schema(request=ConfirmSerializer, responses=ImportJobDetailSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        """Xác nhận lượt nhập đã kiểm tra xong để tạo kỳ số liệu."""
+        """Xác nhận lượt nhập đã kiểm tra xong để tạo kỳ số liệu.
+
+        Mục bất thường (summary.to_confirm) chỉ qua khi khóa của mục đó có trong 'accept'; còn thiếu
+        mục nào thì lượt nhập vẫn ở trạng thái chờ xác nhận và không ghi gì.
+        """
+        body = ConfirmSerializer(data=request.data if isinstance(request.data, dict) else {})
+        body.is_valid(raise_exception=True)
         job = self._job(pk)
         try:
-            job = confirm_import_job(job.pk, _user(request)) or self._job(pk)
+            job = confirm_import_job(job.pk, _user(request), accept=body.validated_data.get("accept")) or self._job(pk)
         except ValueError as exc:
             raise Conflict(str(exc)) from exc
-        return Response(ImportJobSerializer(job).data)
+        return Response(ImportJobDetailSerializer(job).data)
+
+    @extend_schema(request=ResolutionSerializer(many=True), responses=ImportJobDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        """Xử lý tên chưa nhận ra rồi kiểm tra lại tệp: map (lưu tên gọi khác của đơn vị đã có) hoặc create.
+
+        Cần đăng nhập với quyền thêm tên gọi khác / thêm chủ đầu tư, quận, huyện như trong trang quản trị;
+        khóa API không tạo được danh mục.
+        """
+        if request_api_key(request) is not None:
+            raise PermissionDenied("Khóa API không thêm được đơn vị hay tên gọi khác; cần cán bộ có quyền đăng nhập.")
+        items = ResolutionSerializer(data=request.data, many=True)
+        items.is_valid(raise_exception=True)
+        job = self._job(pk)
+        try:
+            job = resolve_unknown_names(job.pk, [dict(item) for item in items.validated_data], request.user)
+        except DjangoValidationError as exc:
+            raise ValidationError({"resolutions": exc.messages}) from exc
+        except ValueError as exc:
+            raise Conflict(str(exc)) from exc
+        return Response(ImportJobDetailSerializer(job).data)

@@ -1,7 +1,11 @@
 """Import jobs: an upload stored, checked, previewed and confirmed (admin and API).
 
 Each step moves the job's status with a conditional UPDATE, so a retried or
-duplicated task never runs a step twice.
+duplicated task never runs a step twice. In the preview a person confirms the
+implausible figures one by one (their keys are kept in `accepted`) and
+resolves the names the matcher does not know: mapped to an existing unit (an
+alias, so the next file matches) or created as a new unit; the preview then
+runs again on the same file.
 """
 
 from __future__ import annotations
@@ -11,12 +15,15 @@ import os
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from disbursement.importing.archive import inspect_archive
-from disbursement.importing.issues import IssueList
+from disbursement.importing.issues import Issue, IssueList
+from disbursement.importing.matching import DISTRICT, INVESTOR, LEVEL_WORDS
+from disbursement.importing.preview import unknown_names
 from disbursement.importing.services import (
     DRY_RUN,
     DUPLICATE,
@@ -29,8 +36,22 @@ from disbursement.importing.services import (
     read_upload,
 )
 from disbursement.models import ImportJob
+from districts.models import District
+from districts.services import add_district_alias, create_district
+from investors.models import Investor
+from investors.services import add_investor_alias, create_investor
 
 PROGRESS_SAVE_EVERY = 2000
+MAP = "map"
+CREATE = "create"
+# Permissions a resolution needs: the same as adding the alias or the unit in the admin.
+RESOLVE_PERMISSIONS = {
+    (INVESTOR, MAP): "investors.add_investoralias",
+    (INVESTOR, CREATE): "investors.add_investor",
+    (DISTRICT, MAP): "districts.add_districtalias",
+    (DISTRICT, CREATE): "districts.add_district",
+}
+RESOLVABLE = {ImportJob.Status.FAILED, ImportJob.Status.NEEDS_CONFIRMATION}
 
 
 def create_import_job(
@@ -69,10 +90,17 @@ def create_import_job(
     return job
 
 
+def _store_errors(job: ImportJob, errors: list[Issue]) -> None:
+    """At most IMPORT_MAX_STORED_ERRORS errors are kept; the total is counted (a wrong file can give thousands)."""
+    limit = settings.IMPORT_MAX_STORED_ERRORS
+    job.errors = [i.to_dict() for i in errors[:limit]]
+    job.errors_total = len(errors)
+
+
 def _failed(job: ImportJob, issues: IssueList) -> ImportJob:
     """Store a job refused before any checking of its content, with the reasons."""
     job.status = ImportJob.Status.FAILED
-    job.errors = [i.to_dict() for i in issues.errors]
+    _store_errors(job, issues.errors)
     job.finished_at = timezone.now()
     job.save()
     return job
@@ -105,9 +133,14 @@ def _finish(job: ImportJob, result: ImportResult, *, preview: bool = False) -> I
         FAILED: ImportJob.Status.FAILED,
     }[result.status]
     job.status = status
-    job.errors = [i.to_dict() for i in result.errors]
+    _store_errors(job, result.errors)
     job.warnings = [i.to_dict() for i in result.warnings]
-    job.summary = result.summary
+    accepted = set(job.accepted or ())
+    job.summary = {
+        **result.summary,
+        "to_confirm": [{**i.to_dict(), "accepted": i.key in accepted} for i in result.to_confirm],
+        "unknown_names": unknown_names(result.errors),
+    }
     job.snapshot = result.snapshot
     job.submission = result.submission
     rows = result.summary.get("rows_read")
@@ -158,8 +191,16 @@ def run_import_job(job_id: int) -> ImportJob | None:
     return _finish(job, result)
 
 
-def confirm_import_job(job_id: int, user) -> ImportJob:
-    """Import a previewed job, accepting its warnings."""
+def confirm_import_job(job_id: int, user, accept: list[str] | None = None) -> ImportJob:
+    """Import a previewed job, accepting its warnings and the implausible figures whose keys are in `accept`.
+
+    `accept` lists every item confirmed so far (it replaces the previous list); None keeps it.
+    A figure to confirm that is not in the list keeps the job waiting: the warnings alone never pass it.
+    """
+    if accept is not None:
+        ImportJob.objects.filter(id=job_id, status=ImportJob.Status.NEEDS_CONFIRMATION).update(
+            accepted=sorted({str(key) for key in accept}), updated_at=timezone.now()
+        )
     job = _claim(job_id, ImportJob.Status.NEEDS_CONFIRMATION, ImportJob.Status.IMPORTING)
     if job is None:
         return ImportJob.objects.get(id=job_id)
@@ -170,3 +211,109 @@ def confirm_import_job(job_id: int, user) -> ImportJob:
         ImportJob.objects.filter(id=job_id).update(status=ImportJob.Status.FAILED, finished_at=timezone.now())
         raise
     return _finish(job, result)
+
+
+def resolve_unknown_names(job_id: int, items: list[dict], user) -> ImportJob:
+    """Resolve unknown names of a previewed job, then preview the same file again.
+
+    Each item is {"name", "action": "map", "unit_id"} (the name becomes an alias of that unit, so
+    every later file matches it) or {"name", "action": "create", "kind"} (a new investor or district
+    under that name; a district committee also names its "district_id"). "level" tells an investor
+    from a district when a file uses one name for both. Nothing is written unless every item is
+    allowed and valid. Raises PermissionDenied, ValidationError (an item), or ValueError (the job is no
+    longer waiting).
+    """
+    job = ImportJob.objects.get(id=job_id)
+    if job.status not in RESOLVABLE:
+        raise ValueError("Lượt nhập này không còn chờ xử lý tên chưa nhận ra.")
+    if not items:
+        raise ValidationError("Chưa chọn cách xử lý tên nào.")
+    unknown = {(u["level"], u["name"]): u for u in (job.summary or {}).get("unknown_names", [])}
+    plans = [_resolution_plan(item, unknown) for item in items]
+    for level, action, _item in plans:
+        if user is None or not user.has_perm(RESOLVE_PERMISSIONS[(level, action)]):
+            raise PermissionDenied(f"Bạn không có quyền {_ACTION_WORDS[action]} {LEVEL_WORDS[level]}.")
+    year = (job.summary or {}).get("year") or (job.as_of or timezone.localdate()).year
+    as_of = job_date(job)
+    records = dict(job.resolutions or {})
+    old_status = job.status
+    with transaction.atomic():
+        for level, action, item in plans:
+            records[f"{level}:{item['name']}"] = _apply(level, action, item, user, year, as_of)
+        moved = ImportJob.objects.filter(id=job.id, status=old_status).update(
+            resolutions=records, status=ImportJob.Status.PENDING, finished_at=None, updated_at=timezone.now()
+        )
+        if not moved:
+            raise ValueError("Lượt nhập vừa được xử lý ở nơi khác; mở lại trang để xem.")
+    return _rerun(job.id)
+
+
+_ACTION_WORDS = {MAP: "thêm tên gọi khác cho", CREATE: "tạo mới"}
+
+
+def job_date(job: ImportJob) -> dt.date | None:
+    """The date of the job's figures: read from the file, else typed at upload."""
+    text = (job.summary or {}).get("as_of")
+    return dt.date.fromisoformat(text) if text else job.as_of
+
+
+def _resolution_plan(item: dict, unknown: dict) -> tuple[str, str, dict]:
+    name = str(item.get("name") or "")
+    level = item.get("level")
+    found = [key for key in unknown if key[1] == name and (level is None or key[0] == level)]
+    if not found:
+        raise ValidationError(f"'{name}' không có trong danh sách tên chưa nhận ra của lượt nhập này.")
+    if len(found) > 1:
+        raise ValidationError(f"'{name}' vừa là chủ đầu tư vừa là quận, huyện trong tệp: cần ghi rõ level.")
+    action = item.get("action")
+    if action not in (MAP, CREATE):
+        raise ValidationError(f"Cách xử lý '{action}' không hợp lệ cho '{name}' (chọn map hoặc create).")
+    return found[0][0], action, {**item, "name": name}
+
+
+def _apply(level: str, action: str, item: dict, user, year: int, as_of: dt.date | None) -> dict:
+    """Write one resolution; what is kept of it in ImportJob.resolutions."""
+    name = item["name"]
+    record = {
+        "level": level,
+        "action": action,
+        "by": getattr(user, "username", "") or "",
+        "at": timezone.now().isoformat(),
+    }
+    if action == MAP:
+        unit = _unit(level, item.get("unit_id"), name)
+        if level == DISTRICT and as_of is not None and not unit.is_valid_on(as_of):
+            raise ValidationError(f"{unit} không còn hiệu lực ngày {as_of:%d/%m/%Y}: chọn đơn vị khác cho '{name}'.")
+        if level == INVESTOR:
+            add_investor_alias(investor=unit, name=name, user=user)
+        else:
+            add_district_alias(district=unit, name=name, user=user)
+        return {**record, "unit_id": unit.id, "unit_name": str(unit)}
+    kind = item.get("kind")
+    if level == INVESTOR:
+        district = _unit(DISTRICT, item["district_id"], name) if item.get("district_id") else None
+        unit = create_investor(name=name, kind=kind, district=district, user=user)
+    else:
+        unit = create_district(name=name, kind=kind, valid_from=dt.date(year, 1, 1), user=user)
+    return {**record, "kind": unit.kind, "unit_id": unit.id, "unit_name": str(unit)}
+
+
+def _unit(level: str, unit_id, name: str):
+    model = Investor if level == INVESTOR else District
+    try:
+        return model.objects.get(id=int(unit_id))
+    except (TypeError, ValueError, model.DoesNotExist):
+        raise ValidationError(f"Không tìm thấy {LEVEL_WORDS[level]} đã chọn cho '{name}'.") from None
+
+
+def _rerun(job_id: int) -> ImportJob:
+    """The preview again, as the upload ran it: at once for a small file, as a background job for a large one."""
+    job = ImportJob.objects.get(id=job_id)
+    if job.rows_total > settings.IMPORT_BACKGROUND_ROWS:
+        from disbursement.importing.tasks import run_import_job_task  # tasks import this module
+
+        transaction.on_commit(lambda: run_import_job_task.delay(job.id))
+        return job
+    _preview_job(job.id)
+    job.refresh_from_db()
+    return job

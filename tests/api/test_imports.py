@@ -25,7 +25,7 @@ def test_write_key_uploads_and_follows_progress(write_client, read_client):
     progress = read_client.get(f"/api/v1/imports/{job['id']}/").json()
     assert progress["status"] and progress["rows_read"] is not None
     messages = read_client.get(f"/api/v1/imports/{job['id']}/errors/").json()
-    assert set(messages) == {"errors", "warnings"}
+    assert set(messages) == {"errors", "warnings", "to_confirm", "errors_total", "errors_more"}
     assert progress["error_count"] == len(messages["errors"])
     assert [j["id"] for j in results(read_client.get("/api/v1/imports/"))] == [job["id"]]
 
