@@ -15,8 +15,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
+# A local run: the secret key is made once in var/ (config/settings.py).
 run: $(STAMP)
-	$(BIN)/python manage.py demo
+	GIAINGAN_LOCAL=1 $(BIN)/python manage.py demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

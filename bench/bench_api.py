@@ -215,6 +215,7 @@ def main() -> int:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        "GIAINGAN_LOCAL": "1",
         "GIAINGAN_VAR_DIR": var_dir,
         "DJANGO_DEBUG": "0",
         "DATABASE_URL": database_url if postgres else f"sqlite:///{var_dir}/bench.sqlite3",

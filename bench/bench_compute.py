@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("GIAINGAN_LOCAL", "1")
 os.environ.setdefault("GIAINGAN_VAR_DIR", tempfile.mkdtemp(prefix="bench-compute-"))
 
 import django  # noqa: E402
@@ -136,7 +137,8 @@ def generate(units: int, allocations: int, snapshots: int, seed: int = 20240720)
             alloc_rows,
         )
         allocation_ids = list(Allocation.objects.order_by("project_id").values_list("id", flat=True))
-        now = dt.datetime.now(dt.UTC)
+        # Plans were recorded weeks before the figures that read them, as in a deployment.
+        now = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
         revisions = []
         for allocation_id, plan in zip(allocation_ids, plans, strict=True):
             revisions.append((allocation_id, plan, dt.date(YEAR, 1, 1), "", now))

@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 def _setup_django(var_dir: str) -> None:
     os.environ["GIAINGAN_VAR_DIR"] = var_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("GIAINGAN_LOCAL", "1")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
 

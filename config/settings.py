@@ -2,12 +2,19 @@
 
 Embedded default: SQLite in the project folder, Celery tasks run in-process.
 Set DATABASE_URL and CELERY_BROKER_URL for PostgreSQL and Redis.
+A process refuses to start with DEBUG off and no DJANGO_SECRET_KEY, unless GIAINGAN_LOCAL=1 says it is a
+local run (`make run` and the tests set it).
 """
 
+import datetime as dt
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -19,13 +26,54 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-# The fallback key is only for a local run on the embedded default; production sets its own.
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "local-only-insecure-key-set-DJANGO_SECRET_KEY-in-production")
+LOCAL_RUN = env_bool("GIAINGAN_LOCAL", False)
+
+VAR_DIR = Path(os.environ.get("GIAINGAN_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _local_secret_key(path: Path) -> str:
+    """A random key kept in the machine's var folder, never in the repository; made once, shared by its processes."""
+    if not path.exists():
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        draft.write_text(secrets.token_urlsafe(50))
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)  # atomic: of two processes starting together, one key wins
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+def _secret_key() -> str:
+    key = os.environ.get("DJANGO_SECRET_KEY", "").strip()
+    if key.startswith("change-me"):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY vẫn là giá trị mẫu của deploy/giaingan.env.example: hãy đặt một khoá ngẫu nhiên."
+        )
+    if key:
+        return key
+    if DEBUG or LOCAL_RUN:
+        return _local_secret_key(VAR_DIR / "local_secret_key")
+    raise ImproperlyConfigured(
+        "Chưa đặt DJANGO_SECRET_KEY: khi DJANGO_DEBUG tắt, dịch vụ không chạy với một khoá mặc định. "
+        "Đặt DJANGO_SECRET_KEY (ví dụ: python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+        "hoặc GIAINGAN_LOCAL=1 cho một lần chạy thử trên máy này."
+    )
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -44,6 +92,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_celery_beat",
+    "axes",
     "districts",
     "investors",
     "disbursement",
@@ -51,6 +100,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Serves the admin's and the API documentation's assets under every server, runserver included.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -62,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -82,9 +134,6 @@ TEMPLATES = [
     },
 ]
 
-VAR_DIR = Path(os.environ.get("GIAINGAN_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
-
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'giaingan.sqlite3'}"),
@@ -96,6 +145,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a login while its username and address are locked out, before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Failed logins: after LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is locked
+# for LOGIN_LOCKOUT_MINUTES. Locking the pair, not the username alone, keeps a guesser elsewhere from locking
+# a colleague out. Attempts are kept in the database (Đăng nhập sai in the admin, where a lock can be lifted).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -145,7 +210,21 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "giaingan")
+# Named queues, so each kind of work can get its own workers on its own machines (deploy/giaingan-worker@.service).
+# A worker started without -Q serves all three. Each queue has its own exchange and routing key: queues left on the
+# default binding would all receive every message.
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in ("imports", "compute", "email")]
+CELERY_TASK_ROUTES = {
+    "disbursement.importing.*": {"queue": "imports"},
+    "disbursement.digest.*": {"queue": "email"},
+    "disbursement.figures.*": {"queue": "compute"},
+}
+CELERY_TASK_DEFAULT_QUEUE = "compute"
+# Workers write a heartbeat per queue they serve (config/health.py); /health/ready reads it.
+CELERY_IMPORTS = ["config.health"]
+HEALTH_WORKER_QUEUES = env_list("HEALTH_WORKER_QUEUES", "imports,compute,email")
+HEALTH_HEARTBEAT_SECONDS = env_int("HEALTH_HEARTBEAT_SECONDS", 30)
+HEALTH_HEARTBEAT_MAX_AGE = env_int("HEALTH_HEARTBEAT_MAX_AGE", 120)
 
 # Email.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -169,6 +248,35 @@ CACHES = {
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "giaingan"}
     )
+}
+
+# HTTPS, switched on by the deployment's environment (deploy/giaingan.env.example); off for a local run on http.
+# Behind nginx, which overwrites X-Forwarded-Proto and X-Real-IP: trust them for the scheme and the client address.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+# Probes may call the application server directly over http.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# One Content-Security-Policy for every page, the admin, the API and its documentation: nothing is loaded from
+# outside the service, so a networkless office still reads every page. Inline scripts and styles stay allowed for
+# the admin's templates and the documentation bundles; Swagger UI starts a worker from a blob.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "worker-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+    }
 }
 
 # CORS: only the configured dashboards may call the API from a browser.
@@ -210,6 +318,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["disbursement.api.authentication.IsStaffOrApiKey"],
+    # `check --deploy` checks the deployment's settings; the schema's own warnings are the API tests' business.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -229,6 +339,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes announces itself at every start; its warnings (lockouts) still show.
+    "loggers": {"axes.apps": {"level": "WARNING"}},
 }
 
 # Vietnamese number and date notation in the staff pages (thousands dots, d/m/Y).

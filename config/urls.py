@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
+    # For load balancers and monitoring: no login, nothing but the state of the service (config/health.py).
+    path("health/live", health.live, name="health-live"),
+    path("health/ready", health.ready, name="health-ready"),
 ]
 
 # JSON errors in the API's format under /api/, Django's pages elsewhere.
