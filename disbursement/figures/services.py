@@ -23,12 +23,15 @@ from core.fiscal import disbursement_deadline, weeks_between
 from disbursement.db import insert_rows
 from disbursement.flags.services import evaluate_flags
 from disbursement.models import (
+    Allocation,
+    AllocationRevision,
     BudgetSource,
     CapitalStream,
     CityDisbursement,
     Figure,
     Snapshot,
     SnapshotLine,
+    Submission,
 )
 from disbursement.plans.selectors import allocations_in_force, city_plans_in_force, engine_setting
 from disbursement.recompute import request_recompute
@@ -129,12 +132,14 @@ def disbursed_by_unit_and_source(snapshot_id: int) -> dict[tuple, int]:
     return {key: amount for key, (amount, _submission) in _own_lines(snapshot_id).items()}
 
 
-def _own_lines(snapshot_id: int) -> dict[tuple, tuple[int, int | None]]:
+def _own_lines(snapshot_id: int, submission_id: int | None = None) -> dict[tuple, tuple[int, int | None]]:
+    lines = SnapshotLine.objects.filter(snapshot_id=snapshot_id)
+    if submission_id is not None:
+        lines = lines.filter(submission_id=submission_id)
     return {
         (stream_id, source_id, investor_id, district_id): (total, submission_id)
         for stream_id, source_id, investor_id, district_id, total, submission_id in (
-            SnapshotLine.objects.filter(snapshot_id=snapshot_id)
-            .values("stream_id", "source_id", "investor_id", "district_id")
+            lines.values("stream_id", "source_id", "investor_id", "district_id")
             .annotate(total=Sum("disbursed"), file=Max("submission_id"))
             .values_list("stream_id", "source_id", "investor_id", "district_id", "total", "file")
             .order_by()
@@ -260,32 +265,50 @@ def _stream_rows(
     return [stream_row, *unit_rows]
 
 
-def collect(snapshot: Snapshot) -> list[_Row]:
-    """Every figure of a snapshot, with stream averages and ranks, without comparisons."""
-    rows: list[_Row] = []
-    day = snapshot.as_of
-    sources = {s.id: s for s in BudgetSource.objects.all()}
-    streams = {s.id: s for s in CapitalStream.objects.all()}
+@dataclass
+class Inputs:
+    """What a snapshot's figures are computed from, per (stream_id, source_id, investor_id, district_id)."""
 
-    plan_by_unit_source: dict[tuple, int] = {}
-    allocated_by_source: dict[int, int] = defaultdict(int)
+    # The allocations in force on the date, summed per unit and source (only those with a revision in force).
+    plans: dict[tuple, int]
+    # What the date reads: the snapshot's own lines, else the unit's latest earlier report.
+    reported: dict[tuple, Reported]
+
+
+def read_inputs(snapshot: Snapshot) -> Inputs:
+    """The inputs as stored: plans in force and lines (the two reads a full compute pays for)."""
+    plans: dict[tuple, int] = {}
     # Summed in SQL per unit and source; allocations without a revision in force add nothing (SUM skips NULL).
     for stream_id, source_id, investor_id, district_id, amount in (
-        allocations_in_force(snapshot.year, day)
+        allocations_in_force(snapshot.year, snapshot.as_of)
         .values("stream_id", "source_id", "investor_id", "district_id")
         .annotate(total=Sum("amount"))
         .values_list("stream_id", "source_id", "investor_id", "district_id", "total")
         .order_by()
     ):
         if amount is not None:
-            plan_by_unit_source[(stream_id, source_id, investor_id, district_id)] = amount
-            allocated_by_source[source_id] += amount
+            plans[(stream_id, source_id, investor_id, district_id)] = amount
+    return Inputs(plans, reported_by_unit_and_source(snapshot))
+
+
+def collect(snapshot: Snapshot, inputs: Inputs | None = None) -> list[_Row]:
+    """Every figure of a snapshot, with stream averages and ranks, without comparisons."""
+    rows: list[_Row] = []
+    day = snapshot.as_of
+    sources = {s.id: s for s in BudgetSource.objects.all()}
+    streams = {s.id: s for s in CapitalStream.objects.all()}
+    inputs = inputs or read_inputs(snapshot)
+
+    plan_by_unit_source = inputs.plans
+    allocated_by_source: dict[int, int] = defaultdict(int)
+    for (_stream_id, source_id, _investor_id, _district_id), amount in plan_by_unit_source.items():
+        allocated_by_source[source_id] += amount
     plan_by_unit = _all_sources(plan_by_unit_source)
 
     # Per stream and per unit: what the date reads (own lines, else carried) against the allocations in
     # force, over all sources (source None: the figures every ranking, flag, digest and report reads),
     # then for each source.
-    reported_by_source = reported_by_unit_and_source(snapshot)
+    reported_by_source = inputs.reported
     reported_all: dict[tuple, Reported] = {}
     for (stream_id, _source_id, investor_id, district_id), item in reported_by_source.items():
         key = (stream_id, investor_id, district_id)
@@ -422,9 +445,9 @@ def past_figures(snapshot: Snapshot | None) -> dict[Key, Past]:
     return {r.key: Past(r.disbursed, r.plan, r.plan_pm, r.rank) for r in collect(snapshot)}
 
 
-def build_figures(snapshot: Snapshot) -> list[Figure]:
+def build_figures(snapshot: Snapshot, inputs: Inputs | None = None) -> list[Figure]:
     """The figures of a snapshot, with comparisons and outlook, unsaved."""
-    rows = collect(snapshot)
+    rows = collect(snapshot, inputs)
     previous = previous_snapshot(snapshot)
     setting = engine_setting(snapshot.year)
     same_period = same_period_snapshot(snapshot, tolerance_days=setting.same_period_tolerance_days)
@@ -513,18 +536,22 @@ def later_snapshots(snapshot: Snapshot):
 
 
 @transaction.atomic
-def compute_snapshot(snapshot_id: int, *, cascade: bool = True) -> int:
+def compute_snapshot(snapshot_id: int, *, cascade: bool = True, incremental: bool = False) -> int:
     """Recompute and store every figure and flag of one snapshot. Returns the number of figures.
 
     With `cascade`, later snapshots of the year are recomputed after commit, as their
     comparisons and flags depend on this one (a snapshot imported out of date order).
+    With `incremental`, a version that differs from the computed version it superseded only by its
+    file's scope is computed from that version's stored figures (see `incremental_base`); the
+    figures and flags are the same as a full compute's.
     """
     year = Snapshot.objects.values_list("year", flat=True).get(pk=snapshot_id)
     # Flags of a year are one history: computations of the same year run one at a time. The year's
     # rows are locked in id order first, so two computations cannot deadlock.
     list(Snapshot.objects.select_for_update().filter(year=year, is_current=True).order_by("id").values_list("id"))
     snapshot = Snapshot.objects.select_for_update().get(pk=snapshot_id)
-    figures = build_figures(snapshot)
+    base = incremental_base(snapshot) if incremental else None
+    figures = build_figures(snapshot, inputs_from_base(snapshot, base) if base is not None else None)
     Figure.objects.filter(snapshot=snapshot).delete()
     _insert_figures(figures)
     if snapshot.is_current:
@@ -536,10 +563,78 @@ def compute_snapshot(snapshot_id: int, *, cascade: bool = True) -> int:
     return len(figures)
 
 
-def recompute_year(year: int, *, from_date: dt.date | None = None, after: dt.date | None = None) -> int:
+# A plan written this long before a version was computed is taken as seen by that computation: a transaction
+# that records revisions and commits later than this could otherwise go unnoticed by the incremental path.
+PLAN_WRITES_SETTLE = dt.timedelta(hours=1)
+
+
+def incremental_base(snapshot: Snapshot) -> Snapshot | None:
+    """The computed version this snapshot superseded, when its stored figures and this snapshot's own file
+    give exactly the inputs a full compute would read; else None.
+
+    That is when: the snapshot was written by an import as that version plus one file (it carries lines
+    from other files: a version written before files had scopes replaced everything); that version's
+    figures were computed against the same previous snapshot, computed no later than them; and no plan
+    has been written since (less PLAN_WRITES_SETTLE). Lines never change once written, and the city
+    lines, city plans, last year's and the previous snapshot's figures, settings and rules are read
+    afresh either way.
+    """
+    submission_id = Submission.objects.filter(snapshot=snapshot).values_list("id", flat=True).first()
+    if submission_id is None:
+        return None
+    bases = list(Snapshot.objects.filter(superseded_by=snapshot, year=snapshot.year, as_of=snapshot.as_of)[:2])
+    if len(bases) != 1 or bases[0].computed_at is None:
+        return None
+    base = bases[0]
+    if not SnapshotLine.objects.filter(snapshot=snapshot).exclude(submission_id=submission_id).exists():
+        return None
+    previous = previous_snapshot(snapshot)
+    used = Figure.objects.filter(snapshot=base, scope=Figure.Scope.CITY).values_list("previous_snapshot_id", flat=True)
+    if list(used) != [previous.id if previous else None]:
+        return None
+    if previous is not None and (previous.computed_at is None or previous.computed_at > base.computed_at):
+        return None
+    since = base.computed_at - PLAN_WRITES_SETTLE
+    if (
+        AllocationRevision.objects.filter(recorded_at__gt=since).exists()
+        or AllocationRevision.history.filter(history_date__gt=since).exists()
+        or Allocation.history.filter(history_date__gt=since).exists()
+    ):
+        return None
+    return base
+
+
+def inputs_from_base(snapshot: Snapshot, base: Snapshot) -> Inputs:
+    """The inputs of `snapshot` from the stored per-source unit figures of `base` (see incremental_base),
+    with the units of the snapshot's own file read from its lines: each such unit replaces, in its stream,
+    every source it had."""
+    submission_id = Submission.objects.filter(snapshot=snapshot).values_list("id", flat=True).get()
+    from_file = _own_lines(snapshot.id, submission_id=submission_id)
+    listed = {(stream_id, investor_id, district_id) for stream_id, _s, investor_id, district_id in from_file}
+    plans: dict[tuple, int] = {}
+    reported: dict[tuple, Reported] = {}
+    for stream_id, source_id, investor_id, district_id, amount, plan, on, from_submission in Figure.objects.filter(
+        snapshot=base, scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT], source__isnull=False
+    ).values_list(
+        "stream_id", "source_id", "investor_id", "district_id", "disbursed", "plan", "reported_on", "submission_id"
+    ):
+        key = (stream_id, source_id, investor_id, district_id)
+        if plan is not None:
+            plans[key] = plan
+        if amount is not None and (stream_id, investor_id, district_id) not in listed:
+            reported[key] = Reported(amount, on or base.as_of, from_submission)
+    for key, (amount, from_submission) in from_file.items():
+        reported[key] = Reported(amount, snapshot.as_of, from_submission)
+    return Inputs(plans, reported)
+
+
+def recompute_year(
+    year: int, *, from_date: dt.date | None = None, after: dt.date | None = None, incremental: bool = False
+) -> int:
     """Recompute the year's current snapshots in date order, each in its own transaction.
 
-    `from_date` includes snapshots on that date, `after` starts strictly later.
+    `from_date` includes snapshots on that date, `after` starts strictly later. `incremental`: see
+    compute_snapshot (the nightly and manual recomputes compute everything from the lines).
     Returns the number of snapshots recomputed.
     """
     snapshots = Snapshot.objects.current().filter(year=year)
@@ -549,7 +644,7 @@ def recompute_year(year: int, *, from_date: dt.date | None = None, after: dt.dat
         snapshots = snapshots.filter(as_of__gt=after)
     ids = list(snapshots.order_by("as_of", "id").values_list("id", flat=True))
     for snapshot_id in ids:
-        compute_snapshot(snapshot_id, cascade=False)
+        compute_snapshot(snapshot_id, cascade=False, incremental=incremental)
     return len(ids)
 
 

@@ -21,8 +21,12 @@ def compute_snapshot_task(snapshot_id: int) -> int:
 
 @shared_task(acks_late=True)
 def recompute_from_task(year: int, from_date: str) -> int:
-    """Recompute the year's current snapshots dated on or after `from_date` (ISO), in date order."""
-    return services.recompute_year(year, from_date=dt.date.fromisoformat(from_date))
+    """Recompute the year's current snapshots dated on or after `from_date` (ISO), in date order.
+
+    A version an import has just written is computed from the version it superseded where that gives
+    the same figures (a correction of a few units on a large date); the nightly job recomputes all.
+    """
+    return services.recompute_year(year, from_date=dt.date.fromisoformat(from_date), incremental=True)
 
 
 @shared_task(acks_late=True)

@@ -57,14 +57,19 @@ def write_submission(prepared: Prepared, *, file_name: str, digest: str, user, s
         {sources[code].id for entry in prepared.entries for code in entry.line_sources}
         | {sources[code].id for code in prepared.city_disbursed}
     )
-    _write_lines(prepared, snapshot, submission, sources)
-    _write_city(prepared, snapshot, submission, sources)
-    _write_subtotals(prepared, snapshot, submission, sources)
+    # What the new version carries comes from the version create_snapshot has just superseded (locked): another
+    # file for the date may have landed since the preview read prepared.superseded.
+    superseded = Snapshot.objects.filter(superseded_by=snapshot).order_by("-id").first()
+    _write_lines(prepared, snapshot, submission, sources, superseded)
+    _write_city(prepared, snapshot, submission, sources, superseded)
+    _write_subtotals(prepared, snapshot, submission, sources, superseded)
     _write_plans(prepared, snapshot, file_name=file_name, user=user, sources=sources)
     return submission
 
 
-def _write_lines(prepared: Prepared, snapshot: Snapshot, submission: Submission, sources: dict) -> None:
+def _write_lines(
+    prepared: Prepared, snapshot: Snapshot, submission: Submission, sources: dict, superseded: Snapshot | None
+) -> None:
     lines = [
         SnapshotLine(
             snapshot_id=snapshot.id,
@@ -84,12 +89,14 @@ def _write_lines(prepared: Prepared, snapshot: Snapshot, submission: Submission,
         for code in entry.line_sources
     ]
     insert_rows(SnapshotLine, lines)
-    if prepared.superseded is not None:
+    if superseded is not None:
         # The file's lines are the scope: every other line of the superseded version is carried, by the database.
-        copy_lines_outside_scope(SnapshotLine, parent="snapshot", old_id=prepared.superseded.id, new_id=snapshot.id)
+        copy_lines_outside_scope(SnapshotLine, parent="snapshot", old_id=superseded.id, new_id=snapshot.id)
 
 
-def _write_city(prepared: Prepared, snapshot: Snapshot, submission: Submission, sources: dict) -> None:
+def _write_city(
+    prepared: Prepared, snapshot: Snapshot, submission: Submission, sources: dict, superseded: Snapshot | None
+) -> None:
     if prepared.states_city:
         rows = [
             CityDisbursement(
@@ -97,8 +104,8 @@ def _write_city(prepared: Prepared, snapshot: Snapshot, submission: Submission, 
             )
             for code, amount in prepared.city_disbursed.items()
         ]
-    elif prepared.superseded is not None:
-        rows = list(CityDisbursement.objects.filter(snapshot=prepared.superseded))
+    elif superseded is not None:
+        rows = list(CityDisbursement.objects.filter(snapshot=superseded))
         for row in rows:
             row.pk = None
             row.snapshot_id = snapshot.id
@@ -107,7 +114,9 @@ def _write_city(prepared: Prepared, snapshot: Snapshot, submission: Submission, 
     CityDisbursement.objects.bulk_create(rows)
 
 
-def _write_subtotals(prepared: Prepared, snapshot: Snapshot, submission: Submission, sources: dict) -> None:
+def _write_subtotals(
+    prepared: Prepared, snapshot: Snapshot, submission: Submission, sources: dict, superseded: Snapshot | None
+) -> None:
     """The file's stated subtotals; those of streams the file does not state are carried over."""
     stated = {(t.stream.id, t.source_code) for t in prepared.subtotals}
     rows = [
@@ -124,9 +133,9 @@ def _write_subtotals(prepared: Prepared, snapshot: Snapshot, submission: Submiss
         )
         for t in prepared.subtotals
     ]
-    if prepared.superseded is not None:
+    if superseded is not None:
         codes = {s.id: s.code for s in sources.values()}
-        for row in StatedSubtotal.objects.filter(snapshot=prepared.superseded):
+        for row in StatedSubtotal.objects.filter(snapshot=superseded):
             if (row.stream_id, codes.get(row.source_id)) in stated:
                 continue
             row.pk = None

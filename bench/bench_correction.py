@@ -1,0 +1,216 @@
+"""Benchmark: a one-unit correction landing on a national-scale date, against a full recompute of that date.
+
+    python bench/bench_correction.py                   # SQLite, in a temporary file
+    DATABASE_URL=postgres://u:p@127.0.0.1:55432/giaingan python bench/bench_correction.py
+
+Data: the compute bench's data set (bench_compute.generate: --units units, --allocations
+project allocations, --snapshots weekly snapshots each listing every project). The last two
+dates are computed, as in production. Then, alternately, --repeat times:
+  - full: compute_snapshot of the last date's current version, from its lines;
+  - correction: import_workbook of a one-row workbook correcting one investor on the last date
+    (read, checked, written as a new version that carries every other line), then the recompute
+    the import requests after commit (recompute_from_task, as the worker runs it).
+Prints the medians, the correction's parts, and correction / full. After the last correction,
+checks that its figures and flags are those a full compute of the same version gives.
+
+With DATABASE_URL the script creates and then drops the database test_<name> on that server;
+it never writes to <name> itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("GIAINGAN_LOCAL", "1")
+os.environ.setdefault("GIAINGAN_VAR_DIR", tempfile.mkdtemp(prefix="bench-correction-"))
+
+from bench.bench_compute import TRIEU, YEAR, generate  # noqa: E402  (sets Django up)
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+
+SHEET_TITLE = "BIỂU TỔNG HỢP TÌNH HÌNH GIẢI NGÂN KẾ HOẠCH VỐN ĐẦU TƯ CÔNG NĂM 2024"
+SECTION = "DỰ ÁN DO ỦY BAN NHÂN DÂN THÀNH PHỐ GIAO KẾ HOẠCH VỐN"
+
+
+def correction_workbook(name: str, as_of: dt.date, nstw: int, nsdp: int) -> bytes:
+    """One investor's corrected cumulative disbursement (triệu đồng), split by source, plan not restated."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sua so lieu"
+    ws.append([SHEET_TITLE])
+    ws.append([f"(Số liệu tính đến hết ngày {as_of.day}/{as_of.month}/{as_of.year})"])
+    ws.append(["Đơn vị tính: triệu đồng"])
+    ws.append([])
+    ws.append(
+        [
+            "STT",
+            "Chủ đầu tư / Đơn vị",
+            f"Kế hoạch vốn năm {as_of.year}",
+            None,
+            None,
+            f"Giải ngân từ 01/01/{as_of.year} đến {as_of:%d/%m/%Y}",
+            None,
+            None,
+        ]
+    )
+    ws.append([None, None, *["Tổng số", "Trong đó: NSTW", "Trong đó: NSĐP"] * 2])
+    ws.merge_cells("C5:E5")
+    ws.merge_cells("F5:H5")
+    # The plan cells are left empty: a correction of the amounts disbursed restates no plan.
+    ws.append(["A", SECTION, None, None, None, nstw + nsdp, nstw, nsdp])
+    ws.append([1, name, None, None, None, nstw + nsdp, nstw, nsdp])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+class Requests:
+    """Stands in for the broker: keeps the recompute requests an import sends after commit."""
+
+    def __init__(self):
+        self.sent: list[tuple[int, dt.date]] = []
+
+    def __call__(self, years: dict[int, dt.date]) -> None:
+        self.sent += sorted(years.items())
+
+
+def figure_rows(snapshot_id: int) -> list[tuple]:
+    from disbursement.models import Figure
+
+    fields = [f.attname for f in Figure._meta.concrete_fields if f.attname not in ("id",)]
+    return sorted(
+        Figure.objects.filter(snapshot_id=snapshot_id).values_list(*fields),
+        key=lambda row: tuple((v is None, str(v)) for v in row),
+    )
+
+
+def flag_rows(year: int) -> list[tuple]:
+    from disbursement.models import Flag
+
+    fields = [f.attname for f in Flag._meta.concrete_fields if f.attname not in ("id", "created_at")]
+    return sorted(
+        Flag.objects.filter(year=year).values_list(*fields), key=lambda row: tuple((v is None, str(v)) for v in row)
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--units", type=int, default=1000)
+    parser.add_argument("--allocations", type=int, default=50_000)
+    parser.add_argument("--snapshots", type=int, default=52)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--profile", action="store_true", help="print where one more correction spends its time")
+    args = parser.parse_args()
+
+    db = settings.DATABASES["default"]
+    if connection.vendor == "sqlite":
+        db.setdefault("TEST", {})["NAME"] = str(Path(os.environ["GIAINGAN_VAR_DIR"]) / "bench.sqlite3")
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    old_name = db["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        run(args)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def run(args) -> None:
+    from disbursement import recompute
+    from disbursement.figures.services import compute_snapshot
+    from disbursement.figures.tasks import recompute_from_task
+    from disbursement.importing.services import import_workbook
+    from disbursement.models import Figure, Snapshot, SnapshotLine
+    from investors.models import Investor
+
+    start = time.perf_counter()
+    ids = generate(args.units, args.allocations, args.snapshots)
+    print(
+        f"{connection.vendor}: {args.units} units, {args.allocations} allocations, {len(ids)} snapshots, "
+        f"{SnapshotLine.objects.filter(snapshot_id=ids[-1]).count():,} lines on the last date; "
+        f"generated in {time.perf_counter() - start:.0f} s"
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    for snapshot_id in ids[-2:]:
+        compute_snapshot(snapshot_id, cascade=False)
+    last = Snapshot.objects.get(pk=ids[-1])
+    investor = Investor.objects.order_by("id")[7]
+    amounts = {}
+    for code, disbursed in SnapshotLine.objects.filter(snapshot=last, investor=investor).values_list(
+        "source__code", "disbursed"
+    ):
+        amounts[code] = amounts.get(code, 0) + disbursed
+    requests = Requests()
+    recompute._send = requests
+
+    def full() -> float:
+        current = Snapshot.objects.current().get(year=YEAR, as_of=last.as_of)
+        t0 = time.perf_counter()
+        compute_snapshot(current.id, cascade=False, incremental=False)
+        return time.perf_counter() - t0
+
+    def correction(step: int) -> tuple[float, float]:
+        # Each correction adds a little more, so that no two files are the same (a same file is a no-op).
+        nstw = amounts.get("nstw", 0) // TRIEU + step
+        nsdp = amounts.get("nsdp", 0) // TRIEU + 10 * step
+        data = correction_workbook(investor.name, last.as_of, nstw, nsdp)
+        requests.sent.clear()
+        t0 = time.perf_counter()
+        result = import_workbook(io.BytesIO(data), file_name=f"sua-{step}.xlsx", confirm_warnings=True)
+        t1 = time.perf_counter()
+        assert result.status == "imported", [str(e) for e in result.errors + result.to_confirm]
+        for year, from_date in requests.sent:
+            recompute_from_task(year, from_date.isoformat())
+        return t1 - t0, time.perf_counter() - t1
+
+    full()  # warm-up
+    correction(1)
+    fulls, imports, computes = [], [], []
+    for step in range(2, args.repeat + 2):
+        fulls.append(full())
+        applied, recomputed = correction(step)
+        imports.append(applied)
+        computes.append(recomputed)
+    f = statistics.median(fulls)
+    totals = [a + b for a, b in zip(imports, computes, strict=True)]
+    c = statistics.median(totals)
+    print(f"{'full recompute of the date':<44}{f:>8.3f} s")
+    print(f"{'correction: import (read, check, write)':<44}{statistics.median(imports):>8.3f} s")
+    print(f"{'correction: recompute it requests':<44}{statistics.median(computes):>8.3f} s")
+    print(f"{'correction: applied + recomputed':<44}{c:>8.3f} s")
+    print(f"{'ratio correction / full':<44}{c / f:>8.3f}   (target <= 0.100)")
+
+    current = Snapshot.objects.current().get(year=YEAR, as_of=last.as_of)
+    incremental = (figure_rows(current.id), flag_rows(YEAR))
+    compute_snapshot(current.id, cascade=False, incremental=False)
+    assert (figure_rows(current.id), flag_rows(YEAR)) == incremental, "the correction's figures differ from a full compute"
+    print(
+        f"figures after the correction: {Figure.objects.filter(snapshot=current).count():,}, "
+        "the same as a full compute of that version"
+    )
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(correction, args.repeat + 2)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+
+
+if __name__ == "__main__":
+    main()

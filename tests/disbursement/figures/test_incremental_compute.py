@@ -1,0 +1,172 @@
+"""A version computed from the version it superseded reads exactly as a full compute of it.
+
+When a file lands on a date that already has computed figures, the recompute it asks for
+builds the new version's figures from the superseded version's stored figures and the file's
+own lines. Every stored figure field and every flag must be what a full compute of the same
+version, from all its lines and the plans in force, gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+
+from disbursement.figures import services
+from disbursement.figures.services import compute_snapshot, incremental_base, recompute_year
+from disbursement.figures.tasks import recompute_from_task
+from disbursement.importing.services import import_workbook
+from disbursement.models import Figure, Flag, Snapshot
+from tests.builders import (
+    SECTION_A,
+    SECTION_B,
+    Row,
+    SectionSpec,
+    WorkbookSpec,
+    build_workbook,
+    figure_rows,
+    load_master_data,
+    revise,
+)
+
+JUNE = dt.date(2024, 6, 20)
+JULY = dt.date(2024, 7, 20)
+INVESTORS = [
+    Row("Sở Nông nghiệp và Phát triển nông thôn", 0, 1752, 0, 1200),
+    Row("UBND huyện An Lão", 0, 7120, 0, 2986),
+    Row("Sở Y tế", 0, 40, 0, 0),
+    Row("Ban Quản lý dự án đầu tư xây dựng các công trình giao thông", 455463, 3456937, 80517, 1023713),
+    Row("Sở Xây dựng", 0, 2000, 0, 500),
+]
+DISTRICTS = [
+    Row("huyện Kiến Thụy", 0, 270020, 0, 183384),
+    Row("huyện Tiên Lãng", 0, 162533, 0, 107902),
+    Row("huyện Bạch Long Vĩ", 0, 41351, 0, 23785),
+]
+CITY = {"pm": (755463, 16263735), "city": (755463, 19217278), "disbursed": (133717, 5952426)}
+
+
+def workbook(as_of: dt.date, *, investors=(), districts=(), city=None, split: bool = True) -> bytes:
+    sections = []
+    if investors:
+        sections.append(SectionSpec("A", SECTION_A, [Row(**vars(r)) for r in investors]))
+    if districts:
+        sections.append(SectionSpec("B", SECTION_B, [Row(**vars(r)) for r in districts]))
+    return build_workbook(
+        WorkbookSpec(
+            sections=sections,
+            city=city,
+            split=split,
+            date_line=f"(Số liệu tính đến hết ngày {as_of.day}/{as_of.month}/{as_of.year})",
+            disbursed_header=f"Giải ngân từ 01/01/2024 đến {as_of.day}/{as_of.month}/{as_of.year}",
+        )
+    )
+
+
+def land(data: bytes, name: str) -> Snapshot:
+    """Import a file and run the recompute it asks for, as the worker does."""
+    result = import_workbook(io.BytesIO(data), file_name=name, confirm_warnings=True)
+    assert result.status == "imported", [str(e) for e in result.errors]
+    return result.snapshot
+
+
+def flag_rows() -> list[tuple]:
+    fields = [f.attname for f in Flag._meta.concrete_fields if f.attname != "id"]
+    return sorted(Flag.objects.values_list(*fields), key=lambda row: tuple((v is None, str(v)) for v in row))
+
+
+@pytest.fixture
+def year(db, monkeypatch, django_capture_on_commit_callbacks):
+    """June from the investors alone; July from the investors and the districts, with a city summary; computed.
+
+    Plans recorded by these imports count as seen by the figures computed after them (no settling time).
+    """
+    monkeypatch.setattr(services, "PLAN_WRITES_SETTLE", dt.timedelta(0))
+    load_master_data()
+    land(workbook(JUNE, investors=INVESTORS[:4]), "thang-6.xlsx")
+    land(workbook(JULY, investors=INVESTORS[:3], districts=DISTRICTS, city=CITY), "thang-7.xlsx")
+    recompute_year(2024)
+    return Snapshot.objects.current().get(as_of=JULY)
+
+
+def corrected(data: bytes, name: str) -> tuple[Snapshot, Snapshot]:
+    """Land a file on July and compute it as the import's recompute does; returns (superseded, new version)."""
+    before = Snapshot.objects.current().get(as_of=JULY)
+    after = land(data, name)
+    assert incremental_base(after) == before, "the new version is computed from the one it superseded"
+    recompute_from_task(2024, JULY.isoformat())
+    return before, after
+
+
+def assert_same_as_full_compute(snapshot: Snapshot) -> None:
+    incremental = (figure_rows(snapshot), flag_rows())
+    assert incremental[0], "figures were computed"
+    compute_snapshot(snapshot.id, cascade=False, incremental=False)
+    assert (figure_rows(snapshot), flag_rows()) == incremental
+
+
+def test_a_correction_that_lifts_one_investor_above_the_others(year):
+    lifted = Row("Sở Y tế", 0, 40, 0, 38)
+    _, after = corrected(workbook(JULY, investors=[lifted]), "sua-so-y-te.xlsx")
+
+    health = Figure.objects.get(
+        snapshot=after, scope=Figure.Scope.INVESTOR, source=None, investor__name="Sở Y tế", stream__code="city_assigned"
+    )
+    assert health.rank == 1 and health.disbursed == 38 * 10**6
+    assert_same_as_full_compute(after)
+
+
+def test_a_unit_whose_lines_the_file_replaces_by_another_split(year):
+    # The board's July figure is carried from June (NSTW and NSĐP lines); its correction gives one total
+    # (the file does not split sources): those two lines leave the date, one line takes their place.
+    board = Row("Ban Quản lý dự án đầu tư xây dựng các công trình giao thông", 0, 3912400, 0, 1500000)
+    before, after = corrected(workbook(JULY, investors=[board], split=False), "sua-ban-giao-thong.xlsx")
+
+    def sources(snapshot):
+        return set(snapshot.lines.filter(investor__name=board.name).values_list("source__code", flat=True)) or set(
+            Figure.objects.filter(snapshot=snapshot, investor__name=board.name, source__isnull=False)
+            .exclude(disbursed=None)
+            .values_list("source__code", flat=True)
+        )
+
+    assert sources(before) == {"nstw", "nsdp"}
+    assert sources(after) == {"unsplit"}
+    assert_same_as_full_compute(after)
+
+
+def test_a_unit_new_on_the_date(year):
+    newcomer = Row("Sở Xây dựng", 0, 0, 0, 700)
+    before, after = corrected(workbook(JULY, investors=[newcomer]), "so-xay-dung.xlsx")
+
+    assert not Figure.objects.filter(snapshot=before, investor__name="Sở Xây dựng").exists()
+    assert Figure.objects.filter(snapshot=after, investor__name="Sở Xây dựng", source=None).get().disbursed == (
+        700 * 10**6
+    )
+    assert_same_as_full_compute(after)
+
+
+def test_a_city_summary_replaced(year):
+    summary = {**CITY, "disbursed": (140000, 6100000)}
+    _, after = corrected(workbook(JULY, city=summary), "kbnn-tong-hop.xlsx")
+
+    city = Figure.objects.get(snapshot=after, scope=Figure.Scope.CITY)
+    assert city.disbursed == 6_240_000 * 10**6 and not city.is_partial
+    assert_same_as_full_compute(after)
+
+
+def test_a_district_list_corrected_after_a_plan_revision_is_computed_in_full(year):
+    revise(
+        Snapshot.objects.current().get(as_of=JULY).lines.filter(district__isnull=False).first().district,
+        300_000 * 10**6,
+        effective=dt.date(2024, 7, 1),
+        stream_code="district_transfer",
+    )
+    before = Snapshot.objects.current().get(as_of=JULY)
+    after = land(workbook(JULY, districts=[Row("huyện Tiên Lãng", 0, 162533, 0, 110000)]), "sua-tien-lang.xlsx")
+
+    # The plans in force are no longer those the superseded version's figures were computed with.
+    assert before.computed_at is not None
+    assert incremental_base(after) is None
+    recompute_from_task(2024, JULY.isoformat())
+    assert_same_as_full_compute(after)
