@@ -1,11 +1,20 @@
-"""Evaluate the flag rules on a snapshot and keep the flags' history.
+"""Evaluate the flag rules on a snapshot and keep each flag's episode up to date.
 
-A flag is an episode: raised on the first snapshot date its condition holds,
-cleared on the first later snapshot date it no longer holds. Evaluating a
-snapshot first undoes what a previous evaluation of the same date did, so
-recomputing is idempotent; later snapshots are then re-evaluated in date order
-(figures.services cascades), which keeps episodes right when a snapshot
-arrives out of date order.
+A flag is one episode of a rule's condition for one unit (or a stream, or the city): a run of
+consecutive evaluated snapshot dates on which the condition holds. Evaluating a date decides only
+whether each condition holds on that date, and with which figure and text; the episodes are then the
+runs of dates on which it holds, and the rows that already stand for them are updated, never
+recreated, so a flag keeps its id through recomputes, new versions of a date's snapshot and
+snapshots that arrive out of date order:
+
+- a condition that still holds updates its flag: figure, text, last date seen;
+- one that no longer holds clears its flag on that date; when it returns, a new episode starts;
+- a date that arrives inside an episode and does not hold splits it (the earlier part keeps the row);
+- a date that now holds between two episodes joins them (the earlier one absorbs the later).
+
+Each flag keeps its history: what it said on its first date, then on each date that changed it.
+Later snapshots are re-evaluated in date order afterwards (figures.services cascades), as their
+conditions depend on earlier ones.
 
 For each kind and stream the most specific active rule applies (stream and
 year, then stream, then year, then the general rule).
@@ -13,6 +22,8 @@ year, then stream, then year, then the general rule).
 
 from __future__ import annotations
 
+import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,6 +43,7 @@ from disbursement.models import (
     SnapshotLine,
     StatedSubtotal,
 )
+from disbursement.models.flags import FlagEvent
 from disbursement.plans.selectors import engine_setting
 from disbursement.snapshots.selectors import unit_readings
 
@@ -235,6 +247,11 @@ def _decimal(value: Decimal | int | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+def _stored(value: Decimal | None) -> Decimal | None:
+    """A flag's figure as the database keeps it (6 decimals), so that an unchanged figure compares equal."""
+    return None if value is None else value.quantize(Decimal("0.000001"))
+
+
 def anomaly_conditions(snapshot: Snapshot, figures: list[Figure], rules: RuleBook) -> list[Condition]:
     """Data anomalies: a decrease, disbursement above plan, stated ratios and subtotals that do not match."""
     conditions: list[Condition] = []
@@ -420,8 +437,202 @@ def _flag_key(flag: Flag) -> ConditionKey:
     return (flag.rule_id, flag.stream_id, flag.investor_id, flag.district_id, flag.source_id)
 
 
+@dataclass(frozen=True)
+class Run:
+    """Consecutive evaluated dates on which a condition holds, and the first later date it does not."""
+
+    start: dt.date
+    end: dt.date
+    cleared: dt.date | None
+
+
+@dataclass(frozen=True)
+class Said:
+    """What a flag says on a date."""
+
+    value: Decimal | None
+    reason: str
+
+
+class Calendar:
+    """The snapshot dates of a year whose flags have been evaluated, with the snapshot version of each.
+
+    A date counts once a version of it has been computed and while it has a current version; the date
+    being evaluated always counts. Dates imported but not yet computed are left out until they are, so
+    they neither clear nor extend an episode before their own evaluation.
+    """
+
+    def __init__(self, snapshot: Snapshot):
+        year = snapshot.year
+        current = dict(Snapshot.objects.current().filter(year=year).values_list("as_of", "id"))
+        computed = set(Snapshot.objects.filter(year=year, computed_at__isnull=False).values_list("as_of", flat=True))
+        self.snapshot_on = {day: snapshot_id for day, snapshot_id in current.items() if day in computed}
+        self.snapshot_on[snapshot.as_of] = snapshot.id
+        self.dates = sorted(self.snapshot_on)
+        self.position = {day: i for i, day in enumerate(self.dates)}
+
+    def after(self, day: dt.date) -> dt.date | None:
+        i = self.position[day] + 1
+        return self.dates[i] if i < len(self.dates) else None
+
+    def between(self, first: dt.date, last: dt.date) -> list[dt.date]:
+        return self.dates[bisect_left(self.dates, first) : bisect_right(self.dates, last)]
+
+    def runs(self, held: set[dt.date]) -> list[Run]:
+        spans: list[list[dt.date]] = []
+        for day in sorted(held):
+            if spans and self.position[spans[-1][1]] == self.position[day] - 1:
+                spans[-1][1] = day
+            else:
+                spans.append([day, day])
+        return [Run(start, end, self.after(end)) for start, end in spans]
+
+
+@dataclass
+class Writes:
+    """What one evaluation changes: flag rows and their histories (events), nothing else."""
+
+    created: list[tuple[Flag, dict[dt.date, Said]]]
+    updated: list[Flag]
+    deleted: list[int]
+    histories: list[tuple[Flag, dict[dt.date, Said]]]
+
+
+# What an evaluation may change on an episode's row.
+FLAG_FIELDS = [
+    "kind",
+    "raised_on",
+    "raised_snapshot",
+    "last_seen_on",
+    "last_seen_snapshot",
+    "cleared_on",
+    "cleared_snapshot",
+    "value",
+    "reason",
+]
+
+
+def _state(flag: Flag) -> tuple:
+    return tuple(getattr(flag, Flag._meta.get_field(name).attname) for name in FLAG_FIELDS)
+
+
+def _said_on_dates(rows: list[Flag], events: dict[int, list[FlagEvent]], calendar: Calendar) -> dict[dt.date, Said]:
+    """What the rows said on each evaluated date of their episodes: their latest event on or before it."""
+    said: dict[dt.date, Said] = {}
+    for row in rows:
+        # A flag written without history says what it says now.
+        latest = Said(row.value, row.reason)
+        history = iter(events.get(row.id, []))
+        event = next(history, None)
+        for day in calendar.between(row.raised_on, row.last_seen_on):
+            while event is not None and event.on <= day:
+                latest = Said(event.value, event.reason)
+                event = next(history, None)
+            said[day] = latest
+    return said
+
+
+def _history(run: Run, said: dict[dt.date, Said], calendar: Calendar) -> dict[dt.date, Said]:
+    """An episode's events: what it said on its first date, then on each date that changed it."""
+    history: dict[dt.date, Said] = {}
+    last = None
+    for day in calendar.between(run.start, run.end):
+        if said[day] != last:
+            history[day] = last = said[day]
+    return history
+
+
+def _reconcile_key(
+    key: ConditionKey,
+    rows: list[Flag],
+    condition: Condition | None,
+    snapshot: Snapshot,
+    calendar: Calendar,
+    events: dict[int, list[FlagEvent]],
+    writes: Writes,
+) -> list[Run]:
+    """Bring one condition's episodes near the snapshot's date in line with whether it holds there."""
+    day = snapshot.as_of
+    said = _said_on_dates(rows, events, calendar)
+    said.pop(day, None)
+    if condition is not None:
+        said[day] = Said(_stored(condition.value), condition.reason)
+    runs = calendar.runs(set(said))
+
+    used: set[int] = set()
+    for run in runs:
+        overlapping = [
+            row for row in rows if row.id not in used and row.raised_on <= run.end and row.last_seen_on >= run.start
+        ]
+        history = _history(run, said, calendar)
+        now = said[run.end]
+        if overlapping:
+            # The earliest episode the run covers keeps its id; a run that joins two episodes absorbs the later.
+            flag = overlapping[0]
+            used.update(row.id for row in overlapping)
+            writes.deleted.extend(row.id for row in overlapping[1:])
+        else:
+            rule_id, stream_id, investor_id, district_id, source_id = key
+            flag = Flag(
+                year=snapshot.year,
+                rule_id=rule_id,
+                stream_id=stream_id,
+                investor_id=investor_id,
+                district_id=district_id,
+                source_id=source_id,
+                # A run of its own without the condition today is the later part of a split episode.
+                kind=condition.rule.kind if condition is not None else rows[0].kind,
+            )
+        before = _state(flag)
+        if condition is not None:
+            flag.kind = condition.rule.kind
+        flag.raised_on = run.start
+        flag.raised_snapshot_id = calendar.snapshot_on[run.start]
+        flag.last_seen_on = run.end
+        flag.last_seen_snapshot_id = calendar.snapshot_on[run.end]
+        flag.cleared_on = run.cleared
+        flag.cleared_snapshot_id = calendar.snapshot_on[run.cleared] if run.cleared else None
+        flag.value, flag.reason = now.value, now.reason
+        if flag.pk is None:
+            writes.created.append((flag, history))
+            continue
+        if _state(flag) != before:
+            writes.updated.append(flag)
+        writes.histories.append((flag, history))
+    # Episodes none of whose dates hold any more (a date re-evaluated with other figures).
+    writes.deleted.extend(row.id for row in rows if row.id not in used)
+    return runs
+
+
+def _write(writes: Writes, events: dict[int, list[FlagEvent]], calendar: Calendar) -> None:
+    if writes.deleted:
+        Flag.objects.filter(id__in=writes.deleted).delete()
+    if writes.updated:
+        Flag.objects.bulk_update(writes.updated, FLAG_FIELDS, batch_size=1000)
+    Flag.objects.bulk_create([flag for flag, _ in writes.created], batch_size=1000)
+    stale: list[int] = []
+    changed: list[FlagEvent] = []
+    new: list[FlagEvent] = []
+    for flag, history in [*writes.created, *writes.histories]:
+        existing = {event.on: event for event in events.get(flag.id, [])}
+        for day, said in history.items():
+            snapshot_id = calendar.snapshot_on[day]
+            event = existing.pop(day, None)
+            if event is None:
+                new.append(FlagEvent(flag=flag, on=day, snapshot_id=snapshot_id, value=said.value, reason=said.reason))
+            elif (event.value, event.reason, event.snapshot_id) != (said.value, said.reason, snapshot_id):
+                event.value, event.reason, event.snapshot_id = said.value, said.reason, snapshot_id
+                changed.append(event)
+        stale.extend(event.id for event in existing.values())
+    if stale:
+        FlagEvent.objects.filter(id__in=stale).delete()
+    if changed:
+        FlagEvent.objects.bulk_update(changed, ["value", "reason", "snapshot"], batch_size=1000)
+    FlagEvent.objects.bulk_create(new, batch_size=2000)
+
+
 def evaluate_flags(snapshot: Snapshot, figures: list[Figure]) -> FlagChanges:
-    """Raise and clear the flags of a snapshot date. Runs inside the compute transaction."""
+    """Raise, update and clear the flags of a snapshot date. Runs inside the compute transaction."""
     rules = RuleBook(snapshot.year)
     # Units and streams are judged over all their sources; the per-source figures only inform.
     # A unit that has not reported yet (no amount) has nothing to judge here.
@@ -432,46 +643,31 @@ def evaluate_flags(snapshot: Snapshot, figures: list[Figure]) -> FlagChanges:
         + unit_conditions(snapshot, reported, rules)
         + anomaly_conditions(snapshot, reported, rules)
     )
-    by_key: dict[ConditionKey, Condition] = {}
+    holding: dict[ConditionKey, Condition] = {}
     for condition in conditions:
-        by_key.setdefault(condition.key, condition)
+        holding.setdefault(condition.key, condition)
 
-    year_flags = Flag.objects.filter(year=snapshot.year)
-    # Undo a previous evaluation of this date (this snapshot or the one it superseded).
-    year_flags.filter(raised_on=snapshot.as_of).delete()
-    year_flags.filter(cleared_on=snapshot.as_of).update(cleared_on=None, cleared_snapshot=None)
-
-    open_before = year_flags.filter(raised_on__lt=snapshot.as_of).filter(
-        Q(cleared_on__isnull=True) | Q(cleared_on__gt=snapshot.as_of)
+    day = snapshot.as_of
+    calendar = Calendar(snapshot)
+    # Only episodes that reach this date, end on the date before it or start on the date after it can change.
+    rows = list(
+        Flag.objects.filter(year=snapshot.year, raised_on__lte=calendar.after(day) or day)
+        .filter(Q(cleared_on__isnull=True) | Q(cleared_on__gte=day))
+        .order_by("raised_on", "id")
     )
-    still_open = 0
-    to_clear = []
-    open_keys = set()
-    for flag in open_before:
-        key = _flag_key(flag)
-        if key in by_key and key not in open_keys:
-            open_keys.add(key)
-            still_open += 1
-        else:
-            to_clear.append(flag.id)
-    if to_clear:
-        Flag.objects.filter(id__in=to_clear).update(cleared_on=snapshot.as_of, cleared_snapshot=snapshot)
-    new = [
-        Flag(
-            year=snapshot.year,
-            rule=c.rule,
-            kind=c.rule.kind,
-            stream_id=c.stream_id,
-            investor_id=c.investor_id,
-            district_id=c.district_id,
-            source_id=c.source_id,
-            raised_snapshot=snapshot,
-            raised_on=snapshot.as_of,
-            value=c.value,
-            reason=c.reason,
-        )
-        for key, c in by_key.items()
-        if key not in open_keys
-    ]
-    Flag.objects.bulk_create(new, batch_size=2000)
-    return FlagChanges(raised=len(new), cleared=len(to_clear), still_open=still_open)
+    events: dict[int, list[FlagEvent]] = defaultdict(list)
+    for event in FlagEvent.objects.filter(flag__in=[row.id for row in rows]).order_by("on"):
+        events[event.flag_id].append(event)
+    rows_by_key: dict[ConditionKey, list[Flag]] = defaultdict(list)
+    for row in rows:
+        rows_by_key[_flag_key(row)].append(row)
+
+    writes = Writes(created=[], updated=[], deleted=[], histories=[])
+    raised = cleared = still_open = 0
+    for key in rows_by_key.keys() | holding.keys():
+        for run in _reconcile_key(key, rows_by_key.get(key, []), holding.get(key), snapshot, calendar, events, writes):
+            raised += run.start == day
+            cleared += run.cleared == day
+            still_open += run.start < day <= run.end
+    _write(writes, events, calendar)
+    return FlagChanges(raised=raised, cleared=cleared, still_open=still_open)

@@ -1,6 +1,6 @@
 """Flag rules, the schedules they check against, the flags they raise, engine settings.
 
-A flag is one episode: raised on a snapshot date, open until the condition
+A flag is one episode: raised on a snapshot date, updated by every computation, open until the condition
 clears on a later snapshot date. Rules are configured in the admin, per stream
 and year (empty = all).
 """
@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from disbursement.models.reference import BudgetSource, CapitalStream, submission_link
@@ -220,7 +220,14 @@ class StatedSubtotal(models.Model):
 
 
 class Flag(models.Model):
-    """One episode of a rule's condition for one unit (or a stream, or the city)."""
+    """One episode of a rule's condition for one unit (or a stream, or the city).
+
+    The same row lives from the first snapshot date its condition holds (raised) to the last one
+    (last seen), and every computation updates it: `value` and `reason` are the figure and text as
+    of the last date seen. It is cleared on the first later snapshot date the condition no longer
+    holds; when the condition returns, a new episode (a new row) starts. Its events keep what it said
+    over time, the first one being the figure it was raised with.
+    """
 
     year = models.PositiveSmallIntegerField("năm kế hoạch")
     rule = models.ForeignKey(FlagRule, verbose_name="quy tắc", on_delete=models.CASCADE, related_name="flags")
@@ -233,11 +240,20 @@ class Flag(models.Model):
         Snapshot, verbose_name="kỳ phát sinh", on_delete=models.CASCADE, related_name="raised_flags"
     )
     raised_on = models.DateField("phát sinh ngày")
+    last_seen_snapshot = models.ForeignKey(
+        Snapshot,
+        verbose_name="kỳ gần nhất còn cảnh báo",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_seen_on = models.DateField("còn cảnh báo đến ngày")
     cleared_snapshot = models.ForeignKey(
         Snapshot, verbose_name="kỳ hết", null=True, blank=True, on_delete=models.SET_NULL, related_name="cleared_flags"
     )
     cleared_on = models.DateField("hết ngày", null=True, blank=True)
-    # The figure and reason as of the snapshot that raised the flag.
+    # The figure and text as of the last snapshot date the condition held (the current ones while open).
     value = models.DecimalField("số liệu", max_digits=24, decimal_places=6, null=True, blank=True)
     reason = models.TextField("lý do")
 
@@ -251,9 +267,23 @@ class Flag(models.Model):
             models.Index(fields=["investor", "year"], name="flag_investor"),
             models.Index(fields=["district", "year"], name="flag_district"),
         ]
+        constraints = [
+            models.CheckConstraint(condition=Q(last_seen_on__gte=F("raised_on")), name="flag_seen_from_raised"),
+            models.CheckConstraint(
+                condition=Q(cleared_on__isnull=True) | Q(cleared_on__gt=F("last_seen_on")),
+                name="flag_cleared_after_seen",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reason
+
+    def save(self, *args, **kwargs):
+        # A flag written by hand (not by the engine) has been seen on the date it was raised only.
+        if self.last_seen_on is None:
+            self.last_seen_on = self.raised_on
+            self.last_seen_snapshot_id = self.raised_snapshot_id
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
@@ -262,3 +292,25 @@ class Flag(models.Model):
     @property
     def unit(self):
         return self.investor or self.district
+
+
+class FlagEvent(models.Model):
+    """What a flag said from one snapshot date on: the first event is the figure it was raised with,
+    then one per date its figure or text changed."""
+
+    flag = models.ForeignKey(Flag, verbose_name="cảnh báo", on_delete=models.CASCADE, related_name="events")
+    on = models.DateField("số liệu đến ngày")
+    snapshot = models.ForeignKey(
+        Snapshot, verbose_name="kỳ số liệu", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    value = models.DecimalField("số liệu", max_digits=24, decimal_places=6, null=True, blank=True)
+    reason = models.TextField("lý do")
+
+    class Meta:
+        verbose_name = "diễn biến cảnh báo"
+        verbose_name_plural = "diễn biến cảnh báo"
+        ordering = ["flag", "on"]
+        constraints = [models.UniqueConstraint(fields=["flag", "on"], name="flag_event_unique_date")]
+
+    def __str__(self) -> str:
+        return f"{self.on:%d/%m/%Y}: {self.reason}"

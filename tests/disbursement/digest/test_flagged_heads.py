@@ -2,7 +2,8 @@
 
 The flags are the flag engine's own: computing the fixture's snapshots raises them with the
 default rules of migration 0003 (Sở Y tế below 10% and below the stream's ratio, huyện An Lão
-below the stream's ratio, all on 13/07 and still open on 20/07).
+below the stream's ratio, all on 13/07 and still open on 20/07). A flag says what it says on the
+date read: the digest of 20/07 quotes the figures of 20/07.
 """
 
 import datetime as dt
@@ -14,9 +15,9 @@ from disbursement.models import DigestRecipient, Flag, FlagRule
 from tests.disbursement.digest.conftest import WEEK
 from tests.factories import stream
 
-SLOW = "Giải ngân 5%, thấp hơn tỷ lệ chung của dòng vốn (23,33%)."
-BELOW_THRESHOLD = "Giải ngân 5% (10,000 tỷ đồng / 200,000 tỷ đồng), dưới ngưỡng 10%."
-DISTRICT_SLOW = "Giải ngân 20%, thấp hơn tỷ lệ chung của dòng vốn (30,00%)."
+SLOW = "Giải ngân 6%, thấp hơn tỷ lệ chung của dòng vốn (30,33%)."
+BELOW_THRESHOLD = "Giải ngân 6% (12,000 tỷ đồng / 200,000 tỷ đồng), dưới ngưỡng 10%."
+DISTRICT_SLOW = "Giải ngân 20%, thấp hơn tỷ lệ chung của dòng vốn (35,00%)."
 
 
 def _default_rule(kind: str) -> FlagRule:
