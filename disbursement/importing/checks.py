@@ -142,29 +142,34 @@ def check_line(line: Line, unit: int, split: bool, issues: IssueList) -> None:
 
 
 def check_stated_ratio(line: Line, plan: int, disbursed: int, issues: IssueList) -> None:
-    if line.ratio is None:
-        return
-    computed = disbursement_ratio(disbursed, plan)
-    if computed is None:
-        return
-    places = max(0, -line.ratio.as_tuple().exponent)
-    tolerance = Decimal(5) / Decimal(10) ** (places + 1) + Decimal("0.000001")
-    stated = line.ratio
-    # A cell formatted as a percentage holds the fraction (0,2944 for 29,44%).
-    if abs(stated - computed) <= tolerance:
-        return
-    if abs(stated * 100 - computed) <= tolerance * 100:
-        line.ratio = stated * 100  # kept in percent, as the other senders write it
-        return
-    issues.confirm(
-        "ratio_mismatch",
-        f"Tỷ lệ ghi trong tệp ({format_number(stated, places)}%) không khớp với giải ngân / kế hoạch của "
-        f"'{line.name}' trong chính tệp này ({format_percent(computed)}): một trong ba số bị nhầm "
-        "(thường là đơn vị tính hoặc gõ nhầm).",
-        sheet=line.sheet,
-        row=line.row,
-        column=line.ratio_column,
-    )
+    """Each ratio the row prints (total, or per source) against the row's own disbursed / plan, at its cell."""
+    printed = dict(line.ratios) or ({TOTAL: line.ratio} if line.ratio is not None else {})
+    columns = dict(line.ratio_columns) or {TOTAL: line.ratio_column}
+    for source, stated in printed.items():
+        if stated is None:
+            continue
+        if source == TOTAL:
+            computed = disbursement_ratio(disbursed, plan)
+        else:
+            computed = disbursement_ratio(line.disbursed.get(source) or 0, line.plan.get(source) or 0)
+        if computed is None:
+            continue
+        if abs(stated - computed) <= _rounding_tolerance(stated):
+            continue
+        if _ratio_agrees(stated, computed, _rounding_tolerance(stated)):
+            if source == TOTAL:
+                line.ratio = stated * 100  # a fraction (0,2944 for 29,44%): kept in percent, as others write it
+            continue
+        which = "" if source == TOTAL else f" ({SOURCE_WORDS[source]})"
+        issues.confirm(
+            "ratio_mismatch",
+            f"Tỷ lệ ghi trong tệp{which} ({format_number(stated, _places(stated))}%) không khớp với giải ngân / "
+            f"kế hoạch của '{line.name}' trong chính tệp này ({format_percent(computed)}): một trong ba số bị nhầm "
+            "(thường là đơn vị tính hoặc gõ nhầm).",
+            sheet=line.sheet,
+            row=line.row,
+            column=columns.get(source),
+        )
 
 
 def check_subtotals(section: Section, issues: IssueList) -> None:
@@ -366,37 +371,28 @@ def check_city(
 
 
 def check_city_stated_ratios(city: CitySheet, issues: IssueList) -> None:
-    """Ratios the summary prints, against its own disbursed / plan, at the ratio's cell.
-
-    A printed ratio is accepted when it follows, within its rounding, from the
-    disbursed amount over any plan level the sheet states (the Treasury prints
-    it against the Prime Minister's plan, the city against its own).
-    """
-    for source, figure in (getattr(city, "stated_ratios", None) or {}).items():
-        stated = getattr(figure, "ratio", None)
-        if stated is None:
-            stated = getattr(figure, "amount", None)
-        disbursed = city.disbursed.get(source)
-        if stated is None or disbursed is None:
+    """Ratios the summary prints, each against its own plan level, from the sheet's own figures, at its cell."""
+    for (level, source), printed in city.stated_ratios.items():
+        disbursed = _city_amount(city.disbursed, source)
+        plan = _city_amount(city.plans.get(level, {}), source)
+        computed = disbursement_ratio(disbursed, plan) if disbursed is not None and plan else None
+        if computed is None or _ratio_agrees(printed.value, computed, _rounding_tolerance(printed.value)):
             continue
-        plans = {level: figures[source].amount for level, figures in city.plans.items() if source in figures}
-        computed = {level: disbursement_ratio(disbursed.amount, plan) for level, plan in plans.items() if plan}
-        if not computed:
-            continue
-        stated = Decimal(stated)
-        tolerance = _rounding_tolerance(stated)
-        if any(_ratio_agrees(stated, value, tolerance) for value in computed.values()):
-            continue
-        level, value = next(iter(computed.items()))
         issues.confirm(
             "ratio_mismatch",
-            f"Tỷ lệ giải ngân toàn thành phố ghi trong tệp ({format_number(stated, _places(stated))}%, "
-            f"{SOURCE_WORDS.get(source, source)}) không khớp với giải ngân / {CITY_LEVEL_WORDS.get(level, level)} "
-            f"trong chính tệp này ({format_percent(value)}).",
-            sheet=figure.sheet,
-            row=figure.row,
-            column=figure.column,
+            f"Tỷ lệ giải ngân toàn thành phố so {CITY_LEVEL_WORDS.get(level, level)} ({SOURCE_WORDS[source]}) ghi "
+            f"trong tệp là {format_number(printed.value, _places(printed.value))}%, nhưng giải ngân / kế hoạch trong "
+            f"chính tệp này cho {format_percent(computed)}: một trong ba số bị nhầm.",
+            sheet=printed.sheet,
+            row=printed.row,
+            column=printed.column,
         )
+
+
+def _city_amount(figures: dict, source: str) -> int | None:
+    if source in figures:
+        return figures[source].amount
+    return _city_total(figures) if source == TOTAL else None
 
 
 def _places(stated: Decimal) -> int:

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from disbursement.models import AllocationRevision, Snapshot
 from tests.builders import Row, build_workbook, small_spec
 from tests.disbursement.importing.helpers import codes, run, written
+from tests.disbursement.importing.reading import TITLE, workbook
 
 LATER = "(Số liệu tính đến hết ngày 27/7/2024)"
 TRIEU = 10**6
@@ -155,3 +156,60 @@ def test_a_printed_ratio_within_its_rounding_passes(master_data):
     spec = small_spec(city=None)
     spec.sections[1].rows[1].ratio = 66.4  # 66,39% rounded to one decimal
     assert run(build_workbook(spec)).status == "imported"
+
+
+CITY_ROWS = [
+    ["TỔNG HỢP GIẢI NGÂN TOÀN THÀNH PHỐ NĂM 2024"],
+    ["(Số liệu tính đến hết ngày 20/7/2024)"],
+    ["Đơn vị tính: triệu đồng"],
+    ["STT", "Nội dung", "Tổng số", "Ngân sách trung ương", "Ngân sách địa phương"],
+    [1, "Kế hoạch vốn Thủ tướng Chính phủ giao", 17019198, 755463, 16263735],
+    [2, "Kế hoạch vốn thành phố giao", 19972741, 755463, 19217278],
+    [3, "Giải ngân từ 01/01/2024 đến 20/7/2024", 6086143, 133717, 5952426],
+    [4, "Tỷ lệ giải ngân so kế hoạch Thủ tướng Chính phủ giao (%)", 35.76, 17.7, 36.6],
+    [5, "Tỷ lệ giải ngân so kế hoạch thành phố giao (%)", 30.47, 17.7, 30.97],
+]
+
+
+def test_the_city_summarys_printed_ratios_are_checked_each_against_its_plan(master_data):
+    assert run(workbook(("Tong hop", CITY_ROWS)), name="dung.xlsx").to_confirm == []
+
+    rows = [list(r) for r in CITY_ROWS]
+    rows[8][2] = 35.47  # the city-plan ratio printed as if against the Prime Minister's plan, mistyped
+    data = workbook(("Tong hop", rows))
+    before = written()
+
+    preview = run(data, confirm_warnings=True)
+
+    assert preview.status == "needs_confirmation"
+    (item,) = preview.to_confirm
+    assert (item.code, item.sheet, item.cell) == ("ratio_mismatch", "Tong hop", "C9")
+    assert "35,47%" in item.message and "30,47%" in item.message and "kế hoạch thành phố giao" in item.message
+    assert written() == before
+    assert run(data, accepted={item.key}).status == "imported"
+
+
+GT_FIGURES = [3912400, 455463, 3456937, 1104230, 80517, 1023713]
+
+
+def test_a_printed_ratio_per_source_is_checked_at_its_own_cell(master_data):
+    data = workbook(
+        (
+            "Giai ngan",
+            [
+                *TITLE,
+                ["STT", "Chủ đầu tư", "Kế hoạch vốn", None, None, "Giải ngân", None, None, "Tỷ lệ (%)", None, None],
+                [None, None, "Tổng số", "NSTW", "NSĐP", "Tổng số", "NSTW", "NSĐP", "Tổng số", "NSTW", "NSĐP"],
+                ["A", "DỰ ÁN DO ỦY BAN NHÂN DÂN THÀNH PHỐ GIAO KẾ HOẠCH VỐN"],
+                # The NSTW ratio is printed 1,77%; its figures give 17,68%.
+                [1, "Ban QLDA ĐTXD các công trình giao thông", *GT_FIGURES, 28.22, 1.77, 29.61],
+            ],
+        )
+    )
+
+    preview = run(data, confirm_warnings=True)
+
+    assert preview.status == "needs_confirmation", [str(e) for e in preview.errors]
+    (item,) = preview.to_confirm
+    assert (item.code, item.row, item.cell) == ("ratio_mismatch", 8, "J8")
+    assert "(NSTW)" in item.message and "1,77%" in item.message and "17,68%" in item.message
