@@ -41,10 +41,32 @@ _ABBREVIATIONS = {
 }
 
 
+class _WithoutMarks(dict):
+    """str.translate table dropping combining marks (category Mn), filled one character at a time."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        value = None if unicodedata.category(char) == "Mn" else char
+        self[code] = value
+        return value
+
+
+_WITHOUT_MARKS = _WithoutMarks()
+
+
 def strip_diacritics(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    # A translate table rather than a test per character: every import normalises each unit name.
+    stripped = unicodedata.normalize("NFD", text).translate(_WITHOUT_MARKS)
     return stripped.replace("đ", "d").replace("Đ", "D")
+
+
+_DASHES = re.compile(r"[\u2010-\u2015]")
+_SEPARATORS = re.compile(r"[^\w&]+")
+# The built-in abbreviations, compiled once, tried in the order listed.
+_ABBREVIATION_PATTERNS = [
+    (re.compile(rf"(?<![\w]){re.escape(strip_diacritics(abbr))}(?![\w])"), full)
+    for abbr, full in _ABBREVIATIONS.items()
+]
 
 
 @lru_cache(maxsize=16)
@@ -98,12 +120,12 @@ def normalize_name(name: str, abbreviations: Iterable[tuple[str, str]] = ()) -> 
     if abbreviations:
         text = expand_abbreviations(text, abbreviations)
     text = strip_diacritics(text.lower())
-    text = re.sub(r"[\u2010-\u2015]", "-", text)
-    for abbr, full in _ABBREVIATIONS.items():
-        text = re.sub(rf"(?<![\w]){re.escape(strip_diacritics(abbr))}(?![\w])", full, text)
+    text = _DASHES.sub("-", text)
+    for pattern, full in _ABBREVIATION_PATTERNS:
+        text = pattern.sub(full, text)
     # y and i are interchangeable at the end of these syllables (Vĩ / Vỹ, Thủy / Thuỷ
     # only differ in tone placement, which stripping already removed).
-    text = re.sub(r"[^\w&]+", " ", text).strip()
+    text = _SEPARATORS.sub(" ", text).strip()
     words = text.split()
     changed = True
     while changed and words:

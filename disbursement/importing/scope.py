@@ -10,8 +10,9 @@ with what it will read after the import.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from decimal import Decimal
+
+from django.db.models import Count
 
 from core.figures import disbursement_ratio
 from disbursement.models import Snapshot, SnapshotLine
@@ -31,12 +32,24 @@ def reference_snapshot(year: int, as_of: dt.date) -> Snapshot | None:
 
 
 def units_on_date(snapshot: Snapshot | None) -> dict[Key, int]:
-    """Units with a line in a version of the date: key -> number of lines."""
+    """Units with a line in a version of the date: key -> number of lines.
+
+    Counted in the database (a national date holds a line per project); kept on the snapshot instance,
+    as a version's lines never change and the preview and the warnings both ask.
+    """
     if snapshot is None:
         return {}
-    counts: dict[Key, int] = defaultdict(int)
-    for key in SnapshotLine.objects.filter(snapshot=snapshot).values_list("stream_id", "investor_id", "district_id"):
-        counts[key] += 1
+    counts = getattr(snapshot, "_units_on_date", None)
+    if counts is None:
+        counts = dict(
+            ((stream_id, investor_id, district_id), lines)
+            for stream_id, investor_id, district_id, lines in SnapshotLine.objects.filter(snapshot=snapshot)
+            .values("stream_id", "investor_id", "district_id")
+            .annotate(lines=Count("id"))
+            .values_list("stream_id", "investor_id", "district_id", "lines")
+            .order_by()
+        )
+        snapshot._units_on_date = counts
     return counts
 
 
