@@ -145,7 +145,7 @@ def source_of(text: str) -> str:
 
 def _is_total(t: str) -> bool:
     # "Tổng ..." opens a total; "Cộng" only on its own ("Công an", "công trình" are names).
-    return bool(re.match(r"^tong\b", t)) or t in {plain_words(w) for w in TOTAL_WORDINGS}
+    return bool(re.match(r"^tong\b", t) or _TOTAL.fullmatch(t))
 
 
 def names_source(text: str) -> bool:
