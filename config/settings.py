@@ -154,7 +154,7 @@ AUTHENTICATION_BACKENDS = [
 
 # Failed logins: after LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is locked
 # for LOGIN_LOCKOUT_MINUTES. Locking the pair, not the username alone, keeps a guesser elsewhere from locking
-# a colleague out. Attempts are kept in the database (Đăng nhập sai in the admin, where a lock can be lifted).
+# a colleague out. Attempts are kept in the database; the admin (Axes) lists them and lifts a lock.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

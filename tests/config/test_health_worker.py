@@ -8,7 +8,7 @@ from django.core.cache import cache
 from config.health import HEARTBEAT_KEY
 from tests.conftest import wait_for
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_a_running_worker_makes_the_service_ready(celery_worker, client, settings):
