@@ -6,7 +6,7 @@ import pytest
 
 from disbursement.importing.headers import PLAN_WORDINGS, STT_WORDINGS
 from tests.disbursement.importing.helpers import run, written
-from tests.disbursement.importing.reading import TITLE, TRIEU, TY, city_amounts, codes, read, workbook
+from tests.disbursement.importing.reading import TITLE, TRIEU, TY, city_amounts, codes, read, texts, workbook
 
 CITY_TITLE = [
     ["TỔNG HỢP GIẢI NGÂN VỐN ĐẦU TƯ CÔNG TOÀN THÀNH PHỐ NĂM 2024"],
@@ -40,6 +40,25 @@ def test_rows_naming_the_measure_are_read_from_the_amount_column_not_the_stt(db)
         ("disbursed", "total"): 9_073_923 * TRIEU,
     }
     assert parsed.city.disbursed["total"].column == 3
+
+
+def test_the_issues_city_sheet_imports_the_plans_and_disbursement_it_states(master_data):
+    from disbursement.models import CityDisbursement, CityPlanRevision
+
+    title = [["TỔNG HỢP GIẢI NGÂN TOÀN THÀNH PHỐ NĂM 2023"], ["(Số liệu tính đến hết ngày 20/7/2023)"]]
+    rows = [["Đơn vị tính: tỷ đồng"], ["STT", "Nội dung", "Số tiền"]]
+    rows += [
+        [1, "KH vốn TTg giao", 13403.337],
+        [2, "KH vốn TP giao", 22770.828],
+        [3, "Giải ngân đến 20/7/2023", 9073.923],
+    ]
+
+    result = run(workbook(("Tong hop", [*title, *rows])), confirm_warnings=True)
+
+    assert result.status == "imported", texts(result.errors)
+    plans = {r.plan.level: r.amount for r in CityPlanRevision.objects.filter(plan__year=2023)}
+    assert plans == {"pm": 13_403_337 * TRIEU, "city": 22_770_828 * TRIEU}
+    assert sum(CityDisbursement.objects.values_list("disbursed", flat=True)) == 9_073_923 * TRIEU
 
 
 def test_a_summary_whose_amount_column_has_no_header_is_refused_naming_sheet_row_and_wordings(db):
