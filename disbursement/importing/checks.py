@@ -176,6 +176,7 @@ def check_subtotals(section: Section, issues: IssueList) -> None:
     subtotal = section.subtotal
     if subtotal is None:
         return
+    check_stated_ratio(subtotal, subtotal.plan.get(TOTAL) or 0, subtotal.disbursed.get(TOTAL) or 0, issues)
     for (kind, source), column in subtotal.columns.items():
         stated = subtotal.plan.get(source) if kind == "plan" else subtotal.disbursed.get(source)
         if stated is None:
@@ -194,6 +195,7 @@ def check_subtotals(section: Section, issues: IssueList) -> None:
 
 
 def check_grand_total(line: Line, sections: list[Section], unit: int, issues: IssueList) -> None:
+    check_stated_ratio(line, line.plan.get(TOTAL) or 0, line.disbursed.get(TOTAL) or 0, issues)
     for (kind, source), column in line.columns.items():
         stated = (line.plan if kind == "plan" else line.disbursed).get(source)
         if stated is None:

@@ -213,3 +213,14 @@ def test_a_printed_ratio_per_source_is_checked_at_its_own_cell(master_data):
     (item,) = preview.to_confirm
     assert (item.code, item.row, item.cell) == ("ratio_mismatch", 8, "J8")
     assert "(NSTW)" in item.message and "1,77%" in item.message and "17,68%" in item.message
+
+
+def test_a_subtotals_printed_ratio_is_checked_too(master_data):
+    spec = small_spec(city=None)
+    spec.sections[1].subtotal_override = {"ratio": 6.65}  # the section's figures give 66,48%
+
+    preview = run(build_workbook(spec), confirm_warnings=True)
+
+    (item,) = preview.to_confirm
+    assert (item.code, item.row, item.cell) == ("ratio_mismatch", 13, "I13")
+    assert "6,65%" in item.message and "66,48%" in item.message
