@@ -87,12 +87,15 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _stream_keywords() -> dict[str, list[str]]:
-    result = {}
+def _streams() -> dict[str, dict]:
+    """What the reader needs of the streams in the database: keywords, the level each ranks, names."""
+    keywords, levels, names = {}, {}, {}
     for stream in CapitalStream.objects.all():
         words = [plain_words(w) for w in stream.keywords.split(";")]
-        result[stream.code] = [w for w in words if w]
-    return result
+        keywords[stream.code] = [w for w in words if w]
+        levels[stream.code] = stream.unit_level
+        names[stream.code] = stream.name
+    return {"stream_keywords": keywords, "stream_levels": levels, "stream_names": names}
 
 
 def import_workbook(
@@ -128,17 +131,20 @@ def import_workbook(
         data,
         file_name=file_name,
         issues=issues,
-        stream_keywords=_stream_keywords(),
+        **_streams(),
         has_formulas=info.has_formulas,
         rows_total=info.rows_total,
         progress=progress,
     )
     if parsed is None:
         return _result(FAILED, issues)
+    # Who sent it: as given, else the sender the title block names ("KHO BẠC NHÀ NƯỚC HẢI PHÒNG").
+    sender = sender or parsed.sender or ""
     prepared = prepare(parsed, issues, as_of)
     if prepared is not None:
         _warn_missing_units(prepared, issues)
     summary = _summary(parsed, prepared)
+    summary["sender"] = sender
     if issues.errors or prepared is None:
         return _result(FAILED, issues, summary=summary)
     if dry_run:

@@ -186,3 +186,13 @@ def test_late_reports_raise_a_not_reported_flag(master):
     assert {f.investor_id is not None for f in late} == {True}
     assert "06/07/2024" in late.first().reason
     assert not Flag.objects.filter(kind=FlagRule.Kind.NOT_DISBURSED, raised_snapshot=snapshot).exists()
+
+
+def test_the_sender_is_the_one_the_title_block_names_unless_given(master):
+    from disbursement.models import Submission
+
+    import_sample_file(TREASURY)
+    import_sample_file(DISTRICTS, sender="Phòng Ngân sách")
+    senders = dict(Submission.objects.values_list("file_name", "sender"))
+    assert senders[TREASURY] == "KHO BẠC NHÀ NƯỚC HẢI PHÒNG"
+    assert senders[DISTRICTS] == "Phòng Ngân sách"
