@@ -8,23 +8,32 @@ move from one version to the next are copied by the database itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.db import connection, models, transaction
 
 
 def insert_rows(model: type[models.Model], objects: Iterable[models.Model]) -> int:
     """Insert unsaved instances of `model` (no primary key set). Returns the number of rows."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    # Integers, strings and quantized Decimals bind as they are; dates and JSON need the backend's adaptation.
-    adapted = [(i, f) for i, f in enumerate(fields) if isinstance(f, models.DateField | models.JSONField)]
-    rows = []
-    for obj in objects:
-        row = [getattr(obj, f.attname) for f in fields]
-        for i, f in adapted:
-            if row[i] is not None:
-                row[i] = f.get_db_prep_save(row[i], connection)
-        rows.append(row)
+    attnames = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    return insert_values(model, attnames, ([getattr(obj, name) for name in attnames] for obj in objects))
+
+
+def insert_values(model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Insert rows given as values in `attnames` order (the primary key, if not named, is the database's).
+
+    For many rows built without model instances: the values are those the model's fields hold
+    (ids for foreign keys). Returns the number of rows.
+    """
+    fields = [model._meta.get_field(name) for name in attnames]
+    # Integers, strings and quantized Decimals bind as they are; dates and JSON need the backend's adaptation,
+    # which is slow per value: a date or time is adapted once however many rows repeat it.
+    adapted = [(i, f, {}) for i, f in enumerate(fields) if isinstance(f, models.DateField | models.JSONField)]
+    if adapted:
+        rows = [_adapt(row, adapted) for row in rows]
+    elif not isinstance(rows, list):
+        rows = list(rows)
     if not rows:
         return 0
     table = connection.ops.quote_name(model._meta.db_table)
@@ -38,6 +47,38 @@ def insert_rows(model: type[models.Model], objects: Iterable[models.Model]) -> i
             marks = ", ".join(["%s"] * len(fields))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
     return len(rows)
+
+
+def insert_history(model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence], when, user_id) -> int:
+    """The "+" history records (django-simple-history) of rows just inserted with insert_values.
+
+    `rows` hold, in `attnames` order, every field the history tracks (the id first): the record
+    bulk_create_with_history writes, without building model instances.
+    """
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return 0
+    history = model.history.model
+    tracked = {f.attname for f in history.tracked_fields}
+    if set(attnames) != tracked:
+        raise ValueError(f"{model.__name__} history tracks {sorted(tracked)}, not {sorted(attnames)}")
+    columns = [*attnames, "history_date", "history_change_reason", "history_type", "history_user_id"]
+    return insert_values(history, columns, ((*row, when, None, "+", user_id) for row in rows))
+
+
+def _adapt(row: Sequence, adapted: list[tuple[int, models.Field, dict]]) -> list:
+    row = list(row)
+    for i, f, seen in adapted:
+        value = row[i]
+        if value is None:
+            continue
+        if isinstance(f, models.JSONField):
+            row[i] = f.get_db_prep_save(value, connection)
+            continue
+        found = seen.get(value)
+        if found is None:
+            found = seen[value] = f.get_db_prep_save(value, connection)
+        row[i] = found
+    return row
 
 
 def copy_lines_outside_scope(model: type[models.Model], *, parent: str, old_id: int, new_id: int) -> int:

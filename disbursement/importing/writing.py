@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from simple_history.utils import bulk_create_with_history
+from django.utils import timezone
 
 from core.fiscal import disbursement_deadline
-from disbursement.db import copy_lines_outside_scope, insert_rows
+from disbursement.db import copy_lines_outside_scope, insert_history, insert_values
 from disbursement.importing.prepare import Prepared
 from disbursement.models import (
     Allocation,
@@ -33,6 +33,22 @@ from investors.models import Investor
 
 # Above this many plan changes, plans are written in bulk (same rows as revise_allocation).
 BULK_PLAN_CHANGES = 200
+LINE_COLUMNS = [
+    "snapshot_id",
+    "stream_id",
+    "source_id",
+    "investor_id",
+    "district_id",
+    "project_id",
+    "disbursed",
+    "stated_plan",
+    "stated_ratio",
+    "sheet",
+    "row",
+    "submission_id",
+]
+ALLOCATION_COLUMNS = ["year", "stream_id", "source_id", "investor_id", "district_id", "project_id", "deadline"]
+REVISION_COLUMNS = ["allocation_id", "amount", "effective_from", "note", "recorded_by_id", "recorded_at", "snapshot_id"]
 STORED_RATIO = Decimal("0.0001")
 
 
@@ -71,24 +87,24 @@ def _write_lines(
     prepared: Prepared, snapshot: Snapshot, submission: Submission, sources: dict, superseded: Snapshot | None
 ) -> None:
     lines = [
-        SnapshotLine(
-            snapshot_id=snapshot.id,
-            stream_id=entry.stream.id,
-            source_id=sources[code].id,
-            investor_id=entry.investor_id,
-            district_id=entry.district_id,
-            project_id=None,
-            disbursed=entry.disbursed.get(code, 0),
-            stated_plan=entry.plans.get(code),
-            stated_ratio=_stored_ratio(entry.line.ratio) if len(entry.disbursed) == 1 else None,
-            sheet=entry.line.sheet[:100],
-            row=entry.line.row,
-            submission_id=submission.id,
+        (
+            snapshot.id,
+            entry.stream.id,
+            sources[code].id,
+            entry.investor_id,
+            entry.district_id,
+            None,
+            entry.disbursed.get(code, 0),
+            entry.plans.get(code),
+            _stored_ratio(entry.line.ratio) if len(entry.disbursed) == 1 else None,
+            entry.line.sheet[:100],
+            entry.line.row,
+            submission.id,
         )
         for entry in prepared.entries
         for code in entry.line_sources
     ]
-    insert_rows(SnapshotLine, lines)
+    insert_values(SnapshotLine, LINE_COLUMNS, lines)
     if superseded is not None:
         # The file's lines are the scope: every other line of the superseded version is carried, by the database.
         copy_lines_outside_scope(SnapshotLine, parent="snapshot", old_id=superseded.id, new_id=snapshot.id)
@@ -178,47 +194,48 @@ def _bulk_revise_allocations(prepared: Prepared, *, snapshot: Snapshot, file_nam
 
     Same rows and history records as calling revise_allocation per unit: an
     Allocation found or created with the default deadline, then a new
-    AllocationRevision linked to the snapshot.
+    AllocationRevision linked to the snapshot, each with its "+" history record.
+    Written as plain values (no model instances): tens of thousands of them.
     """
+    year = prepared.year
+    now = timezone.now()
+    user_id = user.pk if user is not None else None
 
-    def key(stream_id, source_id, investor_id, district_id):
-        return (stream_id, source_id, investor_id, district_id)
-
-    existing = {
-        key(a.stream_id, a.source_id, a.investor_id, a.district_id): a
-        for a in Allocation.objects.filter(year=prepared.year, project__isnull=True)
-    }
-    missing = {}
-    for change in prepared.plan_changes:
-        k = key(change.stream.id, change.source.id, change.investor_id, change.district_id)
-        if k not in existing and k not in missing:
-            missing[k] = Allocation(
-                year=prepared.year,
-                stream_id=change.stream.id,
-                source_id=change.source.id,
-                investor_id=change.investor_id,
-                district_id=change.district_id,
-                deadline=disbursement_deadline(prepared.year),
-            )
-    if missing:
-        bulk_create_with_history(list(missing.values()), Allocation, batch_size=2000, default_user=user)
-        # Primary keys are not returned by every backend: read the new rows back.
-        existing = {
-            key(a.stream_id, a.source_id, a.investor_id, a.district_id): a
-            for a in Allocation.objects.filter(year=prepared.year, project__isnull=True)
+    def allocation_ids() -> dict[tuple, int]:
+        return {
+            (stream_id, source_id, investor_id, district_id): pk
+            for pk, stream_id, source_id, investor_id, district_id in Allocation.objects.filter(
+                year=year, project__isnull=True
+            ).values_list("id", "stream_id", "source_id", "investor_id", "district_id")
         }
-    revisions = [
-        AllocationRevision(
-            allocation=existing[key(c.stream.id, c.source.id, c.investor_id, c.district_id)],
-            amount=c.amount,
-            effective_from=c.effective_from,
-            note=f"{c.note} ({file_name})"[:500],
-            recorded_by=user,
-            snapshot=snapshot,
+
+    def key(change) -> tuple:
+        return (change.stream.id, change.source.id, change.investor_id, change.district_id)
+
+    existing = allocation_ids()
+    deadline = disbursement_deadline(year)
+    missing: dict[tuple, tuple] = {}
+    for change in prepared.plan_changes:
+        if key(change) not in existing:
+            missing.setdefault(key(change), (year, *key(change), None, deadline))
+    if missing:
+        insert_values(Allocation, ALLOCATION_COLUMNS, list(missing.values()))
+        # Primary keys are not returned by every backend: read the new rows back.
+        existing = allocation_ids()
+        insert_history(
+            Allocation, ["id", *ALLOCATION_COLUMNS], [(existing[k], *row) for k, row in missing.items()], now, user_id
         )
-        for c in prepared.plan_changes
-    ]
-    bulk_create_with_history(revisions, AllocationRevision, batch_size=2000, default_user=user)
+    insert_values(
+        AllocationRevision,
+        REVISION_COLUMNS,
+        [
+            (existing[key(c)], c.amount, c.effective_from, f"{c.note} ({file_name})"[:500], user_id, now, snapshot.id)
+            for c in prepared.plan_changes
+        ],
+    )
+    # The snapshot is new: its revisions are the ones just written.
+    written = AllocationRevision.objects.filter(snapshot=snapshot).order_by("id").values_list("id", *REVISION_COLUMNS)
+    insert_history(AllocationRevision, ["id", *REVISION_COLUMNS], list(written), now, user_id)
 
 
 def _stored_ratio(ratio: Decimal | None) -> Decimal | None:
