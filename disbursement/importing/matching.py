@@ -57,7 +57,7 @@ class UnitMatcher:
     def __init__(self, as_of: dt.date, abbreviations: tuple[tuple[str, str], ...] | None = None):
         self.abbreviations = abbreviation_pairs() if abbreviations is None else abbreviations
         self._index: dict[str, dict[str, object]] = {INVESTOR: {}, DISTRICT: {}}
-        investors = list(Investor.objects.select_related("district"))
+        investors = list(Investor.objects.all())
         for investor in investors:
             self._add(INVESTOR, investor.name, investor)
         for investor in investors:
