@@ -52,6 +52,12 @@ class ImportUploadForm(forms.Form):
         required=False,
         help_text="Để trống để đọc ngày trong tiêu đề của tệp. Nhập theo dạng ngày/tháng/năm.",
     )
+    sender = forms.CharField(
+        label="Đơn vị gửi",
+        required=False,
+        max_length=300,
+        help_text="Ví dụ: Kho bạc Nhà nước, Phòng Ngân sách. Để trống để dùng đơn vị ghi ở tiêu đề của tệp.",
+    )
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
@@ -82,7 +88,11 @@ def upload_view(model_admin, request):
         uploaded = form.cleaned_data["file"]
         try:
             job = jobs.create_import_job(
-                uploaded, user=request.user, file_name=uploaded.name, as_of=form.cleaned_data["as_of"]
+                uploaded,
+                user=request.user,
+                file_name=uploaded.name,
+                as_of=form.cleaned_data["as_of"],
+                sender=form.cleaned_data["sender"],
             )
         except (ValidationError, ValueError) as exc:
             form.add_error("file", "; ".join(getattr(exc, "messages", None) or [str(exc)]))

@@ -115,6 +115,9 @@ class ResolutionSerializer(serializers.Serializer):
 class UploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="Tệp Excel (.xlsx) số liệu giải ngân.")
     as_of = serializers.DateField(required=False, help_text="Số liệu đến hết ngày, nếu tệp không ghi rõ.")
+    sender = serializers.CharField(
+        required=False, default="", max_length=300, help_text="Đơn vị gửi tệp; mặc định: đơn vị ghi ở tiêu đề tệp."
+    )
 
     def validate_file(self, value):
         if value.size > settings.IMPORT_MAX_FILE_BYTES:
@@ -175,7 +178,11 @@ class ImportJobViewSet(ApiMixin, viewsets.GenericViewSet):
         file = upload.validated_data["file"]
         try:
             job = create_import_job(
-                file, user=_user(request), file_name=file.name, as_of=upload.validated_data.get("as_of")
+                file,
+                user=_user(request),
+                file_name=file.name,
+                as_of=upload.validated_data.get("as_of"),
+                sender=upload.validated_data.get("sender", ""),
             )
         except ValueError as exc:
             raise ValidationError({"file": [str(exc)]}) from exc

@@ -47,6 +47,7 @@ class Command(BaseCommand):
             metavar="MÃ",
             help="Xác nhận một mục bất thường theo mã in cạnh nó (lặp lại cho từng mục).",
         )
+        parser.add_argument("--sender", default="", help="Đơn vị gửi tệp; mặc định: đơn vị ghi ở tiêu đề tệp.")
         parser.add_argument("--user", help="Tên đăng nhập của người nhập.")
         parser.add_argument("--no-progress", action="store_true", help="Không hiện thanh tiến độ.")
 
@@ -63,6 +64,7 @@ class Command(BaseCommand):
             file_name=path.name,
             user=user,
             as_of=options["as_of"],
+            sender=options["sender"],
             confirm_warnings=options["yes"],
             accepted=set(options["accept"]),
             dry_run=options["dry_run"],
