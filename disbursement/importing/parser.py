@@ -69,6 +69,7 @@ from disbursement.importing.headers import (
     unit_kind,
 )
 from disbursement.importing.issues import IssueList
+from disbursement.importing.sheets import open_workbook
 from disbursement.models.reference import CapitalStream
 
 __all__ = [
@@ -521,7 +522,7 @@ class _Reader:
     def note_sender(self, title_rows: list[tuple[int, tuple]]) -> None:
         if self.result.title is not None:
             return
-        texts = [text for _, values in title_rows for _, text in _strings(values)]
+        texts = _texts(title_rows)
         title_at = next((i for i, text in enumerate(texts) if TITLE_WORDS.search(plain_words(text))), None)
         if title_at is None:
             return
@@ -530,8 +531,7 @@ class _Reader:
             self.result.sender = texts[0]
 
     def unit_of(self, sheet: str, header: _Header, title_rows: list[tuple[int, tuple]]) -> int | None:
-        title_texts = [text for _, values in title_rows for _, text in _strings(values)]
-        unit = self.sheet_unit(title_texts) or self.sheet_unit(header.texts) or self.result.unit
+        unit = self.sheet_unit(_texts(title_rows)) or self.sheet_unit(header.texts) or self.result.unit
         if unit is None:
             self.issues.error(
                 "unit_missing",
@@ -578,7 +578,7 @@ class _Reader:
                 if kind == UNITS and self.sources_as_rows(header, rows):
                     kind = SOURCES_AS_ROWS
                 if kind == UNITS:
-                    self.read_unit_sheet(sheet, rows, before, header)
+                    _UnitTable(self, sheet, header, before).read(rows)
                 elif kind == SOURCES_AS_ROWS:
                     self.read_sources_table(sheet, rows, before, header)
                 else:
@@ -643,250 +643,6 @@ class _Reader:
             self.issues.warning(
                 "sheet_skipped", "Không nhận ra bảng số liệu trong trang tính này: bỏ qua.", sheet=sheet
             )
-
-    # -- unit tables -----------------------------------------------------
-    def unit_columns(self, sheet: str, header: _Header) -> _Columns | None:
-        plan: dict[str, int] = {}
-        disbursed: dict[str, int] = {}
-        ratios: dict[str, int] = {}
-        clash = False
-        for column, (found, text) in header.cells.items():
-            if found.role in {PLAN, DISBURSED}:
-                target = plan if found.role == PLAN else disbursed
-                if found.source in target:
-                    clash = True
-                    first = target[found.source]
-                    self.issues.error(
-                        "column_ambiguous",
-                        f"Hai cột cùng là {'kế hoạch' if found.role == PLAN else 'giải ngân'} "
-                        f"({SOURCE_NAMES[found.source]}): '{header.text(first)}' và '{text}'. "
-                        "Không biết đọc cột nào; hãy để lại một cột hoặc ghi rõ tiêu đề.",
-                        sheet=sheet,
-                        row=header.row,
-                        column=column,
-                    )
-                    continue
-                target[found.source] = column
-            elif found.role == RATIO:
-                ratios.setdefault(found.source, column)
-        name = header.first(NAME) or header.first(LABEL)
-        if name is None:
-            self.issues.error(
-                "column_missing",
-                f"Trang '{sheet}', dòng tiêu đề {header.row}: không tìm thấy cột tên đơn vị. "
-                f"Tiêu đề cột tên được hiểu: {quoted(NAME_WORDINGS)}; cột nội dung: {quoted(LABEL_WORDINGS)}.",
-                sheet=sheet,
-                row=header.row,
-            )
-            return None
-        ignored = [header.text(c) for c in header.columns(IGNORED)]
-        note = f" Các cột không đọc (cùng kỳ, ước tính): {quoted(tuple(ignored))}." if ignored else ""
-        for found, what in ((plan, "kế hoạch vốn"), (disbursed, "giải ngân")):
-            if not found:
-                self.issues.error(
-                    "column_missing",
-                    f"Trang '{sheet}', dòng tiêu đề {header.row}: không tìm thấy cột {what}.{note} "
-                    f"Tiêu đề cột được hiểu: {understood_amount_headers()}.",
-                    sheet=sheet,
-                    row=header.row,
-                )
-        if clash or not plan or not disbursed:
-            return None
-        return _Columns(
-            name=name,
-            stt=header.first(STT),
-            ratio=ratios.get(TOTAL),
-            plan=plan,
-            disbursed=disbursed,
-            ratios=ratios,
-            name_text=header.text(name),
-        )
-
-    def read_unit_sheet(self, sheet: str, rows: _Rows, title_rows: list[tuple[int, tuple]], header: _Header):
-        title_texts = [text for _, values in title_rows for _, text in _strings(values)]
-        unit = self.unit_of(sheet, header, title_rows)
-        if unit is None:
-            return
-        columns = self.unit_columns(sheet, header)
-        if columns is None:
-            return
-        kind = unit_kind(columns.name_text)
-
-        state: dict[str, Section | None] = {"section": None, "implicit": None}
-        sheet_sections: list[Section] = []
-        grand: list[Line] = []
-
-        def handle(row_number: int, values: tuple) -> None:
-            if is_column_numbers(values):
-                return
-            name_value = _cell(values, columns.name)
-            label = _text(_cell(values, columns.stt)).rstrip(".")
-            name = _text(name_value) if not _is_number(name_value) else ""
-            if not name and not label:
-                return
-            heading = None
-            if label and SECTION_LABEL.match(label) and name:
-                heading = (label, name)
-            elif not label and (match := SECTION_IN_NAME.match(name)) and self.stream_for(match.group(2)):
-                heading = (match.group(1), match.group(2))
-            line = self.read_line(sheet, row_number, values, columns, unit, name, label)
-            if heading:
-                code = self.stream_for(heading[1])
-                current = state["section"]
-                if code is None and current is not None and _label_family(heading[0]) != _label_family(current.label):
-                    # A group inside the section ("I. Các sở, ngành" under "A"): its units belong to the section.
-                    return
-                if code is None:
-                    self.issues.error(
-                        "section_unknown",
-                        f"Không nhận ra phần '{heading[0]}. {heading[1]}' thuộc dòng vốn nào "
-                        "(thêm từ khóa nhận diện cho dòng vốn).",
-                        sheet=sheet,
-                        row=row_number,
-                        column=columns.name,
-                    )
-                section = Section(
-                    sheet,
-                    row_number,
-                    heading[0],
-                    heading[1],
-                    code,
-                    unit,
-                    columns.split,
-                    stream_basis="heading" if code else "",
-                    header_row=header.row,
-                )
-                section.subtotal = line if _has_amounts(line) else None
-                sheet_sections.append(section)
-                state["section"] = section
-                return
-            if line is None or not _has_amounts(line):
-                return
-            # Only "Tổng ...", "Cộng ..." and "Trong đó ..." rows need their wording read.
-            key = plain_words(name) if name[:1].lower() in "tc" else ""
-            if key in SUBTOTAL_NAMES or key.startswith(SUBTOTAL_PREFIXES):
-                section = state["section"]
-                if section is None:
-                    grand.append(line)
-                elif section.subtotal is None:
-                    section.subtotal = line
-                else:
-                    grand.append(line)
-                return
-            if key.startswith("trong do"):
-                return
-            if not name:
-                self.issues.warning(
-                    "name_missing",
-                    "Dòng có số liệu nhưng không có tên đơn vị: bỏ qua.",
-                    sheet=sheet,
-                    row=row_number,
-                    column=columns.name,
-                )
-                return
-            section = state["section"]
-            if section is None:
-                section = state["implicit"]
-                if section is None:
-                    section = self.implicit_section(sheet, row_number, title_texts, columns, unit, header, kind)
-                    state["implicit"] = section
-                    sheet_sections.append(section)
-            section.lines.append(line)
-
-        for row_number, values in rows:
-            handle(row_number, values)
-        implicit = state["implicit"]
-        if grand and sheet_sections == [implicit] and implicit.subtotal is None:
-            # A one-table sheet's total row (above or below its units) is that table's subtotal.
-            implicit.subtotal = grand.pop(0)
-        self.result.sections.extend(sheet_sections)
-        for line in grand:
-            self.result.grand_totals.append((line, list(sheet_sections)))
-
-    def implicit_section(
-        self,
-        sheet: str,
-        row: int,
-        title_texts: list[str],
-        columns: _Columns,
-        unit: int,
-        header: _Header,
-        kind: str | None,
-    ) -> Section:
-        """The section of units listed under no heading: its stream from the title block, the sheet name or
-        the name column; refused when these do not tell one stream."""
-        section = Section(sheet, row, "", sheet, None, unit, columns.split, unit_kind=kind, header_row=header.row)
-        named = [c for c in self.streams_named(" ".join([*title_texts, sheet])) if c != CapitalStream.OTHER]
-        if not named:
-            named = self.streams_named(" ".join([*title_texts, sheet]))
-        if len(named) == 1:
-            section.stream_code, section.stream_basis = named[0], "title"
-            return section
-        ask = (
-            "Hãy thêm dòng tiêu đề phần phía trên các đơn vị (ví dụ 'A. Dự án do Ủy ban nhân dân thành phố "
-            "giao kế hoạch vốn' hoặc 'B. Vốn bổ sung có mục tiêu cho các quận, huyện') rồi nhập lại."
-        )
-        if len(named) > 1:
-            self.issues.error(
-                "section_ambiguous",
-                "Các dòng đơn vị không nằm trong phần (A, B hoặc I, II) nào và tiêu đề nêu nhiều dòng vốn ("
-                + ", ".join(f"'{self.names.get(c, c)}'" for c in named)
-                + "): không biết các dòng thuộc dòng vốn nào. "
-                + ask,
-                sheet=sheet,
-                row=row,
-            )
-            return section
-        candidates = [
-            code
-            for code in self.keywords
-            if kind is not None and self.levels.get(code) == kind and code != CapitalStream.OTHER
-        ]
-        if len(candidates) == 1:
-            code = candidates[0]
-            section.stream_code, section.stream_basis = code, "unit_header"
-            self.issues.warning(
-                "stream_from_unit_header",
-                f"Tệp không ghi bảng thuộc phần (dòng vốn) nào. Cột '{columns.name_text}' cho biết bảng liệt kê "
-                f"{UNIT_KIND_WORDS[kind]}, và chỉ phần '{self.names.get(code, code)}' xếp hạng theo "
-                f"{UNIT_KIND_WORDS[kind]} (phần vốn khác chỉ nhận khi tệp ghi rõ), nên các dòng được tính vào phần "
-                f"đó. Nếu không đúng: {ask[0].lower()}{ask[1:]}",
-                sheet=sheet,
-                row=header.row,
-                column=columns.name,
-            )
-            return section
-        if kind is not None and candidates:
-            why = (
-                f"cột '{columns.name_text}' cho biết bảng liệt kê {UNIT_KIND_WORDS[kind]}, nhưng nhiều phần xếp hạng "
-                f"theo {UNIT_KIND_WORDS[kind]} (" + ", ".join(f"'{self.names.get(c, c)}'" for c in candidates) + ")"
-            )
-        else:
-            why = "tiêu đề, tên trang và cột tên đơn vị không cho biết dòng vốn"
-        self.issues.error(
-            "section_missing",
-            f"Các dòng đơn vị không nằm trong phần (A, B hoặc I, II) nào và {why}: không đoán dòng vốn. {ask}",
-            sheet=sheet,
-            row=row,
-        )
-        return section
-
-    def read_line(self, sheet, row, values, columns: _Columns, unit, name, label) -> Line:
-        # Every line of a sheet shares one column map: large files hold many lines.
-        line = Line(sheet=sheet, row=row, name=name, name_column=columns.name, label=label, columns=columns.cell_map)
-        for cols, target in ((columns.plan, line.plan), (columns.disbursed, line.disbursed)):
-            for source, column in cols.items():
-                target[source] = self.amount(sheet, row, column, _cell(values, column), unit)
-            if TOTAL not in cols and NSTW in cols and NSDP in cols:
-                parts = [target.get(NSTW), target.get(NSDP)]
-                target[TOTAL] = None if all(p is None for p in parts) else sum(p or 0 for p in parts)
-        if columns.ratios:
-            line.ratio_columns = columns.ratios
-            for source, column in columns.ratios.items():
-                line.ratios[source] = self.ratio(sheet, row, column, _cell(values, column))
-            line.ratio_column = columns.ratio
-            line.ratio = line.ratios.get(TOTAL)
-        return line
 
     # -- city-wide summaries --------------------------------------------
     def claim_city(self, sheet: str) -> bool:
@@ -1122,14 +878,336 @@ class _Reader:
         self.result.city = city
 
 
+# -- tables ----------------------------------------------------------------------
+
+
+def _texts(rows: list[tuple[int, tuple]]) -> list[str]:
+    return [text for _, values in rows for _, text in _strings(values)]
+
+
+class _Table:
+    """One table of a sheet, read from the row under its header."""
+
+    def __init__(self, reader: _Reader, sheet: str, header: _Header, title_rows: list[tuple[int, tuple]]):
+        self.reader = reader
+        self.issues = reader.issues
+        self.sheet = sheet
+        self.header = header
+        self.title_rows = title_rows
+
+    def find_unit(self) -> int | None:
+        return self.reader.unit_of(self.sheet, self.header, self.title_rows)
+
+    def column_clash(self, first: int, column: int, what: str, advice: str = "") -> None:
+        self.issues.error(
+            "column_ambiguous",
+            f"Hai cột cùng là {what}: '{self.header.text(first)}' và '{self.header.text(column)}'. "
+            f"Không biết đọc cột nào{advice}.",
+            sheet=self.sheet,
+            row=self.header.row,
+            column=column,
+        )
+
+
+# Asked for when a table's units cannot be placed in a stream.
+ADD_A_HEADING = (
+    "Hãy thêm dòng tiêu đề phần phía trên các đơn vị (ví dụ 'A. Dự án do Ủy ban nhân dân thành phố "
+    "giao kế hoạch vốn' hoặc 'B. Vốn bổ sung có mục tiêu cho các quận, huyện') rồi nhập lại."
+)
+
+
+class _UnitTable(_Table):
+    """A table of units (investors or districts), one row each, grouped under section headings.
+
+    A heading row opens a section; a total row is the open section's subtotal, or a grand total; any
+    other named row with amounts is a unit line of the open section (or of one section for the units
+    listed under no heading)."""
+
+    unit: int
+    columns: _Columns
+
+    def __init__(self, reader: _Reader, sheet: str, header: _Header, title_rows: list[tuple[int, tuple]]):
+        super().__init__(reader, sheet, header, title_rows)
+        self.sections: list[Section] = []
+        self.section: Section | None = None  # the last heading's
+        self.implicit: Section | None = None  # the units' under no heading
+        self.grand: list[Line] = []  # total rows that are no section's subtotal
+
+    def read(self, rows: _Rows) -> None:
+        unit = self.find_unit()
+        if unit is None:
+            return
+        columns = self.find_columns()
+        if columns is None:
+            return
+        self.unit, self.columns = unit, columns
+        for row_number, values in rows:
+            self.read_row(row_number, values)
+        self.finish()
+
+    # -- columns ---------------------------------------------------------
+    def find_columns(self) -> _Columns | None:
+        """Where the names and the figures are; None (refused) when a column is missing or two clash."""
+        plan, disbursed, ratios, clash = self.amount_columns()
+        header = self.header
+        name = header.first(NAME) or header.first(LABEL)
+        if name is None:
+            self.issues.error(
+                "column_missing",
+                f"Trang '{self.sheet}', dòng tiêu đề {header.row}: không tìm thấy cột tên đơn vị. "
+                f"Tiêu đề cột tên được hiểu: {quoted(NAME_WORDINGS)}; cột nội dung: {quoted(LABEL_WORDINGS)}.",
+                sheet=self.sheet,
+                row=header.row,
+            )
+            return None
+        self.refuse_missing(plan, disbursed)
+        if clash or not plan or not disbursed:
+            return None
+        return _Columns(
+            name=name,
+            stt=header.first(STT),
+            ratio=ratios.get(TOTAL),
+            plan=plan,
+            disbursed=disbursed,
+            ratios=ratios,
+            name_text=header.text(name),
+        )
+
+    def amount_columns(self) -> tuple[dict[str, int], dict[str, int], dict[str, int], bool]:
+        """The plan, disbursed and ratio columns by source, and whether two columns claim one figure."""
+        found: dict[str, dict[str, int]] = {PLAN: {}, DISBURSED: {}}
+        ratios: dict[str, int] = {}
+        clash = False
+        for column, (cell, _) in self.header.cells.items():
+            if cell.role in found:
+                target = found[cell.role]
+                if cell.source in target:
+                    clash = True
+                    what = f"{'kế hoạch' if cell.role == PLAN else 'giải ngân'} ({SOURCE_NAMES[cell.source]})"
+                    self.column_clash(target[cell.source], column, what, "; hãy để lại một cột hoặc ghi rõ tiêu đề")
+                else:
+                    target[cell.source] = column
+            elif cell.role == RATIO:
+                ratios.setdefault(cell.source, column)
+        return found[PLAN], found[DISBURSED], ratios, clash
+
+    def refuse_missing(self, plan: dict[str, int], disbursed: dict[str, int]) -> None:
+        ignored = [self.header.text(c) for c in self.header.columns(IGNORED)]
+        note = f" Các cột không đọc (cùng kỳ, ước tính): {quoted(tuple(ignored))}." if ignored else ""
+        for found, what in ((plan, "kế hoạch vốn"), (disbursed, "giải ngân")):
+            if not found:
+                self.issues.error(
+                    "column_missing",
+                    f"Trang '{self.sheet}', dòng tiêu đề {self.header.row}: không tìm thấy cột {what}.{note} "
+                    f"Tiêu đề cột được hiểu: {understood_amount_headers()}.",
+                    sheet=self.sheet,
+                    row=self.header.row,
+                )
+
+    # -- rows ------------------------------------------------------------
+    def read_row(self, row_number: int, values: tuple) -> None:
+        if is_column_numbers(values):
+            return
+        name_value = _cell(values, self.columns.name)
+        label = _text(_cell(values, self.columns.stt)).rstrip(".")
+        name = _text(name_value) if not _is_number(name_value) else ""
+        if not name and not label:
+            return
+        heading = self.heading(name, label)
+        # Read (and its cells checked) before knowing what the row is: a heading's amounts are its subtotal.
+        line = self.read_line(row_number, values, name, label)
+        if heading is not None:
+            self.open_section(row_number, heading, line)
+        elif _has_amounts(line):
+            self.place_line(row_number, name, line)
+
+    def heading(self, name: str, label: str) -> tuple[str, str, str | None] | None:
+        """A section heading's label, title and stream: 'A' | 'Dự án ...', or 'A. Dự án ...' in the name column
+        when the title names a stream."""
+        if label and SECTION_LABEL.match(label) and name:
+            return label, name, self.reader.stream_for(name)
+        if not label and (match := SECTION_IN_NAME.match(name)):
+            code = self.reader.stream_for(match.group(2))
+            if code:
+                return match.group(1), match.group(2), code
+        return None
+
+    def open_section(self, row_number: int, heading: tuple[str, str, str | None], line: Line) -> None:
+        label, title, code = heading
+        current = self.section
+        if code is None and current is not None and _label_family(label) != _label_family(current.label):
+            # A group inside the section ("I. Các sở, ngành" under "A"): its units belong to the section.
+            return
+        if code is None:
+            self.issues.error(
+                "section_unknown",
+                f"Không nhận ra phần '{label}. {title}' thuộc dòng vốn nào (thêm từ khóa nhận diện cho dòng vốn).",
+                sheet=self.sheet,
+                row=row_number,
+                column=self.columns.name,
+            )
+        section = Section(
+            self.sheet,
+            row_number,
+            label,
+            title,
+            code,
+            self.unit,
+            self.columns.split,
+            stream_basis="heading" if code else "",
+            header_row=self.header.row,
+        )
+        section.subtotal = line if _has_amounts(line) else None
+        self.sections.append(section)
+        self.section = section
+
+    def place_line(self, row_number: int, name: str, line: Line) -> None:
+        """A row with amounts under the header: a total, a breakdown of the row above, or a unit."""
+        # Only "Tổng ...", "Cộng ..." and "Trong đó ..." rows need their wording read.
+        key = plain_words(name) if name[:1].lower() in "tc" else ""
+        if key in SUBTOTAL_NAMES or key.startswith(SUBTOTAL_PREFIXES):
+            self.add_total(line)
+        elif key.startswith("trong do"):
+            return
+        elif not name:
+            self.issues.warning(
+                "name_missing",
+                "Dòng có số liệu nhưng không có tên đơn vị: bỏ qua.",
+                sheet=self.sheet,
+                row=row_number,
+                column=self.columns.name,
+            )
+        else:
+            self.units_section(row_number).lines.append(line)
+
+    def add_total(self, line: Line) -> None:
+        """The first total under a heading is that section's subtotal; any other is a grand total."""
+        if self.section is not None and self.section.subtotal is None:
+            self.section.subtotal = line
+        else:
+            self.grand.append(line)
+
+    def units_section(self, row_number: int) -> Section:
+        if self.section is not None:
+            return self.section
+        if self.implicit is None:
+            self.implicit = self.implicit_section(row_number)
+            self.sections.append(self.implicit)
+        return self.implicit
+
+    def read_line(self, row: int, values: tuple, name: str, label: str) -> Line:
+        columns, sheet, unit = self.columns, self.sheet, self.unit
+        # Every line of a sheet shares one column map: large files hold many lines.
+        line = Line(sheet=sheet, row=row, name=name, name_column=columns.name, label=label, columns=columns.cell_map)
+        for cols, target in ((columns.plan, line.plan), (columns.disbursed, line.disbursed)):
+            for source, column in cols.items():
+                target[source] = self.reader.amount(sheet, row, column, _cell(values, column), unit)
+            if TOTAL not in cols and NSTW in cols and NSDP in cols:
+                parts = [target.get(NSTW), target.get(NSDP)]
+                target[TOTAL] = None if all(p is None for p in parts) else sum(p or 0 for p in parts)
+        if columns.ratios:
+            line.ratio_columns = columns.ratios
+            for source, column in columns.ratios.items():
+                line.ratios[source] = self.reader.ratio(sheet, row, column, _cell(values, column))
+            line.ratio_column = columns.ratio
+            line.ratio = line.ratios.get(TOTAL)
+        return line
+
+    def finish(self) -> None:
+        implicit = self.implicit
+        if self.grand and implicit is not None and self.sections == [implicit] and implicit.subtotal is None:
+            # A one-table sheet's total row (above or below its units) is that table's subtotal.
+            implicit.subtotal = self.grand.pop(0)
+        result = self.reader.result
+        result.sections.extend(self.sections)
+        for line in self.grand:
+            result.grand_totals.append((line, list(self.sections)))
+
+    # -- units under no heading ------------------------------------------
+    def implicit_section(self, row: int) -> Section:
+        """The section of units listed under no heading: its stream from the title block, the sheet name or
+        the name column; refused when these do not tell one stream."""
+        kind = unit_kind(self.columns.name_text)
+        section = Section(
+            self.sheet,
+            row,
+            "",
+            self.sheet,
+            None,
+            self.unit,
+            self.columns.split,
+            unit_kind=kind,
+            header_row=self.header.row,
+        )
+        named = self.streams_in_title()
+        if len(named) == 1:
+            section.stream_code, section.stream_basis = named[0], "title"
+        elif named:
+            self.issues.error(
+                "section_ambiguous",
+                "Các dòng đơn vị không nằm trong phần (A, B hoặc I, II) nào và tiêu đề nêu nhiều dòng vốn ("
+                + self.stream_names(named)
+                + "): không biết các dòng thuộc dòng vốn nào. "
+                + ADD_A_HEADING,
+                sheet=self.sheet,
+                row=row,
+            )
+        else:
+            self.stream_from_unit_kind(section, kind)
+        return section
+
+    def streams_in_title(self) -> list[str]:
+        """The streams the title block and the sheet name tell; a named stream before the catch-all."""
+        named = self.reader.streams_named(" ".join([*_texts(self.title_rows), self.sheet]))
+        return [c for c in named if c != CapitalStream.OTHER] or named
+
+    def stream_from_unit_kind(self, section: Section, kind: str | None) -> None:
+        """The one stream that ranks the kind of unit the name column lists; refused when none or several do."""
+        reader = self.reader
+        candidates = [
+            code
+            for code in reader.keywords
+            if kind is not None and reader.levels.get(code) == kind and code != CapitalStream.OTHER
+        ]
+        if len(candidates) == 1:
+            code = candidates[0]
+            section.stream_code, section.stream_basis = code, "unit_header"
+            self.issues.warning(
+                "stream_from_unit_header",
+                f"Tệp không ghi bảng thuộc phần (dòng vốn) nào. Cột '{self.columns.name_text}' cho biết bảng liệt "
+                f"kê {UNIT_KIND_WORDS[kind]}, và chỉ phần '{reader.names.get(code, code)}' xếp hạng theo "
+                f"{UNIT_KIND_WORDS[kind]} (phần vốn khác chỉ nhận khi tệp ghi rõ), nên các dòng được tính vào phần "
+                f"đó. Nếu không đúng: {ADD_A_HEADING[0].lower()}{ADD_A_HEADING[1:]}",
+                sheet=self.sheet,
+                row=self.header.row,
+                column=self.columns.name,
+            )
+            return
+        if kind is not None and candidates:
+            why = (
+                f"cột '{self.columns.name_text}' cho biết bảng liệt kê {UNIT_KIND_WORDS[kind]}, nhưng nhiều phần "
+                f"xếp hạng theo {UNIT_KIND_WORDS[kind]} ({self.stream_names(candidates)})"
+            )
+        else:
+            why = "tiêu đề, tên trang và cột tên đơn vị không cho biết dòng vốn"
+        self.issues.error(
+            "section_missing",
+            f"Các dòng đơn vị không nằm trong phần (A, B hoặc I, II) nào và {why}: không đoán dòng vốn. "
+            f"{ADD_A_HEADING}",
+            sheet=self.sheet,
+            row=section.row,
+        )
+
+    def stream_names(self, codes: list[str]) -> str:
+        return ", ".join(f"'{self.reader.names.get(c, c)}'" for c in codes)
+
+
 def _label_family(label: str) -> str:
     """'roman' for I, II, III ...; 'letter' for A, B, C (A and B are never Roman numerals)."""
     return "roman" if label and set(label) <= set("IVXL") and label not in {"C", "D"} else "letter"
 
 
-def _has_amounts(line: Line | None) -> bool:
-    if line is None:
-        return False
+def _has_amounts(line: Line) -> bool:
     return any(v is not None for v in (*line.plan.values(), *line.disbursed.values()))
 
 
@@ -1169,8 +1247,8 @@ def parse_workbook(
     """
     try:
         formula_cells = _formula_cells(data) if has_formulas else {}
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types on broken files
+        workbook = open_workbook(data, has_formulas=has_formulas)
+    except Exception as exc:  # the readers raise many types on broken files
         issues.error(
             "corrupt_file", f"Không đọc được tệp Excel: tệp bị hỏng hoặc sai định dạng ({type(exc).__name__})."
         )
