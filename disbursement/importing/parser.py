@@ -580,9 +580,9 @@ class _Reader:
                 if kind == UNITS:
                     _UnitTable(self, sheet, header, before).read(rows)
                 elif kind == SOURCES_AS_ROWS:
-                    self.read_sources_table(sheet, rows, before, header)
+                    _SourcesTable(self, sheet, header, before).read(rows)
                 else:
-                    self.read_measures_table(sheet, rows, before, header)
+                    _MeasuresTable(self, sheet, header, before).read(rows)
                 return
             if header_like is None and _looks_like_header(values):
                 header_like = row_number
@@ -610,7 +610,7 @@ class _Reader:
             return True
         skip = {header.first(STT), *header.columns(PLAN, DISBURSED, RATIO)}
         labels = [
-            self.row_label(values, label, skip)
+            _row_label(values, label, skip)
             for _, values in rows.peek(SOURCES_LOOKAHEAD)
             if _has_numbers(values) and not is_column_numbers(values)
         ]
@@ -644,241 +644,15 @@ class _Reader:
                 "sheet_skipped", "Không nhận ra bảng số liệu trong trang tính này: bỏ qua.", sheet=sheet
             )
 
-    # -- city-wide summaries --------------------------------------------
-    def claim_city(self, sheet: str) -> bool:
-        if self.result.city is not None:
-            self.issues.warning("sheet_skipped", "Đã có trang tổng hợp toàn thành phố: bỏ qua trang này.", sheet=sheet)
-            return False
-        return True
-
-    def read_measures_table(self, sheet: str, rows: _Rows, title_rows: list[tuple[int, tuple]], header: _Header):
-        """The city sheet: one row per measure (KH vốn TTg giao, KH vốn TP giao, Giải ngân ...), amounts by source
-        in columns headed 'Tổng số', 'NSTW', 'NSĐP' (or one 'Số tiền' column)."""
-        value_columns: dict[str, int] = {}
-        for column in header.columns(SOURCE, AMOUNT):
-            source = header.meaning(column).source
-            if source in value_columns:
-                self.issues.error(
-                    "column_ambiguous",
-                    f"Hai cột cùng là {SOURCE_NAMES[source]}: '{header.text(value_columns[source])}' và "
-                    f"'{header.text(column)}'. Không biết đọc cột nào.",
-                    sheet=sheet,
-                    row=header.row,
-                    column=column,
-                )
-                return
-            value_columns[source] = column
-        label_column = header.first(LABEL) or header.first(NAME)
-        stt_column = header.first(STT)
-        city = CitySheet(sheet=sheet, unit=0, split=False, layout=MEASURES_AS_ROWS, header_row=header.row)
-        seen: dict[tuple[str, str | None], int] = {}
-        current: Meaning | None = None
-        unread: list[int] = []
-        ratio_rows: list[tuple[int, tuple, Meaning]] = []
-        unit = None
-        for row_number, values in rows:
-            if row_number > header.row + CITY_SCAN_ROWS:
-                break
-            if not _strings(values) and not _has_numbers(values):
-                if seen:
-                    break  # the table ends at its first blank row; what follows is another table
-                continue
-            if is_column_numbers(values):
-                continue
-            if not any(_cell(values, c) is not None for c in value_columns.values()):
-                continue
-            label = self.row_label(values, label_column, {stt_column, *value_columns.values()})
-            found = row_measure(label)
-            if found.role is None:
-                source, _ = row_source(label)
-                if current is not None and source in {NSTW, NSDP} and list(value_columns) == [TOTAL]:
-                    # "- Vốn NSTW" under a measure row, amounts in one column.
-                    found = Meaning(current.role, source, current.level)
-                else:
-                    if _has_numbers(values):
-                        unread.append(row_number)
-                    current = None
-                    continue
-            if found.role == IGNORED:
-                current = None
-                continue
-            if found.role == PLAN and found.level is None:
-                self.issues.warning(
-                    "plan_level_missing",
-                    f"Dòng '{label}' không nói kế hoạch do ai giao (Thủ tướng, thành phố hay phân bổ chi tiết): "
-                    "không đọc dòng này.",
-                    sheet=sheet,
-                    row=row_number,
-                )
-                current = None
-                continue
-            if unit is None:
-                unit = self.unit_of(sheet, header, title_rows)
-                if unit is None or not self.claim_city(sheet):
-                    return
-                city.unit = unit
-            if found.role == RATIO:
-                ratio_rows.append((row_number, values, found))
-                current = None
-                continue
-            if found.role == DISBURSED:
-                self.note_title(sheet, row_number, values)  # "Giải ngân đến 20/7/2024" dates the sheet
-            key = (found.role, found.level, found.source) if found.source != TOTAL else (found.role, found.level)
-            if key in seen:
-                self.issues.error(
-                    "measure_twice",
-                    f"Dòng '{label}' lặp lại chỉ tiêu của dòng {seen[key]}: không biết đọc dòng nào.",
-                    sheet=sheet,
-                    row=row_number,
-                )
-                continue
-            seen[key] = row_number
-            if found.source == TOTAL:
-                current, columns = found, value_columns
-            elif len(value_columns) == 1:
-                columns = {found.source: next(iter(value_columns.values()))}
-            else:
-                columns = {s: c for s, c in value_columns.items() if s == found.source}
-            figures = city.disbursed if found.role == DISBURSED else city.plans.setdefault(found.level, {})
-            for source, column in columns.items():
-                value = self.amount(sheet, row_number, column, _cell(values, column), unit)
-                if value is not None:
-                    figures[source] = CityFigure(value, sheet, row_number, column)
-        if unit is None:
-            if unread:
-                self.refuse_amounts(
-                    sheet,
-                    header.row,
-                    "các cột " + quoted(tuple(header.text(c) for c in value_columns.values())) + " không nói là "
-                    "kế hoạch hay giải ngân, và các dòng cũng không nêu chỉ tiêu (KH vốn TTg giao, KH vốn TP giao, "
-                    "Giải ngân đến ...).",
-                )
-            return
-        for row_number, values, found in ratio_rows:
-            level = found.level or self.sole_level(city)
-            if level is None:
-                self.warn_ratio_level(sheet, row_number, None)
-                continue
-            for source, column in value_columns.items():
-                value = self.ratio(sheet, row_number, column, _cell(values, column))
-                if value is not None:
-                    city.stated_ratios[(level, source)] = StatedRatio(value, sheet, row_number, column)
-        self.finish_city(city)
-
-    def read_sources_table(self, sheet: str, rows: _Rows, title_rows: list[tuple[int, tuple]], header: _Header):
-        """The State Treasury's summary: one row per budget source, measures in columns."""
-        measures: dict[tuple[str, str | None], int] = {}
-        for column in header.columns(PLAN, DISBURSED):
-            found = header.meaning(column)
-            if found.role == PLAN and found.level is None:
-                self.issues.error(
-                    "plan_level_missing",
-                    f"Cột '{header.text(column)}' không nói kế hoạch do ai giao: ghi 'KH vốn TTg giao', "
-                    "'KH vốn TP giao' hoặc 'Vốn đã phân bổ chi tiết'. Bảng tổng hợp toàn thành phố cần biết kế "
-                    "hoạch cấp nào.",
-                    sheet=sheet,
-                    row=header.row,
-                    column=column,
-                )
-                return
-            key = (found.role, found.level)
-            if key in measures:
-                self.issues.error(
-                    "column_ambiguous",
-                    f"Hai cột cùng là {LEVEL_NAMES.get(found.level, 'giải ngân')}: "
-                    f"'{header.text(measures[key])}' và '{header.text(column)}'. Không biết đọc cột nào.",
-                    sheet=sheet,
-                    row=header.row,
-                    column=column,
-                )
-                return
-            measures[key] = column
-        levels = {level for role, level in measures if role == PLAN}
-        ratio_columns: dict[str, int] = {}
-        for column in header.columns(RATIO):
-            level = header.meaning(column).level or (next(iter(levels)) if len(levels) == 1 else None)
-            if level is None:
-                self.warn_ratio_level(sheet, header.row, column, header.text(column))
-                continue
-            ratio_columns.setdefault(level, column)
-        unit = self.unit_of(sheet, header, title_rows)
-        if unit is None or not self.claim_city(sheet):
-            return
-        label_column = header.first(LABEL) or header.first(NAME)
-        stt_column = header.first(STT)
-        city = CitySheet(sheet=sheet, unit=unit, split=False, layout=SOURCES_AS_ROWS, header_row=header.row)
-        seen: dict[str, int] = {}
-        for row_number, values in rows:
-            if row_number > header.row + CITY_SCAN_ROWS:
-                break
-            if not _strings(values) and not _has_numbers(values):
-                if seen:
-                    break  # the table ends at its first blank row
-                continue
-            if is_column_numbers(values):
-                continue
-            if not any(_cell(values, c) is not None for c in measures.values()):
-                continue
-            label = self.row_label(values, label_column, {stt_column, *measures.values(), *ratio_columns.values()})
-            source, breakdown = row_source(label)
-            if source is None or source in seen:
-                if breakdown:
-                    continue  # "- Vốn xổ số kiến thiết": a part of the row above
-                if source is None:
-                    self.issues.warning(
-                        "source_unknown",
-                        f"Dòng '{label}' không phải Tổng số, NSTW hay NSĐP: không đọc dòng này.",
-                        sheet=sheet,
-                        row=row_number,
-                    )
-                else:
-                    self.issues.error(
-                        "measure_twice",
-                        f"Dòng '{label}' lặp lại nguồn vốn của dòng {seen[source]}: không biết đọc dòng nào.",
-                        sheet=sheet,
-                        row=row_number,
-                    )
-                continue
-            seen[source] = row_number
-            for (role, level), column in measures.items():
-                value = self.amount(sheet, row_number, column, _cell(values, column), unit)
-                if value is None:
-                    continue
-                figures = city.disbursed if role == DISBURSED else city.plans.setdefault(level, {})
-                figures[source] = CityFigure(value, sheet, row_number, column)
-            for level, column in ratio_columns.items():
-                value = self.ratio(sheet, row_number, column, _cell(values, column))
-                if value is not None:
-                    city.stated_ratios[(level, source)] = StatedRatio(value, sheet, row_number, column)
-        self.finish_city(city)
-
-    def row_label(self, values: tuple, column: int | None, skip: set[int | None]) -> str:
-        if column is not None:
-            return _text(_cell(values, column))
-        return next((text for index, text in _strings(values) if index not in skip), "")
-
-    def sole_level(self, city: CitySheet) -> str | None:
-        return next(iter(city.plans)) if len(city.plans) == 1 else None
-
-    def warn_ratio_level(self, sheet: str, row: int, column: int | None, text: str = "") -> None:
-        self.issues.warning(
-            "ratio_level_missing",
-            f"Tỷ lệ {f'{text!r} ' if text else ''}không nói so với kế hoạch nào (TTg giao, TP giao): "
-            "không đối chiếu tỷ lệ này.",
-            sheet=sheet,
-            row=row,
-            column=column,
-        )
-
-    def finish_city(self, city: CitySheet) -> None:
-        if not city.plans and not city.disbursed:
-            return
-        sources = {s for figures in (*city.plans.values(), city.disbursed) for s in figures}
-        city.split = NSTW in sources and NSDP in sources
-        self.result.city = city
-
 
 # -- tables ----------------------------------------------------------------------
+
+
+def _row_label(values: tuple, column: int | None, skip: set[int | None]) -> str:
+    """What a summary row is about: its content cell, else its first text outside the skipped columns."""
+    if column is not None:
+        return _text(_cell(values, column))
+    return next((text for index, text in _strings(values) if index not in skip), "")
 
 
 def _texts(rows: list[tuple[int, tuple]]) -> list[str]:
@@ -1200,6 +974,298 @@ class _UnitTable(_Table):
 
     def stream_names(self, codes: list[str]) -> str:
         return ", ".join(f"'{self.reader.names.get(c, c)}'" for c in codes)
+
+
+class _CityTable(_Table):
+    """A city-wide summary, read into the workbook's one CitySheet, down to the first blank row after data."""
+
+    layout: str
+
+    def __init__(self, reader: _Reader, sheet: str, header: _Header, title_rows: list[tuple[int, tuple]]):
+        super().__init__(reader, sheet, header, title_rows)
+        self.city = CitySheet(sheet=sheet, unit=0, split=False, layout=self.layout, header_row=header.row)
+        self.claimed = False
+        self.seen: dict = {}  # what a row read stands for -> that row, to refuse a second such row
+        self.label_column = header.first(LABEL) or header.first(NAME)
+        self.stt_column = header.first(STT)
+
+    def claim(self) -> bool:
+        """The sheet's unit and the workbook's city summary, unless another sheet already gave it."""
+        unit = self.find_unit()
+        if unit is None:
+            return False
+        if self.reader.result.city is not None:
+            self.issues.warning(
+                "sheet_skipped", "Đã có trang tổng hợp toàn thành phố: bỏ qua trang này.", sheet=self.sheet
+            )
+            return False
+        self.city.unit = unit
+        self.claimed = True
+        return True
+
+    def data_rows(self, rows: _Rows, columns: Iterable[int]) -> Iterator[tuple[int, tuple]]:
+        """The rows with a value in one of the columns, down to the first blank row after a row was read."""
+        columns = list(columns)
+        for row_number, values in rows:
+            if row_number > self.header.row + CITY_SCAN_ROWS:
+                return
+            if not _strings(values) and not _has_numbers(values):
+                if self.seen:
+                    return  # what follows is another table
+                continue
+            if is_column_numbers(values):
+                continue
+            if any(_cell(values, c) is not None for c in columns):
+                yield row_number, values
+
+    def label(self, values: tuple, *figure_columns: int) -> str:
+        return _row_label(values, self.label_column, {self.stt_column, *figure_columns})
+
+    def amount(self, row_number: int, values: tuple, column: int) -> int | None:
+        return self.reader.amount(self.sheet, row_number, column, _cell(values, column), self.city.unit)
+
+    def figures(self, role: str, level: str | None) -> dict[str, CityFigure]:
+        return self.city.disbursed if role == DISBURSED else self.city.plans.setdefault(level, {})
+
+    def read_ratio(self, row_number: int, values: tuple, column: int, level: str, source: str) -> None:
+        value = self.reader.ratio(self.sheet, row_number, column, _cell(values, column))
+        if value is not None:
+            self.city.stated_ratios[(level, source)] = StatedRatio(value, self.sheet, row_number, column)
+
+    def refuse_twice(self, row_number: int, label: str, what: str, first: int) -> None:
+        self.issues.error(
+            "measure_twice",
+            f"Dòng '{label}' lặp lại {what} của dòng {first}: không biết đọc dòng nào.",
+            sheet=self.sheet,
+            row=row_number,
+        )
+
+    def warn_ratio_level(self, row: int, column: int | None, text: str = "") -> None:
+        self.issues.warning(
+            "ratio_level_missing",
+            f"Tỷ lệ {f'{text!r} ' if text else ''}không nói so với kế hoạch nào (TTg giao, TP giao): "
+            "không đối chiếu tỷ lệ này.",
+            sheet=self.sheet,
+            row=row,
+            column=column,
+        )
+
+    def finish(self) -> None:
+        city = self.city
+        if not city.plans and not city.disbursed:
+            return
+        sources = {s for figures in (*city.plans.values(), city.disbursed) for s in figures}
+        city.split = NSTW in sources and NSDP in sources
+        self.reader.result.city = city
+
+
+class _MeasuresTable(_CityTable):
+    """The city sheet: one row per measure (KH vốn TTg giao, KH vốn TP giao, Giải ngân ...), amounts by source
+    in columns headed 'Tổng số', 'NSTW', 'NSĐP' (or one 'Số tiền' column)."""
+
+    layout = MEASURES_AS_ROWS
+    columns: dict[str, int]
+
+    def __init__(self, reader: _Reader, sheet: str, header: _Header, title_rows: list[tuple[int, tuple]]):
+        super().__init__(reader, sheet, header, title_rows)
+        self.current: Meaning | None = None  # the total row whose breakdown rows ("- Vốn NSTW") may follow
+        self.unread: list[int] = []  # rows with figures and no measure
+        # Ratio rows wait for the table's end: one naming no plan level is against the only level read.
+        self.ratio_rows: list[tuple[int, tuple, Meaning]] = []
+
+    def read(self, rows: _Rows) -> None:
+        columns = self.value_columns()
+        if columns is None:
+            return
+        self.columns = columns
+        for row_number, values in self.data_rows(rows, columns.values()):
+            label = self.label(values, *columns.values())
+            found = self.measure(row_number, values, label)
+            if found is None:
+                continue
+            if not self.claimed and not self.claim():
+                return
+            if found.role == RATIO:
+                self.ratio_rows.append((row_number, values, found))
+                self.current = None
+            else:
+                self.read_measure(row_number, values, label, found)
+        if not self.claimed:
+            self.refuse_unread()
+            return
+        self.read_ratio_rows()
+        self.finish()
+
+    def value_columns(self) -> dict[str, int] | None:
+        """The amount column of each source; None when two columns are the same source."""
+        columns: dict[str, int] = {}
+        for column in self.header.columns(SOURCE, AMOUNT):
+            source = self.header.meaning(column).source
+            if source in columns:
+                self.column_clash(columns[source], column, SOURCE_NAMES[source])
+                return None
+            columns[source] = column
+        return columns
+
+    def measure(self, row_number: int, values: tuple, label: str) -> Meaning | None:
+        """What the row measures; None for a row not read, which also ends a total row's breakdown."""
+        found: Meaning | None = row_measure(label)
+        if found.role is None:
+            found = self.breakdown(label)
+            if found is None and _has_numbers(values):
+                self.unread.append(row_number)
+        if found is not None and found.role == PLAN and found.level is None:
+            self.issues.warning(
+                "plan_level_missing",
+                f"Dòng '{label}' không nói kế hoạch do ai giao (Thủ tướng, thành phố hay phân bổ chi tiết): "
+                "không đọc dòng này.",
+                sheet=self.sheet,
+                row=row_number,
+            )
+            found = None
+        if found is None or found.role == IGNORED:
+            self.current = None
+            return None
+        return found
+
+    def breakdown(self, label: str) -> Meaning | None:
+        """'- Vốn NSTW' under a total row, amounts in one column: that measure's figure from that source."""
+        source, _ = row_source(label)
+        if self.current is not None and source in {NSTW, NSDP} and list(self.columns) == [TOTAL]:
+            return Meaning(self.current.role, source, self.current.level)
+        return None
+
+    def read_measure(self, row_number: int, values: tuple, label: str, found: Meaning) -> None:
+        if found.role == DISBURSED:
+            self.reader.note_title(self.sheet, row_number, values)  # "Giải ngân đến 20/7/2024" dates the sheet
+        key = (found.role, found.level, found.source) if found.source != TOTAL else (found.role, found.level)
+        if key in self.seen:
+            self.refuse_twice(row_number, label, "chỉ tiêu", self.seen[key])
+            return
+        self.seen[key] = row_number
+        if found.source == TOTAL:
+            self.current = found
+        figures = self.figures(found.role, found.level)
+        for source, column in self.source_columns(found.source).items():
+            value = self.amount(row_number, values, column)
+            if value is not None:
+                figures[source] = CityFigure(value, self.sheet, row_number, column)
+
+    def source_columns(self, source: str) -> dict[str, int]:
+        """A total row reads every source's column; a source's row reads its own column, or the only one."""
+        if source == TOTAL:
+            return self.columns
+        if len(self.columns) == 1:
+            return {source: next(iter(self.columns.values()))}
+        return {s: c for s, c in self.columns.items() if s == source}
+
+    def read_ratio_rows(self) -> None:
+        plans = self.city.plans
+        only_level = next(iter(plans)) if len(plans) == 1 else None
+        for row_number, values, found in self.ratio_rows:
+            level = found.level or only_level
+            if level is None:
+                self.warn_ratio_level(row_number, None)
+                continue
+            for source, column in self.columns.items():
+                self.read_ratio(row_number, values, column, level, source)
+
+    def refuse_unread(self) -> None:
+        if self.unread:
+            self.reader.refuse_amounts(
+                self.sheet,
+                self.header.row,
+                "các cột " + quoted(tuple(self.header.text(c) for c in self.columns.values())) + " không nói là "
+                "kế hoạch hay giải ngân, và các dòng cũng không nêu chỉ tiêu (KH vốn TTg giao, KH vốn TP giao, "
+                "Giải ngân đến ...).",
+            )
+
+
+class _SourcesTable(_CityTable):
+    """The State Treasury's summary: one row per budget source, measures in columns."""
+
+    layout = SOURCES_AS_ROWS
+    measures: dict[tuple[str, str | None], int]
+    ratios: dict[str, int]
+
+    def read(self, rows: _Rows) -> None:
+        measures = self.measure_columns()
+        if measures is None:
+            return
+        ratios = self.ratio_columns(measures)
+        if not self.claim():
+            return
+        self.measures, self.ratios = measures, ratios
+        for row_number, values in self.data_rows(rows, measures.values()):
+            source = self.source(row_number, values)
+            if source is not None:
+                self.read_source(row_number, values, source)
+        self.finish()
+
+    def measure_columns(self) -> dict[tuple[str, str | None], int] | None:
+        """The column of each measure, by (plan or disbursed, plan level); None when one cannot be read."""
+        header = self.header
+        measures: dict[tuple[str, str | None], int] = {}
+        for column in header.columns(PLAN, DISBURSED):
+            found = header.meaning(column)
+            if found.role == PLAN and found.level is None:
+                self.issues.error(
+                    "plan_level_missing",
+                    f"Cột '{header.text(column)}' không nói kế hoạch do ai giao: ghi 'KH vốn TTg giao', "
+                    "'KH vốn TP giao' hoặc 'Vốn đã phân bổ chi tiết'. Bảng tổng hợp toàn thành phố cần biết kế "
+                    "hoạch cấp nào.",
+                    sheet=self.sheet,
+                    row=header.row,
+                    column=column,
+                )
+                return None
+            key = (found.role, found.level)
+            if key in measures:
+                self.column_clash(measures[key], column, LEVEL_NAMES.get(found.level, "giải ngân"))
+                return None
+            measures[key] = column
+        return measures
+
+    def ratio_columns(self, measures: dict[tuple[str, str | None], int]) -> dict[str, int]:
+        """The ratio column of each plan level; one naming no level is against the only plan column."""
+        levels = {level for role, level in measures if role == PLAN}
+        only_level = next(iter(levels)) if len(levels) == 1 else None
+        columns: dict[str, int] = {}
+        for column in self.header.columns(RATIO):
+            level = self.header.meaning(column).level or only_level
+            if level is None:
+                self.warn_ratio_level(self.header.row, column, self.header.text(column))
+                continue
+            columns.setdefault(level, column)
+        return columns
+
+    def source(self, row_number: int, values: tuple) -> str | None:
+        """The budget source the row gives; None for a part of the row above, or an unknown or repeated source."""
+        label = self.label(values, *self.measures.values(), *self.ratios.values())
+        source, breakdown = row_source(label)
+        if source is not None and source not in self.seen:
+            return source
+        if breakdown:
+            return None  # "- Vốn xổ số kiến thiết": a part of the row above
+        if source is None:
+            self.issues.warning(
+                "source_unknown",
+                f"Dòng '{label}' không phải Tổng số, NSTW hay NSĐP: không đọc dòng này.",
+                sheet=self.sheet,
+                row=row_number,
+            )
+        else:
+            self.refuse_twice(row_number, label, "nguồn vốn", self.seen[source])
+        return None
+
+    def read_source(self, row_number: int, values: tuple, source: str) -> None:
+        self.seen[source] = row_number
+        for (role, level), column in self.measures.items():
+            value = self.amount(row_number, values, column)
+            if value is not None:
+                self.figures(role, level)[source] = CityFigure(value, self.sheet, row_number, column)
+        for level, column in self.ratios.items():
+            self.read_ratio(row_number, values, column, level, source)
 
 
 def _label_family(label: str) -> str:
