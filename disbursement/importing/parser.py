@@ -262,10 +262,8 @@ def _read_header(row: int, top: tuple, sub: tuple | None) -> _Header:
     cells: dict[int, tuple[Meaning, str]] = {}
     group: tuple[Meaning, str] | None = None
     for index in range(width):
-        top_text = top[index] if index < len(top) and isinstance(top[index], str) and top[index].strip() else None
-        sub_text = (
-            sub[index] if sub and index < len(sub) and isinstance(sub[index], str) and sub[index].strip() else None
-        )
+        top_text = _header_text(top, index)
+        sub_text = _header_text(sub, index)
         if top_text:
             own = meaning(top_text)
             group = (own, top_text) if own.role in {PLAN, DISBURSED, RATIO, AMOUNT, IGNORED} else None
@@ -281,6 +279,11 @@ def _read_header(row: int, top: tuple, sub: tuple | None) -> _Header:
             # A merged group header: its text sits in its first cell only.
             cells[index + 1] = _under(group, sub_text)
     return _Header(row, cells)
+
+
+def _header_text(values: tuple | None, index: int) -> str | None:
+    value = values[index] if values and index < len(values) else None
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def _under(group: tuple[Meaning, str] | None, sub_text: str) -> tuple[Meaning, str]:
@@ -424,7 +427,11 @@ def _text(value: object) -> str:
 # -- the reader ------------------------------------------------------------------
 
 
-class _Reader:
+class _WorkbookReader:
+    """Reads a workbook sheet by sheet into one ParsedWorkbook: what spans its tables (the title texts that date
+    it, its unit, its one city summary) and the cell reading every table shares. Each table is read by the
+    reader of its kind (_UnitTable, _MeasuresTable, _SourcesTable)."""
+
     def __init__(
         self,
         file_name: str,
@@ -446,7 +453,7 @@ class _Reader:
         self.rows_total = rows_total
         self.title_texts: list[tuple[str, Position]] = []
 
-    # -- helpers ---------------------------------------------------------
+    # -- cells and the title block ----------------------------------------
     def tick(self) -> None:
         self.result.rows_read += 1
         if self.progress and self.result.rows_read % PROGRESS_EVERY == 0:
@@ -571,23 +578,25 @@ class _Reader:
             found = self.find_header(row_number, values, rows)
             if found is not None:
                 header, kind = found
-                for title_row, title_values in before:
-                    self.note_title(sheet, title_row, title_values)
-                self.note_title(sheet, header.row, values)
-                self.note_sender(before)
-                if kind == UNITS and self.sources_as_rows(header, rows):
-                    kind = SOURCES_AS_ROWS
-                if kind == UNITS:
-                    _UnitTable(self, sheet, header, before).read(rows)
-                elif kind == SOURCES_AS_ROWS:
-                    _SourcesTable(self, sheet, header, before).read(rows)
-                else:
-                    _MeasuresTable(self, sheet, header, before).read(rows)
+                self.read_table(sheet, rows, before, values, header, kind)
                 return
             if header_like is None and _looks_like_header(values):
                 header_like = row_number
             before.append((row_number, values))
         self.no_table(sheet, rows, before, header_like)
+
+    def read_table(
+        self, sheet: str, rows: _Rows, title_rows: list[tuple[int, tuple]], top: tuple, header: _Header, kind: str
+    ) -> None:
+        """The table under the header, read by the reader of its kind, once its title block is noted."""
+        for title_row, title_values in title_rows:
+            self.note_title(sheet, title_row, title_values)
+        self.note_title(sheet, header.row, top)
+        self.note_sender(title_rows)
+        if kind == UNITS and self.sources_as_rows(header, rows):
+            kind = SOURCES_AS_ROWS
+        table = {UNITS: _UnitTable, SOURCES_AS_ROWS: _SourcesTable, MEASURES_AS_ROWS: _MeasuresTable}[kind]
+        table(self, sheet, header, title_rows).read(rows)
 
     def find_header(self, row_number: int, values: tuple, rows: _Rows) -> tuple[_Header, str] | None:
         """The table whose header starts at this row (with the row below when that is its second row)."""
@@ -662,7 +671,7 @@ def _texts(rows: list[tuple[int, tuple]]) -> list[str]:
 class _Table:
     """One table of a sheet, read from the row under its header."""
 
-    def __init__(self, reader: _Reader, sheet: str, header: _Header, title_rows: list[tuple[int, tuple]]):
+    def __init__(self, reader: _WorkbookReader, sheet: str, header: _Header, title_rows: list[tuple[int, tuple]]):
         self.reader = reader
         self.issues = reader.issues
         self.sheet = sheet
@@ -700,7 +709,7 @@ class _UnitTable(_Table):
     unit: int
     columns: _Columns
 
-    def __init__(self, reader: _Reader, sheet: str, header: _Header, title_rows: list[tuple[int, tuple]]):
+    def __init__(self, reader: _WorkbookReader, sheet: str, header: _Header, title_rows: list[tuple[int, tuple]]):
         super().__init__(reader, sheet, header, title_rows)
         self.sections: list[Section] = []
         self.section: Section | None = None  # the last heading's
@@ -981,7 +990,7 @@ class _CityTable(_Table):
 
     layout: str
 
-    def __init__(self, reader: _Reader, sheet: str, header: _Header, title_rows: list[tuple[int, tuple]]):
+    def __init__(self, reader: _WorkbookReader, sheet: str, header: _Header, title_rows: list[tuple[int, tuple]]):
         super().__init__(reader, sheet, header, title_rows)
         self.city = CitySheet(sheet=sheet, unit=0, split=False, layout=self.layout, header_row=header.row)
         self.claimed = False
@@ -1066,7 +1075,7 @@ class _MeasuresTable(_CityTable):
     layout = MEASURES_AS_ROWS
     columns: dict[str, int]
 
-    def __init__(self, reader: _Reader, sheet: str, header: _Header, title_rows: list[tuple[int, tuple]]):
+    def __init__(self, reader: _WorkbookReader, sheet: str, header: _Header, title_rows: list[tuple[int, tuple]]):
         super().__init__(reader, sheet, header, title_rows)
         self.current: Meaning | None = None  # the total row whose breakdown rows ("- Vốn NSTW") may follow
         self.unread: list[int] = []  # rows with figures and no measure
@@ -1294,6 +1303,18 @@ def _formula_cells(data: bytes) -> dict[str, set[tuple[int, int]]]:
         workbook.close()
 
 
+def _open(data: bytes, has_formulas: bool, issues: IssueList):
+    """The workbook and its formula cells; None (refused) when it cannot be opened."""
+    try:
+        formula_cells = _formula_cells(data) if has_formulas else {}
+        return open_workbook(data, has_formulas=has_formulas), formula_cells
+    except Exception as exc:  # the readers raise many types on broken files
+        issues.error(
+            "corrupt_file", f"Không đọc được tệp Excel: tệp bị hỏng hoặc sai định dạng ({type(exc).__name__})."
+        )
+        return None
+
+
 def parse_workbook(
     data: bytes,
     *,
@@ -1311,15 +1332,11 @@ def parse_workbook(
     `stream_levels` (code -> "investor" / "district") and `stream_names` tell, for a table that names no
     stream, which stream ranks the kind of unit its name column lists; the shipped streams by default.
     """
-    try:
-        formula_cells = _formula_cells(data) if has_formulas else {}
-        workbook = open_workbook(data, has_formulas=has_formulas)
-    except Exception as exc:  # the readers raise many types on broken files
-        issues.error(
-            "corrupt_file", f"Không đọc được tệp Excel: tệp bị hỏng hoặc sai định dạng ({type(exc).__name__})."
-        )
+    opened = _open(data, has_formulas, issues)
+    if opened is None:
         return None
-    reader = _Reader(
+    workbook, formula_cells = opened
+    reader = _WorkbookReader(
         file_name,
         issues,
         stream_keywords,
@@ -1331,9 +1348,8 @@ def parse_workbook(
     )
     try:
         for ws in workbook.worksheets:
-            if getattr(ws, "sheet_state", "visible") != "visible":
-                continue
-            reader.read_sheet(ws)
+            if getattr(ws, "sheet_state", "visible") == "visible":  # a hidden sheet is not meant for import
+                reader.read_sheet(ws)
     except Exception as exc:
         issues.error("corrupt_file", f"Tệp bị hỏng, đọc giữa chừng thì lỗi ({type(exc).__name__}: {exc}).")
         return None
@@ -1347,32 +1363,31 @@ def parse_workbook(
 
 
 def _read_dates(result: ParsedWorkbook, texts: list[tuple[str, Position]], issues: IssueList) -> None:
+    """The date the figures are as of, and their year, from the title block and headers in reading order."""
+    found = _date_mention(texts)
+    if found is not None:
+        (day, month, year), position = found
+        try:
+            result.as_of = dt.date(year, month, day)
+        except ValueError:
+            issues.error(
+                "date_invalid",
+                f"Ngày số liệu không hợp lệ: {day}/{month}/{year}.",
+                sheet=position.sheet,
+                row=position.row,
+                column=position.column,
+            )
+            return
+        result.as_of_position = position
+    result.year = next((int(m.group(1)) for text, _ in texts if (m := YEAR_PATTERN.search(plain(text)))), None)
+
+
+def _date_mention(texts: list[tuple[str, Position]]) -> tuple[tuple[int, int, int], Position] | None:
+    """The first 'đến ngày dd/mm/yyyy' of the texts, else the first header date ('Giải ngân đến dd/mm/yyyy')."""
     for patterns in (DATE_PATTERNS, (HEADER_DATE,)):
         for text, position in texts:
             for pattern in patterns:
-                match = pattern.search(plain(text))
-                if not match:
-                    continue
-                day, month, year = (int(g) for g in match.groups())
-                try:
-                    result.as_of = dt.date(year, month, day)
-                except ValueError:
-                    issues.error(
-                        "date_invalid",
-                        f"Ngày số liệu không hợp lệ: {day}/{month}/{year}.",
-                        sheet=position.sheet,
-                        row=position.row,
-                        column=position.column,
-                    )
-                    return
-                result.as_of_position = position
-                break
-            if result.as_of:
-                break
-        if result.as_of:
-            break
-    for text, _position in texts:
-        match = YEAR_PATTERN.search(plain(text))
-        if match:
-            result.year = int(match.group(1))
-            break
+                if match := pattern.search(plain(text)):
+                    day, month, year = (int(g) for g in match.groups())
+                    return (day, month, year), position
+    return None
