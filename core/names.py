@@ -60,13 +60,15 @@ def strip_diacritics(text: str) -> str:
     return stripped.replace("đ", "d").replace("Đ", "D")
 
 
-_DASHES = re.compile(r"[\u2010-\u2015]")
+_DASHES = {code: "-" for code in range(0x2010, 0x2016)}
 _SEPARATORS = re.compile(r"[^\w&]+")
-# The built-in abbreviations, compiled once, tried in the order listed.
+# The built-in abbreviations, compiled once, tried in the order listed; a pattern is only run on a
+# name that holds its letters.
 _ABBREVIATION_PATTERNS = [
-    (re.compile(rf"(?<![\w]){re.escape(strip_diacritics(abbr))}(?![\w])"), full)
+    (strip_diacritics(abbr), re.compile(rf"(?<![\w]){re.escape(strip_diacritics(abbr))}(?![\w])"), full)
     for abbr, full in _ABBREVIATIONS.items()
 ]
+_PREFIX_WORDS = [(prefix.rstrip("."), prefix.rstrip(".") + " ") for prefix in _PREFIXES]
 
 
 @lru_cache(maxsize=16)
@@ -120,9 +122,10 @@ def normalize_name(name: str, abbreviations: Iterable[tuple[str, str]] = ()) -> 
     if abbreviations:
         text = expand_abbreviations(text, abbreviations)
     text = strip_diacritics(text.lower())
-    text = _DASHES.sub("-", text)
-    for pattern, full in _ABBREVIATION_PATTERNS:
-        text = pattern.sub(full, text)
+    text = text.translate(_DASHES)
+    for letters, pattern, full in _ABBREVIATION_PATTERNS:
+        if letters in text:
+            text = pattern.sub(full, text)
     # y and i are interchangeable at the end of these syllables (Vĩ / Vỹ, Thủy / Thuỷ
     # only differ in tone placement, which stripping already removed).
     text = _SEPARATORS.sub(" ", text).strip()
@@ -131,12 +134,11 @@ def normalize_name(name: str, abbreviations: Iterable[tuple[str, str]] = ()) -> 
     while changed and words:
         changed = False
         joined = " ".join(words)
-        for prefix in _PREFIXES:
-            p = prefix.rstrip(".")
+        for p, with_space in _PREFIX_WORDS:
             if joined == p:
                 break
-            if joined.startswith(p + " "):
-                words = joined[len(p) + 1 :].split()
+            if joined.startswith(with_space):
+                words = joined[len(with_space) :].split()
                 changed = True
                 break
     words = [_fold_y(w) for w in words]

@@ -57,6 +57,8 @@ class UnitMatcher:
     def __init__(self, as_of: dt.date, abbreviations: tuple[tuple[str, str], ...] | None = None):
         self.abbreviations = abbreviation_pairs() if abbreviations is None else abbreviations
         self._index: dict[str, dict[str, object]] = {INVESTOR: {}, DISTRICT: {}}
+        # Names already normalised: a file mostly writes the names the master data holds.
+        self._keys: dict[str, str] = {}
         investors = list(Investor.objects.all())
         for investor in investors:
             self._add(INVESTOR, investor.name, investor)
@@ -78,7 +80,10 @@ class UnitMatcher:
         index.setdefault(normalize_name(name), unit)
 
     def key(self, name: str) -> str:
-        return normalize_name(name, self.abbreviations)
+        found = self._keys.get(name)
+        if found is None:
+            found = self._keys[name] = normalize_name(name, self.abbreviations)
+        return found
 
     @staticmethod
     def level_of(stream: CapitalStream) -> str:
