@@ -134,13 +134,17 @@ class Meaning:
     level: str | None = None
 
 
-def source_of(text: str) -> str:
-    t = plain_words(text)
+def _budget(t: str) -> str | None:
+    """NSTW or NSĐP when plain words name one."""
     if _NSTW.search(t):
         return NSTW
     if _NSDP.search(t):
         return NSDP
-    return TOTAL
+    return None
+
+
+def source_of(text: str) -> str:
+    return _budget(plain_words(text)) or TOTAL
 
 
 def _is_total(t: str) -> bool:
@@ -148,13 +152,21 @@ def _is_total(t: str) -> bool:
     return bool(re.match(r"^tong\b", t) or _TOTAL.fullmatch(t))
 
 
+def _named_source(t: str) -> str | None:
+    """The source plain words name, the total only when they open with it ("vốn đầu tư công" names none)."""
+    return _budget(t) or (TOTAL if _is_total(t) else None)
+
+
+def _without_breakdown(t: str) -> tuple[str, bool]:
+    """Plain words without an opening "Trong đó", and whether they had one."""
+    if _BREAKDOWN.match(t):
+        return _BREAKDOWN.sub("", t, count=1).strip(), True
+    return t, False
+
+
 def names_source(text: str) -> bool:
     """Whether a header text names a budget source or the total ("Tổng số", "Trong đó: NSTW", ...)."""
-    t = plain_words(text)
-    if _BREAKDOWN.match(t):
-        t = _BREAKDOWN.sub("", t, count=1).strip()
-    # "Tổng"/"Cộng" only open the text: "vốn đầu tư công" names no total.
-    return bool(_NSTW.search(t) or _NSDP.search(t) or _is_total(t))
+    return _named_source(_without_breakdown(plain_words(text))[0]) is not None
 
 
 def level_of(text: str) -> str | None:
@@ -226,18 +238,8 @@ def row_measure(label: object) -> Meaning:
 def row_source(label: object) -> tuple[str | None, bool]:
     """The budget source a row of the Treasury's summary names, and whether the row is a breakdown line."""
     raw = str(label or "").strip()
-    breakdown = raw.startswith(BREAKDOWN_MARKS)
-    t = plain_words(raw)
-    if _BREAKDOWN.match(t):
-        breakdown = True
-        t = _BREAKDOWN.sub("", t, count=1).strip()
-    if _NSTW.search(t):
-        return NSTW, breakdown
-    if _NSDP.search(t):
-        return NSDP, breakdown
-    if _is_total(t):
-        return TOTAL, breakdown
-    return None, breakdown
+    t, opens_breakdown = _without_breakdown(plain_words(raw))
+    return _named_source(t), opens_breakdown or raw.startswith(BREAKDOWN_MARKS)
 
 
 def unit_kind(header: object) -> str | None:
