@@ -516,14 +516,11 @@ class _WorkbookReader:
                 self.title_texts.append((value, Position(sheet, row, index + 1)))
 
     def sheet_unit(self, texts: list[str]) -> int | None:
-        for text in texts:
-            match = UNIT_PATTERN.search(plain(text))
-            if match:
-                return UNIT_VALUES[match.group(1)]
-        for text in texts:
-            match = UNIT_IN_HEADER.search(plain(text))
-            if match:
-                return UNIT_VALUES[match.group(1)]
+        """The unit a line names ('Đơn vị tính: triệu đồng'), else one a header shows ('Kế hoạch (tỷ đồng)')."""
+        for pattern in (UNIT_PATTERN, UNIT_IN_HEADER):
+            for text in texts:
+                if match := pattern.search(plain(text)):
+                    return UNIT_VALUES[match.group(1)]
         return None
 
     def note_sender(self, title_rows: list[tuple[int, tuple]]) -> None:
