@@ -240,11 +240,18 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 DIGEST_RETRY_BASE_SECONDS = int(os.environ.get("DIGEST_RETRY_BASE_SECONDS", "60"))
 
 # One cache for every web process: the API's per-key throttle and its cached responses are shared
-# when CACHE_URL points to Redis; the local default keeps them per process.
+# when CACHE_URL points to Redis; the local default keeps them per process. With Redis unreachable the API
+# answers without it (disbursement/api/sharedcache.py); short socket timeouts keep a silent host from holding requests.
 CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHE_SOCKET_TIMEOUT = float(os.environ.get("CACHE_SOCKET_TIMEOUT", "1"))
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "giaingan"}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "giaingan",
+            "OPTIONS": {"socket_connect_timeout": CACHE_SOCKET_TIMEOUT, "socket_timeout": CACHE_SOCKET_TIMEOUT},
+        }
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "giaingan"}
     )
@@ -285,12 +292,13 @@ CORS_URLS_REGEX = r"^/api/.*$"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "disbursement.api.base.ApiAutoSchema",
-    # Dashboards call with 'Authorization: Api-Key <key>'; staff with their session. Anonymous gets nothing.
+    # Dashboards call with 'Authorization: Api-Key <key>'; staff with their session. Anonymous gets nothing;
+    # writes need the admin's model permissions (disbursement/api/permissions.py).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "disbursement.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["disbursement.api.authentication.IsStaffOrApiKey"],
+    "DEFAULT_PERMISSION_CLASSES": ["disbursement.api.permissions.ModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "disbursement.api.filters.OrderingFilter",
@@ -299,7 +307,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "COERCE_DECIMAL_TO_STRING": True,
     "EXCEPTION_HANDLER": "disbursement.api.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["disbursement.api.authentication.ApiKeyRateThrottle"],
+    # An atomic counter per key or account and window in the shared cache; lets requests through if it is down.
+    "DEFAULT_THROTTLE_CLASSES": ["disbursement.api.throttling.ApiKeyRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "apikey": os.environ.get("API_KEY_THROTTLE_RATE", "600/minute"),
         "staff": os.environ.get("API_STAFF_THROTTLE_RATE", "1200/minute"),
@@ -317,7 +326,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "SERVE_PERMISSIONS": ["disbursement.api.authentication.IsStaffOrApiKey"],
+    "SERVE_PERMISSIONS": ["disbursement.api.permissions.ModelPermissions"],
     # `check --deploy` checks the deployment's settings; the schema's own warnings are the API tests' business.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
     "COMPONENT_SPLIT_REQUEST": True,

@@ -1,7 +1,11 @@
 """Role groups of the staff: viewer, editor (imports, plans), administrator (rules, users, API keys).
 
 Permissions are derived from the models present, so models added later
-(flag rules, recipients, API keys) fall to the right role without change here.
+(flag rules, recipients) fall to the right role without change here. API keys
+are the administrators' alone: viewers and editors do not even see them.
+
+An API key acts with a role too: a read key only reads; a write key has the
+permissions of the editors' group as the administrators keep it (KEY_WRITE_ROLE).
 """
 
 from __future__ import annotations
@@ -36,6 +40,10 @@ EDITOR_MODELS = {
 # Editors may delete aliases (a wrong spelling); plans and snapshots are revised or superseded, never deleted.
 EDITOR_DELETABLE = {"districtalias", "investoralias"}
 ADMIN_APPS = (*DATA_APPS, "auth", "django_celery_beat")
+# Models only administrators see: the keys that open the API.
+ADMIN_ONLY_MODELS = {"apikey"}
+# The group whose permissions a write key has; a read key has none beyond reading.
+KEY_WRITE_ROLE = EDITOR
 
 
 def _is_history(perm: Permission) -> bool:
@@ -43,7 +51,11 @@ def _is_history(perm: Permission) -> bool:
 
 
 def role_permissions() -> dict[str, set[Permission]]:
-    data = [p for p in Permission.objects.filter(content_type__app_label__in=DATA_APPS).select_related("content_type")]
+    data = [
+        p
+        for p in Permission.objects.filter(content_type__app_label__in=DATA_APPS).select_related("content_type")
+        if p.content_type.model not in ADMIN_ONLY_MODELS
+    ]
     viewer = {p for p in data if p.codename.startswith("view_")}
     editor = set(viewer)
     for perm in data:
@@ -71,3 +83,9 @@ def ensure_roles() -> dict[str, Group]:
         group.permissions.set(permissions)
         groups[name] = group
     return groups
+
+
+def group_permission_names(role: str) -> set[str]:
+    """'app_label.codename' of every permission the role's group holds now; empty when the group does not exist."""
+    rows = Permission.objects.filter(group__name=role).values_list("content_type__app_label", "codename")
+    return {f"{app}.{codename}" for app, codename in rows}

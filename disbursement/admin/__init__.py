@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from disbursement.admin import (  # noqa: F401
+    apikeys,
     audit,
     digest,
     flags,

@@ -5,6 +5,9 @@ and the time the latest plan revision was recorded, plus the
 request's path and query. A new snapshot (it becomes the default) or a new
 revision changes the validator, which both invalidates the cached body and
 makes a client's conditional request miss.
+
+The cache is the shared one (CACHE_URL) through disbursement.api.sharedcache: with it down, responses are
+built from the database every time, never refused.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import QuerySet, Subquery
 from django.http import HttpResponse
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
@@ -24,6 +26,7 @@ from rest_framework import status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from disbursement.api import sharedcache
 from disbursement.models import AllocationRevision, CityPlanRevision, Snapshot
 
 CACHE_SECONDS = 600
@@ -69,7 +72,7 @@ def stamp_of(snapshot: Snapshot | SnapshotStamp) -> SnapshotStamp:
 
 def forget_resolved_snapshots() -> None:
     """A snapshot or a plan revision has landed: resolve every query shape again."""
-    cache.set(_GENERATION_KEY, time.time_ns(), None)
+    sharedcache.put(_GENERATION_KEY, time.time_ns(), None)
 
 
 def resolve_snapshot(shape: dict, find: Callable[[], Snapshot | None]) -> SnapshotStamp | None:
@@ -78,15 +81,15 @@ def resolve_snapshot(shape: dict, find: Callable[[], Snapshot | None]) -> Snapsh
     Resolving a snapshot (the latest current one, with the latest revision times) is the one
     query a repeated dashboard request would otherwise pay before its cached body.
     """
-    generation = cache.get(_GENERATION_KEY, 0)
+    generation = sharedcache.get(_GENERATION_KEY, 0)
     key = "api:v1:snapshot:{}:{}:{}:{}".format(generation, shape.get("snapshot"), shape.get("year"), shape.get("as_of"))
-    stamp = cache.get(key)
+    stamp = sharedcache.get(key)
     if stamp is None:
         snapshot = find()
         if snapshot is None:
             return None
         stamp = stamp_of(snapshot)
-        cache.set(key, stamp, RESOLUTION_SECONDS)
+        sharedcache.put(key, stamp, RESOLUTION_SECONDS)
     return stamp
 
 
@@ -134,12 +137,12 @@ def conditional_response(request, snapshot: Snapshot | SnapshotStamp, build: Cal
         # The rendered bytes are cached: a ranking of a thousand units is then served without re-encoding.
         gzipped = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
         key = f"api:v1:json:{etag}:{'gz' if gzipped else 'id'}"
-        content = cache.get(key)
+        content = sharedcache.get(key)
         if content is None:
             content = renderer.render(build(), request.accepted_media_type, {"request": request})
             if gzipped:
                 content = gzip.compress(content, compresslevel=6)
-            cache.set(key, content, CACHE_SECONDS)
+            sharedcache.put(key, content, CACHE_SECONDS)
         if gzipped:
             headers["Content-Encoding"] = "gzip"
         headers["Vary"] = "Accept-Encoding, Authorization, Cookie"

@@ -20,7 +20,6 @@ from rest_framework.views import APIView
 from core.figures import change_in_points
 from disbursement import filtersets
 from disbursement.api import serializers as s
-from disbursement.api.authentication import IsStaff
 from disbursement.api.base import (
     LEVEL_PARAMETER,
     SNAPSHOT_PARAMETERS,
@@ -363,9 +362,17 @@ class SeriesView(ApiMixin, APIView):
 
 @extend_schema(tags=["Khóa API"])
 class ApiKeyViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Khóa API của các bảng điều khiển. Chỉ cán bộ đăng nhập quản lý; khóa chỉ hiện một lần khi tạo."""
+    """Khóa API của các bảng điều khiển. Chỉ quản trị viên đăng nhập quản lý (như trong trang quản trị); khóa chỉ
+    hiện một lần khi tạo. Khóa chỉ đọc (read) chỉ đọc; khóa ghi (write) có các quyền của nhóm Biên tập viên."""
 
-    permission_classes = [IsStaff]
+    # Key management is the administrators': the admin's apikey permissions, never a key.
+    allow_api_keys = False
+    required_permissions = {
+        "list": ("disbursement.view_apikey", "disbursement.change_apikey"),
+        "retrieve": ("disbursement.view_apikey", "disbursement.change_apikey"),
+        "create": ("disbursement.add_apikey",),
+        "revoke": ("disbursement.change_apikey",),
+    }
     queryset = ApiKey.objects.select_related("created_by")
     serializer_class = s.ApiKeySerializer
     filterset_class = filtersets.ApiKeyFilterSet
@@ -387,7 +394,7 @@ class ApiKeyViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelVie
         try:
             new = create_api_key(user=request.user, **serializer.validated_data)
         except ApiKeyError as exc:
-            raise ValidationError({"name": [str(exc)]}) from exc
+            raise ValidationError({exc.field: [str(exc)]}) from exc
         data = s.ApiKeySerializer(new.api_key).data | {"key": new.plaintext}
         return Response(data, status=status.HTTP_201_CREATED)
 

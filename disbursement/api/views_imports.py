@@ -139,6 +139,13 @@ class ImportJobViewSet(ApiMixin, viewsets.GenericViewSet):
     serializer_class = ImportJobSerializer
     filter_backends: list = []
     lookup_value_regex = ID_REGEX
+    # What the admin's import pages ask (disbursement.add_snapshot); resolving also needs, per name, the right to
+    # add the alias or unit (checked by the importer).
+    required_permissions = {
+        "create": ("disbursement.add_snapshot",),
+        "confirm": ("disbursement.add_snapshot",),
+        "resolve": ("disbursement.add_snapshot",),
+    }
 
     def get_queryset(self):
         return ImportJob.objects.order_by("-id")

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from core.money import TY
+from disbursement.access import ensure_roles
 from disbursement.api.keys import create_api_key
 from disbursement.figures.services import compute_snapshot
 from disbursement.models import CityDisbursement, SnapshotLine
@@ -45,6 +46,9 @@ def plain_user_client(db):
 
 
 def key_client(scope: str) -> tuple[APIClient, object]:
+    if scope == "write":
+        # A write key writes with the editors' group's permissions.
+        ensure_roles()
     new = create_api_key(name=f"Bảng điều khiển ({scope})", scope=scope)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Api-Key {new.plaintext}")

@@ -1,13 +1,17 @@
-"""Who may call the API: anonymous nothing, read keys read, write keys push, staff everything."""
+"""Who may call the API: anonymous nothing, read keys read, write keys push, staff as their role allows."""
 
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from disbursement.access import VIEWER, ensure_roles
 from disbursement.api.keys import create_api_key, hash_key, revoke_api_key
-from disbursement.models import ApiKey
+from disbursement.models import ApiKey, ImportJob, Snapshot
+from tests.factories import UserFactory
 
 READ_URLS = [
     "/api/v1/districts/",
@@ -109,12 +113,37 @@ def test_key_records_last_use():
 
 
 @pytest.mark.django_db
-def test_only_staff_manage_keys(read_client, write_client, staff_client):
+def test_only_administrators_manage_keys(read_client, write_client, staff_client):
     for client in (read_client, write_client):
         assert client.get("/api/v1/api-keys/").status_code == 403
         assert client.post("/api/v1/api-keys/", {"name": "x"}, format="json").status_code == 403
     invalid = staff_client.post("/api/v1/api-keys/", {"name": "x", "scope": "admin"}, format="json")
     assert invalid.status_code == 400 and "scope" in invalid.json()["error"]["details"]
+
+
+@pytest.mark.django_db
+def test_a_viewer_session_writes_nothing(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    ensure_roles()
+    viewer = UserFactory(is_staff=True)
+    viewer.groups.add(Group.objects.get(name=VIEWER))
+    client = APIClient()
+    client.force_login(viewer)
+    others = create_api_key(name="Bảng điều khiển của Sở", scope="write")
+    job = ImportJob.objects.create(file="imports/a.xlsx", file_name="a.xlsx", status="needs_confirmation")
+
+    assert client.post("/api/v1/api-keys/", {"name": "Khóa riêng", "scope": "write"}, format="json").status_code == 403
+    assert client.get("/api/v1/api-keys/").status_code == 403
+    assert client.post(f"/api/v1/api-keys/{others.api_key.pk}/revoke/").status_code == 403
+    upload = SimpleUploadedFile("giai-ngan.xlsx", b"PK\x03\x04")
+    assert client.post("/api/v1/imports/", {"file": upload}, format="multipart").status_code == 403
+    assert client.post(f"/api/v1/imports/{job.pk}/confirm/", {}, format="json").status_code == 403
+
+    assert list(ApiKey.objects.values_list("name", "revoked_at")) == [("Bảng điều khiển của Sở", None)]
+    assert list(ImportJob.objects.values_list("pk", "status")) == [(job.pk, "needs_confirmation")]
+    assert not Snapshot.objects.exists()
+    # Reading stays open to the viewer.
+    assert client.get("/api/v1/imports/").status_code == 200
 
 
 @pytest.mark.django_db

@@ -3,7 +3,6 @@
 import pytest
 from rest_framework.test import APIClient
 
-from disbursement.api.authentication import ApiKeyRateThrottle
 from disbursement.api.keys import create_api_key
 
 
@@ -37,8 +36,8 @@ def test_validation_error_has_details(client):
 
 
 @pytest.mark.django_db
-def test_throttled_per_key(monkeypatch):
-    monkeypatch.setattr(ApiKeyRateThrottle, "THROTTLE_RATES", {"apikey": "3/minute", "staff": None})
+def test_throttled_per_key(settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"apikey": "3/minute"}}
     first, second = create_api_key(name="A"), create_api_key(name="B")
     a, b = APIClient(), APIClient()
     a.credentials(HTTP_AUTHORIZATION=f"Api-Key {first.plaintext}")
