@@ -794,7 +794,7 @@ class _UnitTable(_Table):
         if not name and not label:
             return
         heading = self.heading(name, label)
-        # Read (and its cells checked) before knowing what the row is: a heading's amounts are its subtotal.
+        # Every named row's amounts are read (their cells checked): a heading's are its section's subtotal.
         line = self.read_line(row_number, values, name, label)
         if heading is not None:
             self.open_section(row_number, heading, line)
