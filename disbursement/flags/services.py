@@ -23,16 +23,17 @@ year, then stream, then year, then the general rule).
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db import connection
+from django.db.models import OuterRef, Q, Subquery, Sum
 
 from core.figures import disbursement_ratio
 from core.fiscal import quarter_end
 from core.notation import format_amount_with_unit, format_percent, format_unit_percent
+from disbursement.db import insert_rows
 from disbursement.models import (
     Figure,
     Flag,
@@ -438,15 +439,6 @@ def _flag_key(flag: Flag) -> ConditionKey:
 
 
 @dataclass(frozen=True)
-class Run:
-    """Consecutive evaluated dates on which a condition holds, and the first later date it does not."""
-
-    start: dt.date
-    end: dt.date
-    cleared: dt.date | None
-
-
-@dataclass(frozen=True)
 class Said:
     """What a flag says on a date."""
 
@@ -475,27 +467,77 @@ class Calendar:
         i = self.position[day] + 1
         return self.dates[i] if i < len(self.dates) else None
 
-    def between(self, first: dt.date, last: dt.date) -> list[dt.date]:
-        return self.dates[bisect_left(self.dates, first) : bisect_right(self.dates, last)]
-
-    def runs(self, held: set[dt.date]) -> list[Run]:
-        spans: list[list[dt.date]] = []
-        for day in sorted(held):
-            if spans and self.position[spans[-1][1]] == self.position[day] - 1:
-                spans[-1][1] = day
-            else:
-                spans.append([day, day])
-        return [Run(start, end, self.after(end)) for start, end in spans]
+    def before(self, day: dt.date) -> dt.date | None:
+        i = self.position[day]
+        return self.dates[i - 1] if i > 0 else None
 
 
 @dataclass
-class Writes:
-    """What one evaluation changes: flag rows and their histories (events), nothing else."""
+class Episode:
+    """Where one episode of a condition stands after an evaluation, and the row that keeps it."""
 
-    created: list[tuple[Flag, dict[dt.date, Said]]]
-    updated: list[Flag]
-    deleted: list[int]
-    histories: list[tuple[Flag, dict[dt.date, Said]]]
+    flag: Flag
+    # Events of the evaluated date and the next one, by date (the earlier events do not change).
+    events: dict[dt.date, Said]
+    # A row absorbed by this episode whose later events (after the next date) move to it.
+    takes_events_of: int | None = None
+    # The row's fields as they stood before the evaluation (None for a new episode).
+    was: tuple | None = None
+
+
+@dataclass(frozen=True)
+class Stood:
+    """A row as it stood before the evaluation: a split changes the first part before the second reads it."""
+
+    id: int
+    raised_on: dt.date
+    last_seen_on: dt.date
+    last_seen_snapshot_id: int | None
+    cleared_on: dt.date | None
+    cleared_snapshot_id: int | None
+    value: Decimal | None
+    reason: str
+    state: tuple
+
+    @classmethod
+    def of(cls, row: Flag) -> Stood:
+        return cls(
+            row.id,
+            row.raised_on,
+            row.last_seen_on,
+            row.last_seen_snapshot_id,
+            row.cleared_on,
+            row.cleared_snapshot_id,
+            row.value,
+            row.reason,
+            _state(row),
+        )
+
+
+@dataclass
+class Window:
+    """The evaluated date with the dates just before and after it: all that an evaluation can change.
+
+    Whether a condition holds changes on the evaluated date only, so episodes change around it only:
+    one starts, ends, splits or joins there. Earlier and later dates keep their figures and events.
+    """
+
+    day: dt.date
+    dates: list[dt.date]
+    previous: dt.date | None
+
+    @classmethod
+    def around(cls, day: dt.date, calendar: Calendar) -> Window:
+        previous, following = calendar.before(day), calendar.after(day)
+        return cls(day, [d for d in (previous, day, following) if d is not None], previous)
+
+    @property
+    def first(self) -> dt.date:
+        return self.dates[0]
+
+    @property
+    def last(self) -> dt.date:
+        return self.dates[-1]
 
 
 # What an evaluation may change on an episode's row.
@@ -516,30 +558,24 @@ def _state(flag: Flag) -> tuple:
     return tuple(getattr(flag, Flag._meta.get_field(name).attname) for name in FLAG_FIELDS)
 
 
-def _said_on_dates(rows: list[Flag], events: dict[int, list[FlagEvent]], calendar: Calendar) -> dict[dt.date, Said]:
-    """What the rows said on each evaluated date of their episodes: their latest event on or before it."""
-    said: dict[dt.date, Said] = {}
+def _said_in_window(rows: list[Flag], events: dict[int, list[FlagEvent]], window: Window) -> dict[dt.date, tuple]:
+    """For each date of the window a row covers: (the row, what it said on that date)."""
+    said: dict[dt.date, tuple] = {}
     for row in rows:
-        # A flag written without history says what it says now.
-        latest = Said(row.value, row.reason)
+        # The latest event before the window, then the window's own; a flag written without history
+        # says what it says now.
+        latest = Said(row.value_before, row.reason_before) if row.reason_before is not None else None
+        latest = latest or Said(row.value, row.reason)
         history = iter(events.get(row.id, []))
         event = next(history, None)
-        for day in calendar.between(row.raised_on, row.last_seen_on):
+        for day in window.dates:
+            if not row.raised_on <= day <= row.last_seen_on:
+                continue
             while event is not None and event.on <= day:
                 latest = Said(event.value, event.reason)
                 event = next(history, None)
-            said[day] = latest
+            said[day] = (row, latest)
     return said
-
-
-def _history(run: Run, said: dict[dt.date, Said], calendar: Calendar) -> dict[dt.date, Said]:
-    """An episode's events: what it said on its first date, then on each date that changed it."""
-    history: dict[dt.date, Said] = {}
-    last = None
-    for day in calendar.between(run.start, run.end):
-        if said[day] != last:
-            history[day] = last = said[day]
-    return history
 
 
 def _reconcile_key(
@@ -548,29 +584,42 @@ def _reconcile_key(
     condition: Condition | None,
     snapshot: Snapshot,
     calendar: Calendar,
+    window: Window,
     events: dict[int, list[FlagEvent]],
-    writes: Writes,
-) -> list[Run]:
-    """Bring one condition's episodes near the snapshot's date in line with whether it holds there."""
-    day = snapshot.as_of
-    said = _said_on_dates(rows, events, calendar)
-    said.pop(day, None)
+) -> list[Episode]:
+    """One condition's episodes around the evaluated date, as whether it holds there now makes them."""
+    day = window.day
+    old = _said_in_window(rows, events, window)
+    said = {d: text for d, (_, text) in old.items() if d != day}
     if condition is not None:
         said[day] = Said(_stored(condition.value), condition.reason)
-    runs = calendar.runs(set(said))
+    spans: list[list[dt.date]] = []
+    for d in window.dates:
+        if d not in said:
+            continue
+        if spans and window.dates.index(spans[-1][-1]) == window.dates.index(d) - 1:
+            spans[-1].append(d)
+        else:
+            spans.append([d])
 
+    before = {row.id: Stood.of(row) for row in rows}
+    live = {row.id: row for row in rows}
+    episodes: list[Episode] = []
     used: set[int] = set()
-    for run in runs:
-        overlapping = [
-            row for row in rows if row.id not in used and row.raised_on <= run.end and row.last_seen_on >= run.start
-        ]
-        history = _history(run, said, calendar)
-        now = said[run.end]
-        if overlapping:
-            # The earliest episode the run covers keeps its id; a run that joins two episodes absorbs the later.
-            flag = overlapping[0]
-            used.update(row.id for row in overlapping)
-            writes.deleted.extend(row.id for row in overlapping[1:])
+    for span in spans:
+        start, end = span[0], span[-1]
+        # The episode runs on before or after the window as the row holding its edge date did.
+        left = before[old[start][0].id] if start == window.first and start != day else None
+        left = left if left is not None and left.raised_on < start else None
+        right = before[old[end][0].id] if end == window.last and end != day else None
+        right = right if right is not None and right.last_seen_on > end else None
+        covering = {old[d][0].id for d in span if d in old} | ({right.id} if right else set())
+        covering = sorted((before[i] for i in covering - used), key=lambda row: (row.raised_on, row.id))
+        if left is not None:
+            flag = live[left.id]
+        elif covering:
+            # The earliest episode the span covers keeps its id; a span that joins two absorbs the later.
+            flag = live[covering[0].id]
         else:
             rule_id, stream_id, investor_id, district_id, source_id = key
             flag = Flag(
@@ -580,55 +629,95 @@ def _reconcile_key(
                 investor_id=investor_id,
                 district_id=district_id,
                 source_id=source_id,
-                # A run of its own without the condition today is the later part of a split episode.
+                # Without the condition today, a span of its own is the later part of a split episode.
                 kind=condition.rule.kind if condition is not None else rows[0].kind,
             )
-        before = _state(flag)
+        used.update(row.id for row in covering)
         if condition is not None:
             flag.kind = condition.rule.kind
-        flag.raised_on = run.start
-        flag.raised_snapshot_id = calendar.snapshot_on[run.start]
-        flag.last_seen_on = run.end
-        flag.last_seen_snapshot_id = calendar.snapshot_on[run.end]
-        flag.cleared_on = run.cleared
-        flag.cleared_snapshot_id = calendar.snapshot_on[run.cleared] if run.cleared else None
-        flag.value, flag.reason = now.value, now.reason
-        if flag.pk is None:
-            writes.created.append((flag, history))
-            continue
-        if _state(flag) != before:
-            writes.updated.append(flag)
-        writes.histories.append((flag, history))
-    # Episodes none of whose dates hold any more (a date re-evaluated with other figures).
-    writes.deleted.extend(row.id for row in rows if row.id not in used)
-    return runs
+        if left is None:
+            flag.raised_on, flag.raised_snapshot_id = start, calendar.snapshot_on[start]
+        if right is None:
+            cleared = calendar.after(end)
+            flag.last_seen_on, flag.last_seen_snapshot_id = end, calendar.snapshot_on[end]
+            flag.cleared_on, flag.cleared_snapshot_id = cleared, calendar.snapshot_on[cleared] if cleared else None
+            flag.value, flag.reason = said[end].value, said[end].reason
+        else:
+            flag.last_seen_on, flag.last_seen_snapshot_id = right.last_seen_on, right.last_seen_snapshot_id
+            flag.cleared_on, flag.cleared_snapshot_id = right.cleared_on, right.cleared_snapshot_id
+            flag.value, flag.reason = right.value, right.reason
+        # The date before the evaluated one keeps its event: whether it holds and what it says are unchanged.
+        history = {
+            d: said[d]
+            for i, d in enumerate(span)
+            if d != window.previous and ((i == 0 and left is None) or (i > 0 and said[d] != said[span[i - 1]]))
+        }
+        episodes.append(
+            Episode(
+                flag=flag,
+                events=history,
+                takes_events_of=right.id if right is not None and right.id != flag.pk else None,
+                was=before[flag.pk].state if flag.pk else None,
+            )
+        )
+    return episodes
 
 
-def _write(writes: Writes, events: dict[int, list[FlagEvent]], calendar: Calendar) -> None:
-    if writes.deleted:
-        Flag.objects.filter(id__in=writes.deleted).delete()
-    if writes.updated:
-        Flag.objects.bulk_update(writes.updated, FLAG_FIELDS, batch_size=1000)
-    Flag.objects.bulk_create([flag for flag, _ in writes.created], batch_size=1000)
+def _update(model, objects: list, names: list[str]) -> None:
+    """Write the fields `names` of saved rows: one parametrised UPDATE per row, sent at once.
+
+    Every evaluation extends each open flag to its date; bulk_update builds one CASE per field and row,
+    which costs more than the rest of the evaluation for a few hundred flags.
+    """
+    if not objects:
+        return
+    fields = [model._meta.get_field(name) for name in names]
+    table = connection.ops.quote_name(model._meta.db_table)
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] + [obj.pk] for obj in objects]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)
+
+
+def _write(
+    episodes: list[Episode],
+    rows: list[Flag],
+    window: Window,
+    calendar: Calendar,
+    events: dict[int, list[FlagEvent]],
+) -> None:
+    Flag.objects.bulk_create([e.flag for e in episodes if e.was is None], batch_size=1000)
+    _update(Flag, [e.flag for e in episodes if e.was is not None and _state(e.flag) != e.was], FLAG_FIELDS)
+    for episode in episodes:
+        if episode.takes_events_of is not None:
+            FlagEvent.objects.filter(flag_id=episode.takes_events_of, on__gt=window.last).update(
+                flag_id=episode.flag.id
+            )
+    kept = {e.flag.id for e in episodes}
+    # Rows absorbed by another episode, and episodes none of whose dates hold any more.
+    Flag.objects.filter(id__in=[row.id for row in rows if row.id not in kept]).delete()
+
     stale: list[int] = []
     changed: list[FlagEvent] = []
     new: list[FlagEvent] = []
-    for flag, history in [*writes.created, *writes.histories]:
-        existing = {event.on: event for event in events.get(flag.id, [])}
-        for day, said in history.items():
+    for episode in episodes:
+        flag = episode.flag
+        existing = {event.on: event for event in events.get(flag.id, []) if event.on != window.previous}
+        for day, said in episode.events.items():
             snapshot_id = calendar.snapshot_on[day]
             event = existing.pop(day, None)
             if event is None:
-                new.append(FlagEvent(flag=flag, on=day, snapshot_id=snapshot_id, value=said.value, reason=said.reason))
+                new.append(
+                    FlagEvent(flag_id=flag.id, on=day, snapshot_id=snapshot_id, value=said.value, reason=said.reason)
+                )
             elif (event.value, event.reason, event.snapshot_id) != (said.value, said.reason, snapshot_id):
                 event.value, event.reason, event.snapshot_id = said.value, said.reason, snapshot_id
                 changed.append(event)
         stale.extend(event.id for event in existing.values())
     if stale:
         FlagEvent.objects.filter(id__in=stale).delete()
-    if changed:
-        FlagEvent.objects.bulk_update(changed, ["value", "reason", "snapshot"], batch_size=1000)
-    FlagEvent.objects.bulk_create(new, batch_size=2000)
+    _update(FlagEvent, changed, ["value", "reason", "snapshot"])
+    insert_rows(FlagEvent, new)
 
 
 def evaluate_flags(snapshot: Snapshot, figures: list[Figure]) -> FlagChanges:
@@ -647,27 +736,35 @@ def evaluate_flags(snapshot: Snapshot, figures: list[Figure]) -> FlagChanges:
     for condition in conditions:
         holding.setdefault(condition.key, condition)
 
-    day = snapshot.as_of
     calendar = Calendar(snapshot)
-    # Only episodes that reach this date, end on the date before it or start on the date after it can change.
+    window = Window.around(snapshot.as_of, calendar)
+    nearby = Flag.objects.filter(year=snapshot.year, raised_on__lte=window.last, last_seen_on__gte=window.first)
+    before = FlagEvent.objects.filter(flag=OuterRef("pk"), on__lt=window.first).order_by("-on")
     rows = list(
-        Flag.objects.filter(year=snapshot.year, raised_on__lte=calendar.after(day) or day)
-        .filter(Q(cleared_on__isnull=True) | Q(cleared_on__gte=day))
-        .order_by("raised_on", "id")
+        nearby.annotate(
+            value_before=Subquery(before.values("value")[:1]), reason_before=Subquery(before.values("reason")[:1])
+        ).order_by("raised_on", "id")
     )
     events: dict[int, list[FlagEvent]] = defaultdict(list)
-    for event in FlagEvent.objects.filter(flag__in=[row.id for row in rows]).order_by("on"):
+    for event in FlagEvent.objects.filter(
+        flag__in=nearby.values("id"), on__gte=window.first, on__lte=window.last
+    ).order_by("on"):
         events[event.flag_id].append(event)
     rows_by_key: dict[ConditionKey, list[Flag]] = defaultdict(list)
     for row in rows:
         rows_by_key[_flag_key(row)].append(row)
 
-    writes = Writes(created=[], updated=[], deleted=[], histories=[])
-    raised = cleared = still_open = 0
-    for key in rows_by_key.keys() | holding.keys():
-        for run in _reconcile_key(key, rows_by_key.get(key, []), holding.get(key), snapshot, calendar, events, writes):
-            raised += run.start == day
-            cleared += run.cleared == day
-            still_open += run.start < day <= run.end
-    _write(writes, events, calendar)
-    return FlagChanges(raised=raised, cleared=cleared, still_open=still_open)
+    episodes = [
+        episode
+        for key in rows_by_key.keys() | holding.keys()
+        for episode in _reconcile_key(
+            key, rows_by_key.get(key, []), holding.get(key), snapshot, calendar, window, events
+        )
+    ]
+    _write(episodes, rows, window, calendar, events)
+    day = snapshot.as_of
+    return FlagChanges(
+        raised=sum(e.flag.raised_on == day for e in episodes),
+        cleared=sum(e.flag.cleared_on == day for e in episodes),
+        still_open=sum(e.flag.raised_on < day <= e.flag.last_seen_on for e in episodes),
+    )

@@ -35,24 +35,32 @@ def resend(day: dt.date, amounts: dict) -> Snapshot:
 def test_the_same_flag_survives_ten_recomputes_with_one_id(db):
     (unit,) = investors(1)
     allocate(unit, 100 * TY)
+    # Under the 10% threshold all along, the figure moving now and then.
+    amounts = [5, 5, 6, 6, 6, 7, 7, 7, 7, 7]
     ids = set()
-    for week, day in enumerate(WEEKS):
-        # Disbursing a little every week, still under the 10% threshold.
-        computed(snapshot(day, {unit: (5 * TY) + week * TY // 4}))
+    for day, amount in zip(WEEKS, amounts, strict=True):
+        computed(snapshot(day, {unit: amount * TY}))
         recompute_year(2024)
         ids.update(flag.id for flag in below_threshold(unit))
     for _ in range(10):
         recompute_year(2024)
         ids.update(flag.id for flag in below_threshold(unit))
-    resend(WEEKS[-1], {unit: 7 * TY})
+    resend(WEEKS[-1], {unit: 8 * TY})
     ids.update(flag.id for flag in below_threshold(unit))
 
     (flag,) = below_threshold(unit)
     assert ids == {flag.id}
     assert (flag.raised_on, flag.last_seen_on, flag.cleared_on) == (WEEKS[0], WEEKS[-1], None)
-    assert flag.reason == "Giải ngân 7% (7,000 tỷ đồng / 100,000 tỷ đồng), dưới ngưỡng 10%."
-    assert flag.value == Decimal(7)
+    assert flag.reason == "Giải ngân 8% (8,000 tỷ đồng / 100,000 tỷ đồng), dưới ngưỡng 10%."
+    assert flag.value == Decimal(8)
     assert flag.last_seen_snapshot == Snapshot.objects.current().get(as_of=WEEKS[-1])
+    # Its history: the figure it was raised with, then each change, once.
+    assert [(e.on, e.value) for e in flag_events(flag)] == [
+        (WEEKS[0], Decimal(5)),
+        (WEEKS[2], Decimal(6)),
+        (WEEKS[5], Decimal(7)),
+        (WEEKS[9], Decimal(8)),
+    ]
 
 
 def test_a_flag_clears_and_a_new_episode_opens_when_the_condition_returns(db):
@@ -93,27 +101,27 @@ def test_a_new_version_of_a_date_updates_the_flag_and_its_history_in_place(db):
 def test_a_corrected_date_splits_an_episode_and_a_second_correction_joins_it_again(db):
     (unit,) = investors(1)
     allocate(unit, 100 * TY)
-    for day, amount in zip(WEEKS[:3], [5 * TY, 6 * TY, 7 * TY], strict=True):
-        computed(snapshot(day, {unit: amount}))
+    for day, amount in zip(WEEKS[:5], [5, 6, 7, 8, 9], strict=True):
+        computed(snapshot(day, {unit: amount * TY}))
     (flag,) = below_threshold(unit)
     # A corrected file says 12% on the middle date: two episodes, the earlier one keeps the id.
-    resend(WEEKS[1], {unit: 12 * TY})
+    resend(WEEKS[2], {unit: 12 * TY})
     first, second = below_threshold(unit)
     assert first.id == flag.id
     assert [(f.raised_on, f.last_seen_on, f.cleared_on) for f in (first, second)] == [
-        (WEEKS[0], WEEKS[0], WEEKS[1]),
-        (WEEKS[2], WEEKS[2], None),
+        (WEEKS[0], WEEKS[1], WEEKS[2]),
+        (WEEKS[3], WEEKS[4], None),
     ]
-    assert second.reason.startswith("Giải ngân 7% ")
-    assert [(e.on, e.value) for e in flag_events(second)] == [(WEEKS[2], Decimal(7))]
+    assert first.reason.startswith("Giải ngân 6% ") and second.reason.startswith("Giải ngân 9% ")
+    assert [(e.on, e.value) for e in flag_events(first)] == [(WEEKS[0], Decimal(5)), (WEEKS[1], Decimal(6))]
+    assert [(e.on, e.value) for e in flag_events(second)] == [(WEEKS[3], Decimal(8)), (WEEKS[4], Decimal(9))]
     # Corrected back: one episode again, under the first id, with the history of both parts.
-    resend(WEEKS[1], {unit: 6 * TY})
+    resend(WEEKS[2], {unit: 7 * TY})
     (joined,) = below_threshold(unit)
-    assert (joined.id, joined.raised_on, joined.cleared_on) == (flag.id, WEEKS[0], None)
+    assert (joined.id, joined.raised_on, joined.last_seen_on, joined.cleared_on) == (flag.id, WEEKS[0], WEEKS[4], None)
+    assert joined.reason.startswith("Giải ngân 9% ")
     assert [(e.on, e.value) for e in flag_events(joined)] == [
-        (WEEKS[0], Decimal(5)),
-        (WEEKS[1], Decimal(6)),
-        (WEEKS[2], Decimal(7)),
+        (WEEKS[i], Decimal(amount)) for i, amount in enumerate([5, 6, 7, 8, 9])
     ]
     assert not FlagEvent.objects.exclude(flag=joined).filter(flag__kind="below_threshold").exists()
 
@@ -160,15 +168,20 @@ def _days(year: int) -> list[dt.date]:
     return [dt.date(year, 3, 1) + dt.timedelta(weeks=i) for i in range(5)]
 
 
-def _build(year: int, order, units: dict, capture) -> None:
+# Files sent with wrong figures before their correction: A disbursing early, B stuck, C not disbursing.
+WRONG = {"A": [5, 5, 5, 5, 5], "B": [0, 0, 0, 0, 0], "C": [0, 0, 0, 0, 0]}
+
+
+def _build(year: int, order, units: dict, capture, wrong_first: frozenset = frozenset()) -> None:
     for unit in units.values():
         allocate(unit, 100 * TY, effective=dt.date(year, 1, 1), year=year)
     days = _days(year)
     for i in order:
-        snap = snapshot(days[i], {unit: AMOUNTS[name][i] * TY for name, unit in units.items()})
-        # As an import does: compute the date, then every later date of the year after commit.
-        with capture(execute=True):
-            compute_snapshot(snap.id)
+        for table in (WRONG, AMOUNTS) if i in wrong_first else (AMOUNTS,):
+            snap = snapshot(days[i], {unit: table[name][i] * TY for name, unit in units.items()})
+            # As an import does: compute the date, then every later date of the year after commit.
+            with capture(execute=True):
+                compute_snapshot(snap.id)
 
 
 def _episodes(year: int, units: dict) -> list[tuple]:
@@ -207,6 +220,15 @@ def test_dates_evaluated_out_of_order_give_the_episodes_of_date_order(db, django
         ("B", "stalled"),
     }
     assert _episodes(2024, units) == in_order
+
+
+def test_wrong_files_corrected_later_out_of_order_give_the_episodes_of_date_order(
+    db, django_capture_on_commit_callbacks
+):
+    units = dict(zip(AMOUNTS, investors(3), strict=True))
+    _build(2023, range(5), units, django_capture_on_commit_callbacks)
+    _build(2024, (3, 1, 4, 0, 2), units, django_capture_on_commit_callbacks, wrong_first=frozenset({1, 2, 4}))
+    assert _episodes(2024, units) == _episodes(2023, units)
 
 
 def test_a_late_date_inside_an_episode_that_does_not_hold_splits_it(db, django_capture_on_commit_callbacks):
