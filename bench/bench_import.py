@@ -1,15 +1,21 @@
 """Benchmark: import of a large workbook against a bare openpyxl read of the same file.
 
-    /work/main/.venv/bin/python bench/bench_import.py [--rows 50000] [--skip-write]
+    python bench/bench_import.py [--rows 50000] [--skip-write] [--repeat 3] [--profile dry|full]
+    DATABASE_URL=postgres://u:p@127.0.0.1:55432/giaingan python bench/bench_import.py
 
 Builds a workbook in the sample's layout with ROWS investor rows (NSTW/NSĐP
-split, ten columns), in a throw-away SQLite database with ROWS investors.
-Prints, for the same file in the same run:
+split, ten columns), in a throw-away database with ROWS investors (SQLite in a
+temporary folder, or test_<name> beside the PostgreSQL database of DATABASE_URL,
+dropped at the end). Prints, for the same file in the same run:
   - floor: openpyxl read_only load + iterating every row's values;
-  - dry run: archive checks, parsing, name matching and all checks, no writes;
-  - import: the dry run plus writing the snapshot, lines and plan revisions;
-time and peak Python memory (tracemalloc, measured in a separate pass so it
-does not slow the timed one), and each stage's ratio to the floor.
+  - dry run: archive checks, reading, name matching and all checks, no writes;
+  - import: the dry run plus writing the snapshot, lines and plan revisions
+    (first import: an allocation and a revision per unit and source, with history),
+    committed; the recompute it asks for is timed on its own line;
+wall and process CPU time (medians of --repeat runs for the floor and the dry run),
+peak Python memory (tracemalloc, in a separate pass so it does not slow the timed
+one), the resident memory a stage adds (Rust allocations of the reader included,
+in a forked process), and each stage's ratio to the floor.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import argparse
 import gc
 import io
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -29,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def _setup_django(var_dir: str) -> None:
+    """Django on a migrated SQLite database in `var_dir` (for scripts that import these helpers)."""
     os.environ["GIAINGAN_VAR_DIR"] = var_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("GIAINGAN_LOCAL", "1")
@@ -116,11 +124,17 @@ def _import(data: bytes, *, dry_run: bool):
     return result
 
 
-def _timed(fn):
+def _timed(fn) -> tuple[float, float]:
+    """(wall, process CPU) seconds; on SQLite the CPU time includes the database's work."""
     gc.collect()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     fn()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def _median(fn, repeat: int) -> tuple[float, float]:
+    runs = [_timed(fn) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
 def _peak(fn) -> int:
@@ -133,50 +147,141 @@ def _peak(fn) -> int:
         tracemalloc.stop()
 
 
+def _rss() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _rss_growth(fn) -> int | None:
+    """The resident memory `fn` adds at its peak, measured in a forked child (Linux); None elsewhere.
+
+    Counts what tracemalloc cannot see (the reader's Rust buffers). The child opens its own database
+    connection and only reads.
+    """
+    if not hasattr(os, "fork") or not os.path.exists("/proc/self/statm"):
+        return None
+    import resource
+
+    from django.db import connections
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        try:
+            os.close(read)
+            for conn in connections.all(initialized_only=True):
+                conn.connection = None  # the parent's; a new one is opened here
+            gc.collect()
+            base = _rss()
+            fn()
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+            os.write(write, str(max(0, peak - base)).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    answer = os.read(read, 64)
+    os.close(read)
+    os.waitpid(pid, 0)
+    return int(answer) if answer else None
+
+
+def _mb(value: int | None) -> str:
+    return "" if value is None else f"{value / 1e6:.1f}"
+
+
+def _x(value: float | None, floor: float | None) -> str:
+    return "" if value is None or not floor else f"{value / floor:.2f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the floor and the dry run (median)")
     parser.add_argument("--skip-write", action="store_true", help="Only the floor and the dry run.")
+    parser.add_argument("--profile", choices=["dry", "full"], help="print where that stage spends its time")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as var_dir:
-        _setup_django(var_dir)
-        from django.test.utils import override_settings
+    var_dir = tempfile.mkdtemp(prefix="bench-import-")
+    os.environ.setdefault("GIAINGAN_VAR_DIR", var_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("GIAINGAN_LOCAL", "1")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
 
-        data = _build(args.rows)
-        _investors(args.rows)
-        print(f"Workbook: {args.rows:,} unit rows, {len(data) / 1e6:.1f} MB")
-        with override_settings(IMPORT_MAX_FILE_BYTES=10**9, IMPORT_MAX_UNCOMPRESSED_BYTES=10**10):
-            floor_rows = _floor(data)
-            floor = _timed(lambda: _floor(data))
-            dry = _timed(lambda: _import(data, dry_run=True))
-            floor_mem = _peak(lambda: _floor(data))
-            dry_mem = _peak(lambda: _import(data, dry_run=True))
-            print(f"{'stage':<34}{'seconds':>10}{'x floor':>9}{'peak MB':>10}{'x floor':>9}")
-            print(f"{'openpyxl read-only read (floor)':<34}{floor:>10.2f}{1:>9.2f}{floor_mem / 1e6:>10.1f}{1:>9.2f}")
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    db = settings.DATABASES["default"]
+    if connection.vendor == "sqlite":
+        db.setdefault("TEST", {})["NAME"] = str(Path(var_dir) / "bench.sqlite3")
+    setup_test_environment()
+    old_name = db["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        _run(args)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _run(args) -> None:
+    from django.db import connection
+    from django.test.utils import override_settings
+
+    from disbursement import recompute
+
+    data = _build(args.rows)
+    _investors(args.rows)
+    # The recompute an import asks for runs in a worker: keep the request, and time it on its own line.
+    requests: list[tuple[int, object]] = []
+    recompute._send = lambda years: requests.extend(sorted(years.items()))
+    print(f"{connection.vendor}: workbook of {args.rows:,} unit rows, {len(data) / 1e6:.1f} MB")
+    with override_settings(IMPORT_MAX_FILE_BYTES=10**9, IMPORT_MAX_UNCOMPRESSED_BYTES=10**10):
+        _floor(data)  # warm-up
+        floor = _median(lambda: _floor(data), args.repeat)
+        dry = _median(lambda: _import(data, dry_run=True), args.repeat)
+        floor_mem, dry_mem = _peak(lambda: _floor(data)), _peak(lambda: _import(data, dry_run=True))
+        floor_rss, dry_rss = _rss_growth(lambda: _floor(data)), _rss_growth(lambda: _import(data, dry_run=True))
+        print(f"{'stage':<36}{'wall s':>8}{'x':>6}{'cpu s':>8}{'x':>6}{'py peak MB':>11}{'x':>6}{'+RSS MB':>9}{'x':>6}")
+
+        def line(label, timing, mem=None, rss=None):
             print(
-                f"{'import --dry-run (parse + checks)':<34}{dry:>10.2f}{dry / floor:>9.2f}"
-                f"{dry_mem / 1e6:>10.1f}{dry_mem / floor_mem:>9.2f}"
+                f"{label:<36}{timing[0]:>8.2f}{_x(timing[0], floor[0]):>6}{timing[1]:>8.2f}{_x(timing[1], floor[1]):>6}"
+                f"{_mb(mem):>11}{_x(mem, floor_mem):>6}{_mb(rss):>9}{_x(rss, floor_rss):>6}"
             )
-            if not args.skip_write:
-                from config.celery import app
-                from disbursement.figures.services import compute_snapshot
-                from disbursement.models import Snapshot
 
-                # The compute job runs in a worker in production: queue it (in memory) instead of running it here,
-                # and time it on its own line.
-                app.conf.task_always_eager = False
-                full = _timed(lambda: _import(data, dry_run=False))
-                print(f"{'import (checks + write)':<34}{full:>10.2f}{full / floor:>9.2f}{'':>10}{'':>9}")
-                snapshot_id = Snapshot.objects.get().id
-                compute = _timed(lambda: compute_snapshot(snapshot_id))
-                print(f"{'compute job afterwards':<34}{compute:>10.2f}{compute / floor:>9.2f}{'':>10}{'':>9}")
-        print(f"rows read by the floor: {floor_rows:,}")
-        try:
-            import resource
+        line("openpyxl read-only read (floor)", floor, floor_mem, floor_rss)
+        line("import --dry-run (read + checks)", dry, dry_mem, dry_rss)
+        if args.profile:
+            import cProfile
+            import pstats
 
-            print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-        except ImportError:
-            pass
+            from django.db import transaction
+
+            def profiled():
+                with transaction.atomic():
+                    _import(data, dry_run=args.profile == "dry")
+                    transaction.set_rollback(True)
+
+            profiler = cProfile.Profile()
+            profiler.runcall(profiled)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+
+        if not args.skip_write:
+            from django.db import transaction
+
+            from disbursement.figures.tasks import recompute_from_task
+
+            def rolled_back_import():
+                with transaction.atomic():
+                    _import(data, dry_run=False)
+                    transaction.set_rollback(True)
+
+            full_mem = _peak(rolled_back_import)
+            full = _timed(lambda: _import(data, dry_run=False))
+            line("import (checks + write, committed)", full, full_mem)
+            compute = _timed(lambda: [recompute_from_task(y, d.isoformat()) for y, d in requests])
+            line("recompute it asks for (worker)", compute)
 
 
 if __name__ == "__main__":

@@ -29,9 +29,10 @@ def insert_values(model: type[models.Model], attnames: Sequence[str], rows: Iter
     fields = [model._meta.get_field(name) for name in attnames]
     # Integers, strings and quantized Decimals bind as they are; dates and JSON need the backend's adaptation,
     # which is slow per value: a date or time is adapted once however many rows repeat it.
-    adapted = [(i, f, {}) for i, f in enumerate(fields) if isinstance(f, models.DateField | models.JSONField)]
-    if adapted:
-        rows = [_adapt(row, adapted) for row in rows]
+    dates = [(i, f, {}) for i, f in enumerate(fields) if isinstance(f, models.DateField)]
+    jsons = [(i, f) for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    if dates or jsons:
+        rows = [_adapt(row, dates, jsons) for row in rows]
     elif not isinstance(rows, list):
         rows = list(rows)
     if not rows:
@@ -65,19 +66,18 @@ def insert_history(model: type[models.Model], attnames: Sequence[str], rows: Ite
     return insert_values(history, columns, ((*row, when, None, "+", user_id) for row in rows))
 
 
-def _adapt(row: Sequence, adapted: list[tuple[int, models.Field, dict]]) -> list:
+def _adapt(row: Sequence, dates: list[tuple[int, models.Field, dict]], jsons: list[tuple[int, models.Field]]) -> list:
     row = list(row)
-    for i, f, seen in adapted:
+    for i, f, seen in dates:
         value = row[i]
-        if value is None:
-            continue
-        if isinstance(f, models.JSONField):
-            row[i] = f.get_db_prep_save(value, connection)
-            continue
-        found = seen.get(value)
-        if found is None:
-            found = seen[value] = f.get_db_prep_save(value, connection)
-        row[i] = found
+        if value is not None:
+            found = seen.get(value)
+            if found is None:
+                found = seen[value] = f.get_db_prep_save(value, connection)
+            row[i] = found
+    for i, f in jsons:
+        if row[i] is not None:
+            row[i] = f.get_db_prep_save(row[i], connection)
     return row
 
 

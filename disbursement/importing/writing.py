@@ -225,17 +225,20 @@ def _bulk_revise_allocations(prepared: Prepared, *, snapshot: Snapshot, file_nam
         insert_history(
             Allocation, ["id", *ALLOCATION_COLUMNS], [(existing[k], *row) for k, row in missing.items()], now, user_id
         )
-    insert_values(
+    revisions = [
+        (existing[key(c)], c.amount, c.effective_from, f"{c.note} ({file_name})"[:500], user_id, now, snapshot.id)
+        for c in prepared.plan_changes
+    ]
+    insert_values(AllocationRevision, REVISION_COLUMNS, revisions)
+    # The snapshot is new: its revisions are the ones just written, numbered in the order they were written.
+    ids = AllocationRevision.objects.filter(snapshot=snapshot).order_by("id").values_list("id", flat=True)
+    insert_history(
         AllocationRevision,
-        REVISION_COLUMNS,
-        [
-            (existing[key(c)], c.amount, c.effective_from, f"{c.note} ({file_name})"[:500], user_id, now, snapshot.id)
-            for c in prepared.plan_changes
-        ],
+        ["id", *REVISION_COLUMNS],
+        [(pk, *row) for pk, row in zip(ids, revisions, strict=True)],
+        now,
+        user_id,
     )
-    # The snapshot is new: its revisions are the ones just written.
-    written = AllocationRevision.objects.filter(snapshot=snapshot).order_by("id").values_list("id", *REVISION_COLUMNS)
-    insert_history(AllocationRevision, ["id", *REVISION_COLUMNS], list(written), now, user_id)
 
 
 def _stored_ratio(ratio: Decimal | None) -> Decimal | None:
