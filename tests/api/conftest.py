@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
+import subprocess
+import time
 
 import pytest
+import redis
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from core.money import TY
 from disbursement.access import ensure_roles
+from disbursement.api import sharedcache
 from disbursement.api.keys import create_api_key
 from disbursement.figures.services import compute_snapshot
 from disbursement.models import CityDisbursement, SnapshotLine
@@ -172,3 +177,70 @@ def central_capital(world):
 def results(response) -> list[dict]:
     assert response.status_code == 200, response.content
     return response.json()["results"]
+
+
+class RedisServer:
+    """A redis-server of its own on a free loopback port, started and stopped by the test."""
+
+    def __init__(self, directory):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.directory = directory
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--dir", str(self.directory), "--daemonize", "no"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = self.client()
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"redis-server did not start on port {self.port}") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=20)
+        self.process = None
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=2)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_cache(redis_server, settings):
+    """The API's shared cache on that redis-server, as CACHE_URL makes it in production."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_server.url,
+            "KEY_PREFIX": "giaingan",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    sharedcache.reset()
+    yield redis_server
+    sharedcache.reset()
