@@ -8,17 +8,12 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core.names import normalize_name, strip_diacritics
+from core.records import add_alias, code_from_name, set_history_user
 from districts.models import District, DistrictAlias
 
 CODE_LENGTH = 16
 # Words that say the kind of unit, not its name: 'huyện Kiến Thụy' is named 'Kiến Thụy'.
 _KIND_WORDS = re.compile(r"^(?:(?:ủy ban nhân dân|ubnd)\s+)?(?:quận|huyện|thành phố|thị xã|tp\.?)\s+", re.IGNORECASE)
-
-
-def _history_user(instance, user) -> None:
-    if user is not None and getattr(user, "pk", None):
-        instance._history_user = user
 
 
 def bare_name(name: str) -> str:
@@ -28,13 +23,7 @@ def bare_name(name: str) -> str:
 
 
 def new_district_code(name: str) -> str:
-    words = strip_diacritics(name).upper().split()
-    base = "".join(w[0] for w in words if w[0].isalnum())[:CODE_LENGTH] or "DV"
-    code, number = base, 1
-    while District.objects.filter(code=code).exists():
-        number += 1
-        code = f"{base}-{number}"
-    return code
+    return code_from_name(name, District, length=CODE_LENGTH, fallback="DV")
 
 
 @transaction.atomic
@@ -44,25 +33,12 @@ def create_district(*, name: str, kind: str, valid_from: dt.date, user=None) -> 
         raise ValidationError(f"Loại quận, huyện không hợp lệ: {kind}.")
     own = bare_name(name)
     district = District(code=new_district_code(own), name=own, kind=kind, valid_from=valid_from)
-    _history_user(district, user)
+    set_history_user(district, user)
     district.full_clean(exclude=["name_key"])
     district.save()
     return district
 
 
-@transaction.atomic
 def add_district_alias(*, district: District, name: str, user=None) -> DistrictAlias | None:
     """Record that files write `district` as `name`; None when that spelling is already its own."""
-    name = " ".join(name.split())
-    key = normalize_name(name)
-    if key == district.name_key:
-        return None
-    existing = DistrictAlias.objects.filter(name_key=key).select_related("district").first()
-    if existing is not None:
-        if existing.district_id == district.id:
-            return existing
-        raise ValidationError(f"Tên '{name}' đã là tên gọi khác của {existing.district}.")
-    alias = DistrictAlias(district=district, name=name)
-    _history_user(alias, user)
-    alias.save()
-    return alias
+    return add_alias(unit=district, name=name, alias_model=DistrictAlias, unit_field="district", user=user)
