@@ -87,6 +87,55 @@ class Requests:
         self.sent += sorted(years.items())
 
 
+class Parts:
+    """Wall and CPU time spent in chosen functions during each correction."""
+
+    def __init__(self):
+        self.runs: list[dict[str, list[float]]] = []
+        self.labels: list[str] = []
+        self.incremental = 0
+        self.active = False
+
+    def watch(self, module, name: str, label: str | None) -> None:
+        original = getattr(module, name)
+
+        def timed(*args, **kwargs):
+            t0, c0 = time.perf_counter(), time.process_time()
+            try:
+                result = original(*args, **kwargs)
+            finally:
+                if self.active and label is not None:
+                    spent = self.runs[-1].setdefault(label, [0.0, 0.0])
+                    spent[0] += time.perf_counter() - t0
+                    spent[1] += time.process_time() - c0
+            if self.active and label is None and result is not None:
+                self.incremental += 1
+            return result
+
+        if label is not None:
+            self.labels.append(label)
+        setattr(module, name, timed)
+
+    def start(self) -> None:
+        self.runs.append({})
+        self.active = True
+
+    def stop(self) -> None:
+        self.active = False
+
+    def medians(self) -> list[tuple[str, tuple[float, float]]]:
+        return [
+            (
+                label,
+                (
+                    statistics.median(run.get(label, [0.0, 0.0])[0] for run in self.runs),
+                    statistics.median(run.get(label, [0.0, 0.0])[1] for run in self.runs),
+                ),
+            )
+            for label in self.labels
+        ]
+
+
 def figure_rows(snapshot_id: int) -> list[tuple]:
     from disbursement.models import Figure
 
@@ -113,6 +162,9 @@ def main() -> None:
     parser.add_argument("--snapshots", type=int, default=52)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="print where one more correction spends its time")
+    parser.add_argument(
+        "--sqlite-cache-mib", type=int, help="SQLite page cache of the connection (default: SQLite's 2 MiB)"
+    )
     args = parser.parse_args()
 
     db = settings.DATABASES["default"]
@@ -131,8 +183,10 @@ def main() -> None:
 
 def run(args) -> None:
     from disbursement import recompute
+    from disbursement.figures import services
     from disbursement.figures.services import compute_snapshot
     from disbursement.figures.tasks import recompute_from_task
+    from disbursement.importing import writing
     from disbursement.importing.services import import_workbook
     from disbursement.models import Figure, Snapshot, SnapshotLine
     from investors.models import Investor
@@ -147,6 +201,9 @@ def run(args) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    if connection.vendor == "sqlite" and args.sqlite_cache_mib:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = -{args.sqlite_cache_mib * 1024}")
     for snapshot_id in ids[-2:]:
         compute_snapshot(snapshot_id, cascade=False)
     last = Snapshot.objects.get(pk=ids[-1])
@@ -158,6 +215,15 @@ def run(args) -> None:
         amounts[code] = amounts.get(code, 0) + disbursed
     requests = Requests()
     recompute._send = requests
+    parts = Parts()
+    parts.watch(writing, "copy_lines_outside_scope", "lines carried (database copy)")
+    parts.watch(services, "inputs_from_base", "compute: inputs from the superseded version")
+    parts.watch(services, "build_figures", "compute: figures built")
+    parts.watch(services, "_insert_figures", "compute: figures stored")
+    parts.watch(services, "evaluate_flags", "compute: flags")
+    parts.watch(services, "incremental_base", None)
+    # Where a database checks deferred foreign keys (PostgreSQL) and writes its journal (SQLite).
+    parts.watch(connection, "commit", "commits (import's and compute's)")
 
     def full() -> tuple[float, float]:
         current = Snapshot.objects.current().get(year=YEAR, as_of=last.as_of)
@@ -165,7 +231,7 @@ def run(args) -> None:
         compute_snapshot(current.id, cascade=False, incremental=False)
         return time.perf_counter() - t0, time.process_time() - c0
 
-    def correction(step: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    def correction(step: int, *, incremental: bool = True) -> tuple[tuple[float, float], tuple[float, float]]:
         # Each correction adds a little more, so that no two files are the same (a same file is a no-op).
         nstw = amounts.get("nstw", 0) // TRIEU + step
         nsdp = amounts.get("nsdp", 0) // TRIEU + 10 * step
@@ -176,17 +242,24 @@ def run(args) -> None:
         t1, c1 = time.perf_counter(), time.process_time()
         assert result.status == "imported", [str(e) for e in result.errors + result.to_confirm]
         for year, from_date in requests.sent:
-            recompute_from_task(year, from_date.isoformat())
+            if incremental:
+                recompute_from_task(year, from_date.isoformat())
+            else:
+                services.recompute_year(year, from_date=from_date)
         return (t1 - t0, c1 - c0), (time.perf_counter() - t1, time.process_time() - c1)
 
     full()  # warm-up
     correction(1)
-    fulls, imports, computes = [], [], []
-    for step in range(2, args.repeat + 2):
+    fulls, imports, computes, in_full = [], [], [], []
+    for step in range(2, 2 * args.repeat + 2, 2):
         fulls.append(full())
+        parts.start()
         applied, recomputed = correction(step)
+        parts.stop()
         imports.append(applied)
         computes.append(recomputed)
+        # The same kind of correction, its version computed from all its lines instead.
+        in_full.append(correction(step + 1, incremental=False)[1])
     totals = [(a[0] + b[0], a[1] + b[1]) for a, b in zip(imports, computes, strict=True)]
 
     def median(pairs: list[tuple[float, float]]) -> tuple[float, float]:
@@ -199,12 +272,17 @@ def run(args) -> None:
         ("full recompute of the date", fulls),
         ("correction: import (read, check, write)", imports),
         ("correction: recompute it requests", computes),
+        ("  (the same, computed from all the lines)", in_full),
         ("correction: applied + recomputed", totals),
     ]:
         wall, cpu = median(pairs)
         print(f"{label:<44}{wall:>9.3f}{cpu:>9.3f}")
     (fw, fc), (cw, cc) = median(fulls), median(totals)
     print(f"{'ratio correction / full (target <= 0.100)':<44}{cw / fw:>9.3f}{cc / fc:>9.3f}")
+    print("of the correction:")
+    for label, (wall, cpu) in parts.medians():
+        print(f"  {label:<42}{wall:>9.3f}{cpu:>9.3f}")
+    print(f"computed from the superseded version's figures: {parts.incremental} of {args.repeat} corrections")
 
     current = Snapshot.objects.current().get(year=YEAR, as_of=last.as_of)
     incremental = (figure_rows(current.id), flag_rows(YEAR))
