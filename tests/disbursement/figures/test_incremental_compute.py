@@ -18,6 +18,7 @@ from disbursement.figures.services import compute_snapshot, incremental_base, re
 from disbursement.figures.tasks import recompute_from_task
 from disbursement.importing.services import import_workbook
 from disbursement.models import Figure, Flag, Snapshot
+from disbursement.models.flags import FlagEvent
 from tests.builders import (
     SECTION_A,
     SECTION_B,
@@ -72,8 +73,14 @@ def land(data: bytes, name: str) -> Snapshot:
 
 
 def flag_rows() -> list[tuple]:
-    fields = [f.attname for f in Flag._meta.concrete_fields if f.attname != "id"]
-    return sorted(Flag.objects.values_list(*fields), key=lambda row: tuple((v is None, str(v)) for v in row))
+    """Every flag and every event of its history, without their ids (a flag is known by its rule and unit)."""
+    rows = []
+    for model in (Flag, FlagEvent):
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
+        if model is FlagEvent:
+            fields = ["flag__rule_id", "flag__investor_id", "flag__district_id", "flag__stream_id", *fields]
+        rows += [(model.__name__, *row) for row in model.objects.values_list(*fields)]
+    return sorted(rows, key=lambda row: tuple((v is None, str(v)) for v in row))
 
 
 @pytest.fixture
@@ -101,7 +108,7 @@ def corrected(data: bytes, name: str) -> tuple[Snapshot, Snapshot]:
 
 def assert_same_as_full_compute(snapshot: Snapshot) -> None:
     incremental = (figure_rows(snapshot), flag_rows())
-    assert incremental[0], "figures were computed"
+    assert incremental[0] and incremental[1], "figures were computed and flags raised"
     compute_snapshot(snapshot.id, cascade=False, incremental=False)
     assert (figure_rows(snapshot), flag_rows()) == incremental
 
