@@ -531,6 +531,24 @@ def _insert_figures(figures: list[Figure]) -> None:
     insert_rows(Figure, figures)
 
 
+# The first key of the compute's advisory locks (PostgreSQL); the second is the year.
+COMPUTE_LOCK_KEY = 0x6769_6E00  # "gin\0"
+
+
+def lock_year(year: int) -> None:
+    """Wait for any other computation of `year` to commit, and hold the year until this transaction ends.
+
+    A PostgreSQL advisory transaction lock: it locks no row, so reads and writes that refer to the year's
+    snapshots never wait for it. SQLite runs one writing transaction at a time, which serialises computations
+    without it.
+    """
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s::integer, %s::integer)", [COMPUTE_LOCK_KEY, year])
+
+
 def later_snapshots(snapshot: Snapshot):
     return Snapshot.objects.current().filter(year=snapshot.year, as_of__gt=snapshot.as_of).order_by("as_of", "id")
 
@@ -546,12 +564,16 @@ def compute_snapshot(snapshot_id: int, *, cascade: bool = True, incremental: boo
     figures and flags are the same as a full compute's.
     """
     year = Snapshot.objects.values_list("year", flat=True).get(pk=snapshot_id)
-    # Flags of a year are one history: computations of the same year run one at a time. The year's
-    # rows are locked in id order first, so two computations cannot deadlock.
-    list(Snapshot.objects.select_for_update().filter(year=year, is_current=True).order_by("id").values_list("id"))
-    snapshot = Snapshot.objects.select_for_update().get(pk=snapshot_id)
+    # Flags of a year are one history: computations of the same year run one at a time. That is all the
+    # year's lock serialises: it is no row lock, so nothing but another computation of the year waits for it.
+    lock_year(year)
+    snapshot = Snapshot.objects.get(pk=snapshot_id)
     base = incremental_base(snapshot) if incremental else None
     figures = build_figures(snapshot, inputs_from_base(snapshot, base) if base is not None else None)
+    # The snapshot's row is locked only to write its figures, and without its key (FOR NO KEY UPDATE):
+    # rows that refer to the snapshot (an import job, a digest delivery) are written meanwhile, while an
+    # import that supersedes it waits for the figures. is_current is read again under the lock.
+    snapshot = Snapshot.objects.select_for_update(no_key=True).get(pk=snapshot_id)
     Figure.objects.filter(snapshot=snapshot).delete()
     _insert_figures(figures)
     if snapshot.is_current:
