@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,6 +23,8 @@ from django.urls import reverse
 from core import presentation
 from disbursement.admin import display
 from disbursement.admin.charts import Bar, Series, bar_chart, line_chart
+from disbursement.exporting import csvfiles
+from disbursement.exporting import services as exporting
 from disbursement.figures import selectors as figure_selectors
 from disbursement.filtersets import RankingFilterSet, SeriesFilterSet
 from disbursement.flags.selectors import flags_by_unit
@@ -275,25 +278,18 @@ def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | Non
         "unit_charts": unit_charts,
         "bands": BAND_LABELS,
         "has_flags": bool(flags),
+        "exports": export_links(
+            "admin:disbursement_snapshot_rankings_export",
+            [snapshot.pk, stream.code],
+            {"source": source.code if source else ""},
+        ),
     }
     return TemplateResponse(request, "admin/disbursement/rankings.html", context)
 
 
 def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id: int):
     _check_view(model_admin, request)
-    if kind not in UNIT_KINDS:
-        raise Http404
-    unit = get_object_or_404(UNIT_KINDS[kind], pk=unit_id)
-    if "year" in request.GET:
-        year = request.GET["year"]
-    else:
-        latest = latest_snapshot()
-        year = latest.year if latest else dt.date.today().year
-    # The page's parameters read as the API reads a unit's series.
-    query = SeriesFilterSet({"year": year, "stream": stream_code, kind: unit.code})
-    if not query.is_valid():
-        raise Http404("Không có dòng vốn hoặc năm này.")
-    year, stream = query.query["year"], query.query["stream"]
+    unit, year, stream = _history_unit_and_year(request, stream_code, kind, unit_id)
     unit_filter = {"investor": unit} if kind == "investor" else {"district": unit}
     name = unit.display_name
 
@@ -346,5 +342,90 @@ def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id
         "line_chart": chart,
         "previous_year_url": f"?year={year - 1}",
         "next_year_url": f"?year={year + 1}",
+        "exports": export_links(
+            "admin:disbursement_snapshot_unit_history_export", [stream.code, kind, unit.pk], {"year": str(year)}
+        ),
     }
     return TemplateResponse(request, "admin/disbursement/unit_history.html", context)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(data: bytes, name: str, extension: str) -> HttpResponse:
+    content_type = XLSX if extension == "xlsx" else "text/csv; charset=utf-8"
+    return HttpResponse(
+        data, content_type=content_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+def _dialect(request) -> str:
+    code = request.GET.get("dialect") or csvfiles.MACHINE.code
+    if code not in csvfiles.DIALECTS:
+        raise Http404("Không có kiểu CSV này.")
+    return code
+
+
+EXTENSIONS = ("xlsx", "csv")
+
+
+def export_links(url_name: str, args: list, query: dict[str, str]) -> list[dict[str, str]]:
+    """The page's downloads: the workbook, the CSV for Excel and the plain CSV, with the page's own query."""
+
+    def link(extension: str, **extra: str) -> str:
+        params = urlencode({**{k: v for k, v in query.items() if v}, **extra})
+        url = reverse(url_name, args=[*args, extension])
+        return url + (f"?{params}" if params else "")
+
+    return [
+        {"url": link("xlsx"), "label": "Tải Excel (.xlsx)", "kind": "xlsx"},
+        {"url": link("csv", dialect=csvfiles.EXCEL.code), "label": "Tải CSV cho Excel", "kind": "csv-excel"},
+        {"url": link("csv"), "label": "Tải CSV (dấu phẩy)", "kind": "csv"},
+    ]
+
+
+def rankings_export_view(model_admin, request, snapshot_id: int, stream_code: str, extension: str):
+    """The page's ranking as a workbook or CSV: the same snapshot, stream and source."""
+    _check_view(model_admin, request)
+    if extension not in EXTENSIONS:
+        raise Http404
+    snapshot = get_object_or_404(Snapshot, pk=snapshot_id)
+    query = _ranking_query(request, stream_code)
+    source = query.chosen_source
+    source_code = source.code if source else None
+    stem = f"xep-hang-{stream_code}{'-' + source_code if source_code else ''}-{snapshot.as_of:%Y-%m-%d}"
+    if extension == "xlsx":
+        data = exporting.ranking_workbook(snapshot.pk, stream_code=stream_code, source_code=source_code)
+    else:
+        data = exporting.ranking_csv(snapshot.pk, stream_code, source_code=source_code, dialect=_dialect(request))
+    return _download(data, f"{stem}.{extension}", extension)
+
+
+def _history_unit_and_year(request, stream_code: str, kind: str, unit_id: int):
+    if kind not in UNIT_KINDS:
+        raise Http404
+    unit = get_object_or_404(UNIT_KINDS[kind], pk=unit_id)
+    if "year" in request.GET:
+        year = request.GET["year"]
+    else:
+        latest = latest_snapshot()
+        year = latest.year if latest else dt.date.today().year
+    # The page's parameters read as the API reads a unit's series.
+    query = SeriesFilterSet({"year": year, "stream": stream_code, kind: unit.code})
+    if not query.is_valid():
+        raise Http404("Không có dòng vốn hoặc năm này.")
+    return unit, query.query["year"], query.query["stream"]
+
+
+def unit_history_export_view(model_admin, request, stream_code: str, kind: str, unit_id: int, extension: str):
+    """A unit's history over the year as a workbook or CSV."""
+    _check_view(model_admin, request)
+    if extension not in EXTENSIONS:
+        raise Http404
+    unit, year, stream = _history_unit_and_year(request, stream_code, kind, unit_id)
+    stem = f"dien-bien-{unit.code}-{stream.code}-{year}"
+    if extension == "xlsx":
+        data = exporting.unit_history_workbook(year, stream.code, kind, unit.pk)
+    else:
+        data = exporting.unit_history_csv(year, stream.code, kind, unit.pk, dialect=_dialect(request))
+    return _download(data, f"{stem}.{extension}", extension)

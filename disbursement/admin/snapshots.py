@@ -105,6 +105,24 @@ class SnapshotAdmin(SimpleHistoryAdmin):
                 name="disbursement_snapshot_rankings",
             ),
             path(
+                "<int:snapshot_id>/rankings/<slug:stream_code>/export.<str:extension>",
+                wrap(
+                    lambda request, snapshot_id, stream_code, extension: rankings.rankings_export_view(
+                        self, request, snapshot_id, stream_code, extension
+                    )
+                ),
+                name="disbursement_snapshot_rankings_export",
+            ),
+            path(
+                "history/<slug:stream_code>/<slug:kind>/<int:unit_id>/export.<str:extension>",
+                wrap(
+                    lambda request, stream_code, kind, unit_id, extension: rankings.unit_history_export_view(
+                        self, request, stream_code, kind, unit_id, extension
+                    )
+                ),
+                name="disbursement_snapshot_unit_history_export",
+            ),
+            path(
                 "history/<slug:stream_code>/<slug:kind>/<int:unit_id>/",
                 wrap(
                     lambda request, stream_code, kind, unit_id: rankings.unit_history_view(

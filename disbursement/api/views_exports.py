@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.utils.http import http_date, quote_etag
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
@@ -19,6 +20,7 @@ from disbursement.api.base import (
 )
 from disbursement.api.conditional import _not_modified, snapshot_validators
 from disbursement.api.negotiation import FirstRendererNegotiation
+from disbursement.exporting.csvfiles import DIALECTS, MACHINE
 from disbursement.exporting.services import ranking_csv, ranking_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -77,9 +79,21 @@ class RankingWorkbookView(ExportBase):
         return ranking_workbook(snapshot.pk, **query)
 
 
+DIALECT_PARAMETER = OpenApiParameter(
+    "dialect",
+    OpenApiTypes.STR,
+    enum=list(DIALECTS),
+    description=(
+        "machine (mặc định): dấu phẩy giữa các cột, dấu chấm thập phân, ngày YYYY-MM-DD; "
+        "excel: dấu chấm phẩy giữa các cột, dấu phẩy thập phân, ngày dd/mm/yyyy, mở đúng bằng Excel tiếng Việt. "
+        "Số tiền (triệu đồng) và tỷ lệ (%) là số, không có dấu phân cách hàng nghìn."
+    ),
+)
+
+
 @extend_schema(
     tags=["Xuất dữ liệu"],
-    parameters=EXPORT_PARAMETERS,
+    parameters=[*EXPORT_PARAMETERS, DIALECT_PARAMETER],
     responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="Bảng xếp hạng (CSV, UTF-8).")},
 )
 class RankingCsvView(ExportBase):
@@ -87,6 +101,12 @@ class RankingCsvView(ExportBase):
 
     content_type = "text/csv; charset=utf-8"
     extension = "csv"
+
+    def export_query(self) -> dict:
+        dialect = self.request.query_params.get("dialect") or MACHINE.code
+        if dialect not in DIALECTS:
+            raise ValidationError({"dialect": [f"Chọn một trong: {', '.join(DIALECTS)}."]})
+        return {**super().export_query(), "dialect": dialect}
 
     def content(self, snapshot, query: dict) -> bytes:
         return ranking_csv(snapshot.pk, **query)

@@ -12,7 +12,6 @@ to the same figures.
 
 from __future__ import annotations
 
-import csv
 import io
 
 from openpyxl import Workbook
@@ -22,11 +21,13 @@ from openpyxl.utils import get_column_letter
 
 from core import presentation
 from core.money import TRIEU, UNIT_NAMES
-from core.notation import format_amount, format_unit_percent
+from disbursement.exporting.csvfiles import dialect_named, write_csv
 from disbursement.exporting.safety import neutralise
-from disbursement.figures.selectors import city_figure, ranking, source_figures, stream_figures
+from disbursement.figures.selectors import city_figure, ranking, source_figures, stream_figures, unit_series
 from disbursement.flags.selectors import flags_by_unit
 from disbursement.models import BudgetSource, CapitalStream, Figure, Snapshot
+from districts.models import District
+from investors.models import Investor
 
 UNIT = TRIEU
 AMOUNT_FORMAT = "#,##0"
@@ -308,52 +309,154 @@ def ranking_workbook(
     return out.getvalue()
 
 
+RANKING_CSV_HEADER = [
+    "Dòng vốn",
+    "Xếp hạng",
+    "Đơn vị",
+    f"Kế hoạch vốn ({UNIT_NAMES[UNIT]})",
+    f"Lũy kế giải ngân ({UNIT_NAMES[UNIT]})",
+    "Tỷ lệ giải ngân (%)",
+    "Thay đổi thứ hạng",
+    "Tỷ lệ kỳ trước (%)",
+    "Cảnh báo",
+    "Số liệu đến hết ngày",
+    "Số liệu đến ngày",
+    "Theo tệp",
+    "Mã đơn vị",
+    "Tình trạng báo cáo",
+]
+
+
+def _report_state(figure: Figure) -> str:
+    return "đã báo cáo" if presentation.is_reported(figure) else presentation.NOT_REPORTED
+
+
 def ranking_csv(
-    snapshot_id: int, stream_code: str | None = None, *, level: str | None = None, source_code: str | None = None
+    snapshot_id: int,
+    stream_code: str | None = None,
+    *,
+    level: str | None = None,
+    source_code: str | None = None,
+    dialect: str | None = None,
 ) -> bytes:
-    """The ranking tables as CSV (UTF-8 with BOM, so Excel reads the Vietnamese text)."""
+    """The ranking tables as CSV, numbers as numbers, in the dialect named (disbursement.exporting.csvfiles).
+
+    Amounts in triệu đồng, ratios in percent, both exact; a unit that has not reported has empty
+    amount and ratio fields and reads "chưa báo cáo" in the last column.
+    """
     snapshot = Snapshot.objects.get(id=snapshot_id)
     source = BudgetSource.objects.get(code=source_code) if source_code else None
     flags = flags_by_unit(snapshot)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "Dòng vốn",
-            "Xếp hạng",
-            "Đơn vị",
-            f"Kế hoạch vốn ({UNIT_NAMES[UNIT]})",
-            f"Lũy kế giải ngân ({UNIT_NAMES[UNIT]})",
-            "Tỷ lệ giải ngân",
-            "Thay đổi thứ hạng",
-            "Tỷ lệ kỳ trước",
-            "Cảnh báo",
-            "Số liệu đến hết ngày",
-            "Số liệu đến ngày",
-            "Theo tệp",
-        ]
-    )
+    rows = []
     for stream in [f.stream for f in _stream_figures(snapshot, stream_code, level, source)]:
         for figure in ranking(snapshot, stream, source).select_related("submission"):
             unit_flags = flags.get((stream.id, figure.investor_id, figure.district_id), [])
             reported = presentation.is_reported(figure)
-            writer.writerow(
+            unit = presentation.unit_of(figure)
+            rows.append(
                 [
-                    neutralise(f"{stream.name} – {source.name}" if source else stream.name),
-                    figure.rank or "",
-                    neutralise(presentation.unit_name(figure)),
-                    format_amount(figure.plan, UNIT) if figure.plan is not None else "",
-                    format_amount(figure.disbursed, UNIT) if reported else presentation.NOT_REPORTED,
-                    presentation.unit_ratio_text(figure),
-                    presentation.rank_change_sheet(figure.rank_change),
-                    format_unit_percent(figure.previous_ratio) if figure.previous_ratio is not None else "",
-                    neutralise(_flag_text(unit_flags)),
-                    presentation.date_web(snapshot.as_of),
-                    presentation.date_web(presentation.data_date(figure, snapshot.as_of)) if reported else "",
-                    neutralise(presentation.figure_source_file(figure)),
+                    f"{stream.name} – {source.name}" if source else stream.name,
+                    figure.rank,
+                    presentation.unit_name(figure),
+                    presentation.amount_sheet(figure.plan, UNIT),
+                    presentation.amount_sheet(figure.disbursed, UNIT) if reported else None,
+                    figure.ratio if reported else None,
+                    figure.rank_change,
+                    figure.previous_ratio,
+                    _flag_text(unit_flags),
+                    snapshot.as_of,
+                    presentation.data_date(figure, snapshot.as_of),
+                    presentation.figure_source_file(figure),
+                    unit.code if unit is not None else None,
+                    _report_state(figure),
                 ]
             )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return write_csv(RANKING_CSV_HEADER, rows, dialect_named(dialect))
+
+
+# --- A unit's history over a year -------------------------------------------------------------------
+
+UNIT_HISTORY_HEADERS = [
+    ("Số liệu đến hết ngày", 14),
+    (f"Kế hoạch vốn ({UNIT_NAMES[UNIT]})", 16),
+    (f"Lũy kế giải ngân ({UNIT_NAMES[UNIT]})", 16),
+    ("Tỷ lệ giải ngân (%)", 12),
+    ("Tăng tỷ lệ so kỳ trước (điểm %)", 12),
+    ("Xếp hạng", 9),
+    ("Số đơn vị được xếp hạng", 11),
+    ("Thay đổi thứ hạng", 10),
+    ("Tỷ lệ cùng kỳ năm trước (%)", 12),
+    ("Tình trạng báo cáo", 14),
+    ("Số liệu đến ngày", 14),
+    ("Theo tệp", 48),
+]
+
+
+def _unit_history_figures(year: int, stream_code: str, kind: str, unit_id: int):
+    stream = CapitalStream.objects.get(code=stream_code)
+    return stream, unit_series(year, stream, **{kind: unit_id})
+
+
+def _unit_history_values(figure: Figure) -> list:
+    """One snapshot's row of a unit's history; ratios in percent (the workbook divides them for its % format)."""
+    reported = presentation.is_reported(figure)
+    return [
+        figure.snapshot.as_of,
+        presentation.amount_sheet(figure.plan, UNIT),
+        presentation.amount_sheet(figure.disbursed, UNIT) if reported else None,
+        figure.ratio if reported else None,
+        figure.change_points,
+        figure.rank,
+        figure.rank_of,
+        figure.rank_change,
+        figure.same_period_ratio,
+        _report_state(figure),
+        presentation.data_date(figure, figure.snapshot.as_of),
+        presentation.figure_source_file(figure),
+    ]
+
+
+def unit_history_csv(year: int, stream_code: str, kind: str, unit_id: int, *, dialect: str | None = None) -> bytes:
+    """A unit's figures on each of the year's snapshots, as CSV in the dialect named; numbers as numbers."""
+    _, figures = _unit_history_figures(year, stream_code, kind, unit_id)
+    header = [text for text, _ in UNIT_HISTORY_HEADERS]
+    return write_csv(header, (_unit_history_values(f) for f in figures), dialect_named(dialect))
+
+
+def unit_history_workbook(year: int, stream_code: str, kind: str, unit_id: int) -> bytes:
+    """A unit's figures on each of the year's snapshots, as a workbook with number formats."""
+    stream, figures = _unit_history_figures(year, stream_code, kind, unit_id)
+    unit = (Investor if kind == "investor" else District).objects.get(pk=unit_id)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Diễn biến giải ngân"
+    lines = [
+        f"DIỄN BIẾN GIẢI NGÂN KẾ HOẠCH VỐN ĐẦU TƯ CÔNG NĂM {year}",
+        f"{unit.display_name} – {stream.name}",
+        f"Đơn vị tính: {UNIT_NAMES[UNIT]}",
+    ]
+    header_row = _title_block(ws, None, lines, len(UNIT_HISTORY_HEADERS))
+    _header(ws, header_row, UNIT_HISTORY_HEADERS)
+    formats = {1: DATE_FORMAT, 2: AMOUNT_FORMAT, 3: AMOUNT_FORMAT, 4: RATIO_FORMAT, 5: "0.00", 9: RATIO_FORMAT}
+    formats[11] = DATE_FORMAT  # the date of the unit's own report
+    for r, figure in enumerate(figures, start=header_row + 1):
+        values = _unit_history_values(figure)
+        values[3] = presentation.ratio_sheet(values[3])
+        values[8] = presentation.ratio_sheet(values[8])
+        for column, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=column, value=neutralise(value))
+            cell.border = BORDER
+            if column in formats:
+                cell.number_format = formats[column]
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=2)
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    wb.properties.title = lines[1]
+    wb.properties.creator = "Theo dõi giải ngân vốn đầu tư công"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def blank_template() -> bytes:

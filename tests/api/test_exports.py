@@ -34,7 +34,7 @@ def test_exports_take_the_rankings_level_and_source(client, central_capital):
     response = client.get("/api/v1/exports/ranking.csv", {"level": "district", "source": "nstw"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [(row[0], row[1], row[2], row[5]) for row in rows[1:]] == [
-        ("Vốn bổ sung có mục tiêu, vốn phân cấp cho các quận, huyện – Ngân sách trung ương", "1", "huyện An Lão", "90%")
+        ("Vốn bổ sung có mục tiêu, vốn phân cấp cho các quận, huyện – Ngân sách trung ương", "1", "huyện An Lão", "90")
     ]
     investors = client.get("/api/v1/exports/ranking.xlsx", {"level": "investor"})
     workbook = openpyxl.load_workbook(io.BytesIO(investors.content))

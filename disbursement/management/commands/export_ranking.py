@@ -1,4 +1,4 @@
-"""python manage.py export_ranking [SNAPSHOT_ID] [-o FILE] [--csv] [--stream CODE] [--template]"""
+"""python manage.py export_ranking [SNAPSHOT_ID] [-o FILE] [--csv [--excel-csv]] [--stream CODE] [--template]"""
 
 from __future__ import annotations
 
@@ -18,6 +18,11 @@ class Command(BaseCommand):
         parser.add_argument("snapshot_id", nargs="?", type=int, help="Mã kỳ số liệu (mặc định: kỳ mới nhất).")
         parser.add_argument("-o", "--output", help="Tệp ghi ra.")
         parser.add_argument("--csv", action="store_true", help="Xuất CSV (UTF-8 có BOM) thay cho Excel.")
+        parser.add_argument(
+            "--excel-csv",
+            action="store_true",
+            help="Với --csv: CSV cho Excel tiếng Việt (dấu chấm phẩy, dấu phẩy thập phân).",
+        )
         parser.add_argument("--stream", help="Chỉ một dòng vốn (mã), với --csv.")
         parser.add_argument("--template", action="store_true", help="Xuất mẫu nhập liệu trống.")
 
@@ -34,7 +39,10 @@ class Command(BaseCommand):
                 raise CommandError("Không có kỳ số liệu nào để xuất.")
             stem = f"xep-hang-giai-ngan-{snapshot.as_of:%Y-%m-%d}"
             if options["csv"]:
-                data, default = ranking_csv(snapshot.id, options["stream"]), f"{stem}.csv"
+                data, default = (
+                    ranking_csv(snapshot.id, options["stream"], dialect="excel" if options["excel_csv"] else "machine"),
+                    f"{stem}.csv",
+                )
             else:
                 data, default = ranking_workbook(snapshot.id), f"{stem}.xlsx"
         path = Path(options["output"] or default)

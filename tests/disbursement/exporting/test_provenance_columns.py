@@ -33,11 +33,11 @@ def _csv(snapshot) -> dict[str, dict[str, str]]:
 def test_csv_gives_each_units_data_date_and_file(sample_snapshot, partial):
     rows = _csv(sample_snapshot)
     kien_thuy, do_son, an_lao = rows["huyện Kiến Thụy"], rows["quận Đồ Sơn"], rows["huyện An Lão"]
-    assert kien_thuy["Số liệu đến hết ngày"] == "20/07/2024"
-    assert kien_thuy["Số liệu đến ngày"] == "13/07/2024" and do_son["Số liệu đến ngày"] == "20/07/2024"
+    assert kien_thuy["Số liệu đến hết ngày"] == "2024-07-20"
+    assert kien_thuy["Số liệu đến ngày"] == "2024-07-13" and do_son["Số liệu đến ngày"] == "2024-07-20"
     assert FILE_NAME in kien_thuy["Theo tệp"] and SENDER in kien_thuy["Theo tệp"]
-    assert an_lao["Lũy kế giải ngân (triệu đồng)"] == "chưa báo cáo"
-    assert an_lao["Tỷ lệ giải ngân"] == "chưa báo cáo"
+    assert an_lao["Lũy kế giải ngân (triệu đồng)"] == "" and an_lao["Tỷ lệ giải ngân (%)"] == ""
+    assert an_lao["Tình trạng báo cáo"] == "chưa báo cáo"
     assert an_lao["Số liệu đến ngày"] == "" and an_lao["Theo tệp"] == ""
 
 
