@@ -217,6 +217,9 @@ CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in 
 CELERY_TASK_ROUTES = {
     "disbursement.importing.*": {"queue": "imports"},
     "disbursement.digest.*": {"queue": "email"},
+    # The daily follow-up evaluates flags; its emails go out as tasks of their own on the email queue.
+    "disbursement.followup.tasks.run_follow_up_task": {"queue": "compute"},
+    "disbursement.followup.*": {"queue": "email"},
     "disbursement.figures.*": {"queue": "compute"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "compute"
@@ -238,6 +241,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "giaingan@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Weekly digest: a failed send is retried after 1, 2, 4, 8, 16 times this many seconds.
 DIGEST_RETRY_BASE_SECONDS = int(os.environ.get("DIGEST_RETRY_BASE_SECONDS", "60"))
+# Explanation requests: how long the emailed link stays valid, the default deadline in working days, how many
+# working days before the deadline the reminder goes out, and how often one address may use the public form.
+EXPLANATION_LINK_MAX_AGE_DAYS = env_int("EXPLANATION_LINK_MAX_AGE_DAYS", 30)
+EXPLANATION_WORKING_DAYS = env_int("EXPLANATION_WORKING_DAYS", 5)
+EXPLANATION_REMINDER_DAYS_BEFORE = env_int("EXPLANATION_REMINDER_DAYS_BEFORE", 1)
+EXPLANATION_FORM_LIMIT = env_int("EXPLANATION_FORM_LIMIT", 30)
+EXPLANATION_FORM_WINDOW_SECONDS = env_int("EXPLANATION_FORM_WINDOW_SECONDS", 600)
 
 # One cache for every web process: the API's per-key throttle and its cached responses are shared
 # when CACHE_URL points to Redis; the local default keeps them per process. With Redis unreachable the API

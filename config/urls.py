@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import health
+from disbursement.followup.views import explanation_form
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -9,6 +10,8 @@ urlpatterns = [
     # For load balancers and monitoring: no login, nothing but the state of the service (config/health.py).
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
+    # The explanation form a unit reaches from its emailed, signed link: no account (disbursement/followup/views.py).
+    path("giai-trinh/<str:token>/", explanation_form, name="explanation-form"),
 ]
 
 # JSON errors in the API's format under /api/, Django's pages elsewhere.

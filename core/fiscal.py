@@ -46,3 +46,18 @@ def weeks_between(start: dt.date, end: dt.date) -> int:
     if days <= 0:
         return 0
     return max(1, -(-days // 7))
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The date `days` working days (Monday to Friday) after `start` (before it when negative).
+
+    Public holidays are not told apart from working days.
+    """
+    day = start
+    step = dt.timedelta(days=1 if days >= 0 else -1)
+    left = abs(days)
+    while left > 0:
+        day += step
+        if day.weekday() < 5:
+            left -= 1
+    return day

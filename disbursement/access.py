@@ -35,6 +35,8 @@ EDITOR_MODELS = {
         "allocationrevision",
         "quarterlyschedule",
         "schedule",
+        "explanationrequest",
+        "explanationcause",
     },
 }
 # Editors may delete aliases (a wrong spelling); plans and snapshots are revised or superseded, never deleted.

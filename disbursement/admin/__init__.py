@@ -7,6 +7,7 @@ from disbursement.admin import (  # noqa: F401
     audit,
     digest,
     flags,
+    followup,
     imports,
     plans,
     rankings,

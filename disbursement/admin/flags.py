@@ -8,6 +8,7 @@ from core import presentation
 from core.notation import format_number, format_percent, format_unit_percent
 from core.presentation import DASH, amount_text, date_web
 from disbursement.admin.display import year
+from disbursement.admin.followup import has_request_explanation_permission, request_explanation
 from disbursement.flags.selectors import flag_events
 from disbursement.models import EngineSetting, Flag, FlagRule, MilestoneSchedule, QuarterlySchedule, StatedSubtotal
 
@@ -68,7 +69,7 @@ def flag_value(kind: str, value: Decimal | None) -> str:
         return format_unit_percent(value)
     if kind == Kind.STATED_RATIO_MISMATCH:
         return format_percent(value)
-    if kind == Kind.NOT_REPORTED:
+    if kind in (Kind.NOT_REPORTED, Kind.OVERDUE_EXPLANATION):
         return f"{format_number(value)} ngày"
     return amount_text(int(value))
 
@@ -81,6 +82,8 @@ class FlagAdmin(admin.ModelAdmin):
     list_filter = [FlagStatusFilter, "year", "kind", "stream"]
     list_select_related = ["stream", "investor", "district", "source"]
     search_fields = ["reason", "investor__name", "district__name"]
+    actions = [request_explanation]
+    has_request_explanation_permission = has_request_explanation_permission
     fields = [
         "plan_year",
         "kind",

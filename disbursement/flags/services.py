@@ -34,6 +34,7 @@ from core.figures import disbursement_ratio
 from core.fiscal import quarter_end
 from core.notation import format_amount_with_unit, format_percent, format_unit_percent
 from disbursement.db import insert_rows
+from disbursement.flags import followup
 from disbursement.models import (
     Figure,
     Flag,
@@ -241,6 +242,25 @@ def unit_conditions(snapshot: Snapshot, figures: list[Figure], rules: RuleBook) 
                         f"Lũy kế giải ngân không tăng qua {n} kỳ liên tiếp "
                         f"(từ ngày {base.as_of:%d/%m/%Y}: {_amount(before.disbursed)}, nay {_amount(f.disbursed)}).",
                     )
+    return conditions
+
+
+def followup_conditions(
+    snapshot: Snapshot, figures: list[Figure], rules: RuleBook, *, is_latest: bool
+) -> list[Condition]:
+    """Missed commitments and overdue explanations (disbursement.flags.followup)."""
+    found = []
+    if rules.has(Kind.MISSED_COMMITMENT):
+        found += followup.missed_commitments(snapshot, figures)
+    if rules.has(Kind.OVERDUE_EXPLANATION):
+        found += followup.overdue_explanations(snapshot, is_latest)
+    conditions = []
+    for item in found:
+        rule = rules.rule(item.kind, item.stream_id)
+        if rule is not None:
+            conditions.append(
+                Condition(rule, item.stream_id, item.investor_id, item.district_id, None, item.value, item.reason)
+            )
     return conditions
 
 
@@ -727,16 +747,18 @@ def evaluate_flags(snapshot: Snapshot, figures: list[Figure]) -> FlagChanges:
     # A unit that has not reported yet (no amount) has nothing to judge here.
     figures = [f for f in figures if f.source_id is None or f.scope == Figure.Scope.SOURCE]
     reported = [f for f in figures if f.disbursed is not None]
+    calendar = Calendar(snapshot)
+    followup.judge_commitments(snapshot, figures, calendar.before(snapshot.as_of))
     conditions = (
         reporting_conditions(snapshot, figures, rules)
         + unit_conditions(snapshot, reported, rules)
         + anomaly_conditions(snapshot, reported, rules)
+        + followup_conditions(snapshot, figures, rules, is_latest=calendar.after(snapshot.as_of) is None)
     )
     holding: dict[ConditionKey, Condition] = {}
     for condition in conditions:
         holding.setdefault(condition.key, condition)
 
-    calendar = Calendar(snapshot)
     window = Window.around(snapshot.as_of, calendar)
     nearby = Flag.objects.filter(year=snapshot.year, raised_on__lte=window.last, last_seen_on__gte=window.first)
     before = FlagEvent.objects.filter(flag=OuterRef("pk"), on__lt=window.first).order_by("-on")

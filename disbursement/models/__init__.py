@@ -8,6 +8,13 @@ from disbursement.models.flags import (
     QuarterlySchedule,
     StatedSubtotal,
 )
+from disbursement.models.followup import (
+    Commitment,
+    Explanation,
+    ExplanationCause,
+    ExplanationReminder,
+    ExplanationRequest,
+)
 from disbursement.models.imports import ImportJob
 from disbursement.models.plans import Allocation, AllocationRevision, CityPlan, CityPlanRevision
 from disbursement.models.reference import BudgetSource, CapitalStream, Project
@@ -38,3 +45,4 @@ __all__ = [
     "Submission",
 ]
 __all__ += ["EngineSetting", "Flag", "FlagRule", "MilestoneSchedule", "QuarterlySchedule", "StatedSubtotal"]
+__all__ += ["Commitment", "Explanation", "ExplanationCause", "ExplanationReminder", "ExplanationRequest"]

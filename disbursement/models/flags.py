@@ -35,11 +35,24 @@ class FlagRule(models.Model):
         STATED_RATIO_MISMATCH = "stated_ratio_mismatch", "Số liệu bất thường: tỷ lệ ghi trong tệp không khớp"
         SUBTOTAL_MISMATCH = "subtotal_mismatch", "Số liệu bất thường: dòng tổng không khớp"
         NOT_REPORTED = "not_reported", "Chưa báo cáo theo lịch"
+        MISSED_COMMITMENT = "missed_commitment", "Cam kết giải ngân không đạt"
+        OVERDUE_EXPLANATION = "overdue_explanation", "Quá hạn giải trình"
 
     # Kinds that say a unit is slow (reallocation candidates); the others are data anomalies.
     LAGGING_KINDS = frozenset(
-        {"not_disbursed", "below_threshold", "below_stream_average", "behind_milestone", "behind_registered", "stalled"}
+        {
+            "not_disbursed",
+            "below_threshold",
+            "below_stream_average",
+            "behind_milestone",
+            "behind_registered",
+            "stalled",
+            "missed_commitment",
+            "overdue_explanation",
+        }
     )
+    # Kinds raised by the follow-up of explanation requests and commitments.
+    FOLLOW_UP_KINDS = frozenset({"missed_commitment", "overdue_explanation"})
 
     name = models.CharField("tên quy tắc", max_length=200)
     kind = models.CharField("loại", max_length=40, choices=Kind.choices)

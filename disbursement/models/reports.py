@@ -29,6 +29,7 @@ class ReportTemplate(models.Model):
         SAME_PERIOD = "same_period", "Cùng kỳ năm trước"
         STREAM = "stream", "Dòng vốn (danh sách theo nhóm)"
         UNIT_ENTRY = "unit_entry", "Cách viết một đơn vị trong danh sách"
+        FOLLOW_UP = "follow_up", "Giải trình và cam kết của đơn vị"
 
     section = models.CharField("phần", max_length=30, choices=Section.choices)
     stream = models.ForeignKey(

@@ -36,6 +36,12 @@ Variables each section receives:
   (the figure comes from the unit's latest earlier report of the year) and
   reported_on (that report's date, '13/7/2024'; empty when the figure is
   of the snapshot's own date).
+- follow_up (units asked to explain why they lag): as_of; not_explained
+  (requests past their deadline without an answer: name, stream, requested,
+  deadline, days_overdue), not_explained_count_text '02'; missed
+  (commitments not reached on the first snapshot on or after their date:
+  name, stream, due, committed, disbursed, shortfall, as_of),
+  missed_count_text; explained_count (requests answered).
 Amounts come with their unit ('183,384 tỷ đồng'), ratios with '%'.
 """
 
@@ -126,10 +132,25 @@ UNIT_ENTRY_BODY = (
     "{{ disbursed }} / {{ plan }}, đạt {{ ratio }}){% endif %}"
 )
 
+FOLLOW_UP_TITLE = "Việc giải trình và thực hiện cam kết giải ngân của các đơn vị"
+FOLLOW_UP_BODY = (
+    "{% if not not_explained and not missed %}"
+    "Đến hết ngày {{ as_of }}, không có đơn vị nào quá hạn giải trình hoặc không đạt cam kết giải ngân.\n"
+    "{% endif %}"
+    "{% if not_explained %}- Có {{ not_explained_count_text }} đơn vị chưa giải trình theo yêu cầu dù đã quá hạn: "
+    "{% for u in not_explained %}{{ u.name }} ({{ u.stream }}; hạn {{ u.deadline }}, quá {{ u.days_overdue }} ngày)"
+    "{% if not forloop.last %}; {% endif %}{% endfor %}.\n{% endif %}"
+    "{% if missed %}- Có {{ missed_count_text }} cam kết giải ngân không đạt: "
+    "{% for u in missed %}{{ u.name }} cam kết giải ngân lũy kế {{ u.committed }} đến hết ngày {{ u.due }}"
+    " ({{ u.stream }}), đến ngày {{ u.as_of }} đạt {{ u.disbursed }}, còn thiếu {{ u.shortfall }}"
+    "{% if not forloop.last %}; {% endif %}{% endfor %}.\n{% endif %}"
+)
+
 DEFAULTS: dict[str, tuple[str, str]] = {
     "heading": ("", HEADING_BODY),
     "city": (CITY_TITLE, CITY_BODY),
     "same_period": (SAME_PERIOD_TITLE, SAME_PERIOD_BODY),
     "stream": (STREAM_TITLE, STREAM_BODY),
     "unit_entry": (UNIT_ENTRY_TITLE, UNIT_ENTRY_BODY),
+    "follow_up": (FOLLOW_UP_TITLE, FOLLOW_UP_BODY),
 }

@@ -1,0 +1,1 @@
+"""From a flag to corrective action: explanation requests, the units' answers, commitments, reminders."""
