@@ -7,7 +7,8 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from core.names import normalize_name
-from districts.models import District, DistrictAlias
+from core.succession import Link, Successions
+from districts.models import District, DistrictAlias, DistrictSuccession
 
 
 def districts_valid_on(day: dt.date) -> QuerySet[District]:
@@ -32,3 +33,15 @@ def district_name_index(on: dt.date | None = None) -> dict[str, District]:
 
 def find_district(name: str, on: dt.date | None = None) -> District | None:
     return district_name_index(on).get(normalize_name(name))
+
+
+def district_successions() -> Successions:
+    """Every local unit's succession links and validity dates, for core.succession."""
+    validity = {pk: (start, end) for pk, start, end in District.objects.values_list("id", "valid_from", "valid_to")}
+    links = [
+        Link(predecessor, successor, kind, effective)
+        for predecessor, successor, kind, effective in DistrictSuccession.objects.values_list(
+            "predecessor_id", "successor_id", "kind", "effective_from"
+        )
+    ]
+    return Successions(links, validity)

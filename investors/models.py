@@ -1,12 +1,20 @@
-"""Investors (chủ đầu tư): the bodies that own projects and spend the capital."""
+"""Investors (chủ đầu tư): the bodies that own projects and spend the capital.
+
+Investors change too (departments merged in March 2025): each has validity
+dates and dated successions, and a merged department's history, plans and
+projects continue under its successor (core.succession).
+"""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from core.names import normalize_name
+from core.succession import SuccessionKind
 from districts.models import District
 
 
@@ -14,7 +22,7 @@ class Investor(models.Model):
     class Kind(models.TextChoices):
         DEPARTMENT = "department", "Sở, ngành"
         BOARD = "board", "Ban Quản lý dự án"
-        DISTRICT_COMMITTEE = "district_committee", "UBND quận, huyện"
+        DISTRICT_COMMITTEE = "district_committee", "UBND quận, huyện, xã, phường, đặc khu"
         OTHER = "other", "Khác"
 
     code = models.CharField("mã", max_length=30, unique=True)
@@ -25,18 +33,20 @@ class Investor(models.Model):
     kind = models.CharField("loại", max_length=30, choices=Kind.choices)
     district = models.ForeignKey(
         District,
-        verbose_name="quận, huyện",
+        verbose_name="đơn vị hành chính",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="committees",
-        help_text="Chỉ với UBND quận, huyện làm chủ đầu tư.",
+        help_text="Chỉ với UBND quận, huyện, xã, phường, đặc khu làm chủ đầu tư.",
     )
     name_key = models.CharField(max_length=300, editable=False, db_index=True)
     head_name = models.CharField("thủ trưởng đơn vị", max_length=200, blank=True)
     head_email = models.EmailField("email thủ trưởng", blank=True)
     contact_email = models.EmailField("email liên hệ", blank=True)
     active = models.BooleanField("đang hoạt động", default=True)
+    valid_from = models.DateField("hiệu lực từ", default=dt.date(2000, 1, 1))
+    valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -48,6 +58,10 @@ class Investor(models.Model):
                 condition=Q(kind="district_committee", district__isnull=False) | ~Q(kind="district_committee"),
                 name="investor_committee_has_district",
             ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="investor_valid_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -57,9 +71,41 @@ class Investor(models.Model):
     def display_name(self) -> str:
         return self.short_name or self.name
 
+    def is_valid_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
     def save(self, *args, **kwargs):
         self.name_key = normalize_name(self.name)
         super().save(*args, **kwargs)
+
+
+class InvestorSuccession(models.Model):
+    """A dated change: (part of) an investor passed to another (merge, split, partial transfer)."""
+
+    predecessor = models.ForeignKey(
+        Investor, on_delete=models.CASCADE, related_name="successions_out", verbose_name="chủ đầu tư trước"
+    )
+    successor = models.ForeignKey(
+        Investor, on_delete=models.CASCADE, related_name="successions_in", verbose_name="chủ đầu tư kế thừa"
+    )
+    kind = models.CharField("hình thức", max_length=20, choices=SuccessionKind.choices)
+    effective_from = models.DateField("có hiệu lực từ ngày")
+    note = models.CharField("căn cứ, ghi chú", max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "kế thừa chủ đầu tư"
+        verbose_name_plural = "kế thừa chủ đầu tư"
+        ordering = ["effective_from", "successor__name", "predecessor__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="investor_succession_once"),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="investor_succession_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.get_kind_display()}, {self.effective_from:%d/%m/%Y})"
 
 
 class InvestorAlias(models.Model):

@@ -20,7 +20,9 @@ from django.utils import timezone
 
 from core.figures import change_in_points, disbursement_ratio
 from core.fiscal import disbursement_deadline, weeks_between
+from core.succession import ComparisonBasis
 from disbursement.db import insert_rows
+from disbursement.figures.lineage import UnitChanges, rekeyed
 from disbursement.flags.services import evaluate_flags
 from disbursement.models import (
     Allocation,
@@ -147,12 +149,18 @@ def _own_lines(snapshot_id: int, submission_id: int | None = None) -> dict[tuple
     }
 
 
-def reported_by_unit_and_source(snapshot: Snapshot) -> dict[tuple, Reported]:
+def _combined(first: Reported, second: Reported) -> Reported:
+    """Two units' reports counted under the one unit that holds both (a merger)."""
+    return Reported(first.amount + second.amount, max(first.reported_on, second.reported_on), first.submission_id)
+
+
+def reported_by_unit_and_source(snapshot: Snapshot, changes: UnitChanges | None = None) -> dict[tuple, Reported]:
     """What the date reads per (stream, source, investor, district): the snapshot's own lines, and for a
     unit that has not reported on this date, its latest earlier report of the same year.
 
     A unit that reported on the date replaces all its sources in that stream (as its file did); a unit
-    that has not is carried whole from the previous snapshot, whose figures already carry theirs.
+    that has not is carried whole from the previous snapshot, whose figures already carry theirs. An
+    earlier report of a unit merged since is carried under its successor (lineage.UnitChanges).
     """
     own = {
         key: Reported(amount, snapshot.as_of, submission_id)
@@ -162,7 +170,9 @@ def reported_by_unit_and_source(snapshot: Snapshot) -> dict[tuple, Reported]:
     previous = previous_snapshot(snapshot)
     if previous is None:
         return own
-    for key, earlier in _reported_per_source(previous).items():
+    changes = UnitChanges.read() if changes is None else changes
+    carried = rekeyed(_reported_per_source(previous), snapshot.as_of, changes, _combined)
+    for key, earlier in carried.items():
         if (key[0], key[2], key[3]) not in present:
             own[key] = earlier
     return own
@@ -275,8 +285,13 @@ class Inputs:
     reported: dict[tuple, Reported]
 
 
-def read_inputs(snapshot: Snapshot) -> Inputs:
-    """The inputs as stored: plans in force and lines (the two reads a full compute pays for)."""
+def read_inputs(snapshot: Snapshot, changes: UnitChanges | None = None) -> Inputs:
+    """The inputs as stored: plans in force and lines (the two reads a full compute pays for).
+
+    Plans of a unit merged since are counted under its successor; those of a unit split or transferred
+    away are not listed on dates after the change (lineage.UnitChanges).
+    """
+    changes = UnitChanges.read() if changes is None else changes
     plans: dict[tuple, int] = {}
     # Summed in SQL per unit and source; allocations without a revision in force add nothing (SUM skips NULL).
     for stream_id, source_id, investor_id, district_id, amount in (
@@ -288,7 +303,8 @@ def read_inputs(snapshot: Snapshot) -> Inputs:
     ):
         if amount is not None:
             plans[(stream_id, source_id, investor_id, district_id)] = amount
-    return Inputs(plans, reported_by_unit_and_source(snapshot))
+    plans = rekeyed(plans, snapshot.as_of, changes, lambda a, b: a + b)
+    return Inputs(plans, reported_by_unit_and_source(snapshot, changes))
 
 
 def collect(snapshot: Snapshot, inputs: Inputs | None = None) -> list[_Row]:
@@ -445,9 +461,48 @@ def past_figures(snapshot: Snapshot | None) -> dict[Key, Past]:
     return {r.key: Past(r.disbursed, r.plan, r.plan_pm, r.rank) for r in collect(snapshot)}
 
 
+_UNIT_SCOPES = (Figure.Scope.INVESTOR, Figure.Scope.DISTRICT)
+
+
+def _summed(pasts: list[Past]) -> Past | None:
+    """Predecessors' figures as one (a clean merger): amounts added, no rank."""
+    found = [p for p in pasts if p.disbursed is not None]
+    if not found:
+        return None
+
+    def total(name: str) -> int | None:
+        values = [getattr(p, name) for p in found if getattr(p, name) is not None]
+        return sum(values) if values else None
+
+    return Past(sum(p.disbursed for p in found), total("plan"), total("plan_pm"), None)
+
+
+def _compared(
+    row: _Row, index: dict[Key, Past], other: Snapshot | None, today: dt.date, changes: UnitChanges
+) -> tuple[Past | None, str]:
+    """The earlier figure `row` is compared with in `other`, and what it is made of (ComparisonBasis)."""
+    if other is None:
+        return None, ComparisonBasis.SAME_UNIT
+    if row.scope not in _UNIT_SCOPES or not changes:
+        return index.get(row.key), ComparisonBasis.SAME_UNIT
+    units, comparable = changes.lineage((row.investor_id, row.district_id), today, other.as_of)
+    if not comparable:
+        return None, ComparisonBasis.NOT_COMPARABLE
+    if units == [(row.investor_id, row.district_id)]:
+        return index.get(row.key), ComparisonBasis.SAME_UNIT
+    pasts = [index.get((row.scope, row.stream_id, row.source_id, *unit)) for unit in units]
+    found = _summed([p for p in pasts if p is not None])
+    return found, ComparisonBasis.PREDECESSORS if found is not None else ComparisonBasis.SAME_UNIT
+
+
 def build_figures(snapshot: Snapshot, inputs: Inputs | None = None) -> list[Figure]:
-    """The figures of a snapshot, with comparisons and outlook, unsaved."""
-    rows = collect(snapshot, inputs)
+    """The figures of a snapshot, with comparisons and outlook, unsaved.
+
+    A unit formed by mergers since the snapshot compared with is compared with its predecessors'
+    sum; one formed by a split or a partial transfer is not compared (ComparisonBasis.NOT_COMPARABLE).
+    """
+    changes = UnitChanges.read()
+    rows = collect(snapshot, inputs if inputs is not None else read_inputs(snapshot, changes))
     previous = previous_snapshot(snapshot)
     setting = engine_setting(snapshot.year)
     same_period = same_period_snapshot(snapshot, tolerance_days=setting.same_period_tolerance_days)
@@ -503,7 +558,7 @@ def build_figures(snapshot: Snapshot, inputs: Inputs | None = None) -> list[Figu
             target_date=ahead.target_date,
             weeks_remaining=ahead.weeks_remaining,
         )
-        before = before_index.get(row.key)
+        before, figure.previous_basis = _compared(row, before_index, previous, snapshot.as_of, changes)
         if before is not None and before.disbursed is not None and row.disbursed is not None:
             figure.previous_snapshot = previous
             figure.previous_disbursed = before.disbursed
@@ -515,7 +570,7 @@ def build_figures(snapshot: Snapshot, inputs: Inputs | None = None) -> list[Figu
             if before.rank is not None and figure.rank is not None:
                 # Positive: moved up the ranking.
                 figure.rank_change = before.rank - figure.rank
-        last_year = last_year_index.get(row.key)
+        last_year, figure.same_period_basis = _compared(row, last_year_index, same_period, snapshot.as_of, changes)
         if last_year is not None and last_year.disbursed is not None:
             figure.same_period_snapshot = same_period
             figure.same_period_disbursed = last_year.disbursed

@@ -4,8 +4,9 @@ Every name from outside goes through core.names.normalize_name, with the
 abbreviation list kept in the database (NameAbbreviation) written out on both
 sides, so 'Ban QLDA ĐTXD các công trình giao thông' meets 'Ban Quản lý dự án
 đầu tư xây dựng các công trình giao thông'. The index holds names, short names
-and aliases. A stream ranked by investor matches investors, one ranked by
-district matches the districts valid on the date (a district committee acting
+and aliases. A stream ranked by investor matches the investors valid on the
+date (an old name of a merged one leads to its successor), one ranked by
+district matches the local units valid on the date (a district committee acting
 as investor is written with the bare place name: the section tells the role).
 """
 
@@ -19,7 +20,8 @@ from core.names import normalize_name
 from disbursement.models import CapitalStream, NameAbbreviation
 from districts.models import DistrictAlias
 from districts.selectors import districts_valid_on
-from investors.models import Investor, InvestorAlias
+from investors.models import InvestorAlias
+from investors.selectors import investors_on
 
 INVESTOR = "investor"
 DISTRICT = "district"
@@ -59,14 +61,17 @@ class UnitMatcher:
         self._index: dict[str, dict[str, object]] = {INVESTOR: {}, DISTRICT: {}}
         # Names already normalised: a file mostly writes the names the master data holds.
         self._keys: dict[str, str] = {}
-        investors = list(Investor.objects.all())
-        for investor in investors:
-            self._add(INVESTOR, investor.name, investor)
-        for investor in investors:
+        # Names valid on the date first; a merged department's old names lead to its successor.
+        investors = investors_on(as_of)
+        for investor, holder in investors:
+            self._add(INVESTOR, investor.name, holder)
+        for investor, holder in investors:
             if investor.short_name:
-                self._add(INVESTOR, investor.short_name, investor)
-        for alias in InvestorAlias.objects.select_related("investor"):
-            self._add(INVESTOR, alias.name, alias.investor)
+                self._add(INVESTOR, investor.short_name, holder)
+        holders = {investor.id: holder for investor, holder in investors}
+        for alias_name, investor_id in InvestorAlias.objects.values_list("name", "investor_id"):
+            if investor_id in holders:
+                self._add(INVESTOR, alias_name, holders[investor_id])
         for district in districts_valid_on(as_of).order_by("valid_from"):
             self._add(DISTRICT, district.name, district)
         for alias in DistrictAlias.objects.select_related("district"):

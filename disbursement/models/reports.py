@@ -30,6 +30,7 @@ class ReportTemplate(models.Model):
         STREAM = "stream", "Dòng vốn (danh sách theo nhóm)"
         UNIT_ENTRY = "unit_entry", "Cách viết một đơn vị trong danh sách"
         FOLLOW_UP = "follow_up", "Giải trình và cam kết của đơn vị"
+        UNITS_CHANGE = "units_change", "Sắp xếp đơn vị hành chính, chủ đầu tư"
 
     section = models.CharField("phần", max_length=30, choices=Section.choices)
     stream = models.ForeignKey(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from core.succession import ComparisonBasis
 from disbursement.models.reference import BudgetSource, CapitalStream
 from disbursement.models.snapshots import Snapshot
 from districts.models import District
@@ -64,6 +65,11 @@ class Figure(models.Model):
     previous_ratio = models.DecimalField("tỷ lệ kỳ trước (%)", **RATIO)
     change_amount = models.BigIntegerField("tăng so kỳ trước (đồng)", null=True, blank=True)
     change_points = models.DecimalField("tăng so kỳ trước (điểm %)", **RATIO)
+    # A unit formed by a merger since then is compared with its predecessors' sum; after a split or a
+    # partial transfer it is not compared at all (no figure above, "không so sánh được").
+    previous_basis = models.CharField(
+        "so với kỳ trước theo", max_length=20, choices=ComparisonBasis.choices, blank=True, default=""
+    )
 
     same_period_snapshot = models.ForeignKey(
         Snapshot,
@@ -78,6 +84,9 @@ class Figure(models.Model):
     same_period_ratio = models.DecimalField("tỷ lệ cùng kỳ (%)", **RATIO)
     same_period_plan_pm = models.BigIntegerField("kế hoạch Thủ tướng giao cùng kỳ", null=True, blank=True)
     same_period_ratio_pm = models.DecimalField("tỷ lệ cùng kỳ so kế hoạch Thủ tướng giao (%)", **RATIO)
+    same_period_basis = models.CharField(
+        "so với cùng kỳ theo", max_length=20, choices=ComparisonBasis.choices, blank=True, default=""
+    )
 
     stream_average = models.DecimalField("tỷ lệ chung của dòng vốn (%)", **RATIO)
     rank = models.PositiveIntegerField("xếp hạng", null=True, blank=True)

@@ -1,0 +1,151 @@
+"""Successions of units over time, and what they allow to compare.
+
+Local units and investors change: districts merge into a city district, the
+district level is abolished and communes take its capital, departments merge
+into one. A succession links a predecessor to a successor from a date; its
+kind says how much of the predecessor passed:
+
+- merge (sáp nhập, also a change of name or kind): the whole predecessor
+  passed to one successor, possibly with other predecessors, and ended;
+- split (chia tách): the predecessor was divided among several successors;
+- transfer (điều chuyển một phần): a part of the predecessor passed to the
+  successor, and the predecessor may go on.
+
+A unit's figure on an earlier date is comparable with its figure today when
+every change in between is a merge: the earlier figure is then the sum of
+its predecessors' figures. A split or a partial transfer makes the earlier
+figure a different perimeter: "không so sánh được", never a wrong change.
+
+Pure data in, data out: the apps read their successions and validity dates
+and pass them here, so core imports no app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import models
+
+NOT_COMPARABLE = "không so sánh được"
+
+
+class SuccessionKind(models.TextChoices):
+    MERGE = "merge", "sáp nhập"
+    SPLIT = "split", "chia tách"
+    TRANSFER = "transfer", "điều chuyển một phần"
+
+
+class ComparisonBasis(models.TextChoices):
+    """What an earlier figure a unit is compared with is made of."""
+
+    SAME_UNIT = "", "cùng đơn vị"
+    PREDECESSORS = "predecessors", "cộng các đơn vị trước sắp xếp"
+    NOT_COMPARABLE = "not_comparable", NOT_COMPARABLE
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    predecessor: int
+    successor: int
+    kind: str
+    # The first day the successor holds what passed.
+    effective: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Lineage:
+    """The units whose figures on an earlier date make up a unit's figure today."""
+
+    units: frozenset[int]
+    comparable: bool
+
+    @property
+    def basis(self) -> str:
+        if not self.comparable:
+            return ComparisonBasis.NOT_COMPARABLE
+        return ComparisonBasis.SAME_UNIT if len(self.units) <= 1 else ComparisonBasis.PREDECESSORS
+
+
+Validity = tuple[dt.date | None, dt.date | None]
+
+
+def _valid(validity: Validity | None, day: dt.date) -> bool:
+    if validity is None:
+        return True
+    start, end = validity
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+class Successions:
+    """The succession links of one kind of unit (local units or investors), with their validity dates."""
+
+    def __init__(self, links: Iterable[Link], validity: dict[int, Validity] | None = None):
+        self.validity = validity or {}
+        self.incoming: dict[int, list[Link]] = defaultdict(list)
+        self.outgoing: dict[int, list[Link]] = defaultdict(list)
+        for link in links:
+            self.incoming[link.successor].append(link)
+            self.outgoing[link.predecessor].append(link)
+
+    def __bool__(self) -> bool:
+        return bool(self.incoming)
+
+    def is_valid_on(self, unit: int, day: dt.date) -> bool:
+        return _valid(self.validity.get(unit), day)
+
+    def lineage(self, unit: int, today: dt.date, since: dt.date) -> Lineage:
+        """What `unit`'s figure of `today` is compared with on the earlier date `since`.
+
+        Walks back over the links effective after `since` (up to `today`): merges bring in their
+        predecessors; any split or partial transfer, into or out of a unit on the way, makes the
+        comparison impossible. A unit counts itself when it was valid on `since`.
+        """
+        units: set[int] = set()
+        comparable = True
+        seen: set[int] = set()
+        stack = [unit]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            window_in = [link for link in self.incoming.get(current, ()) if since < link.effective <= today]
+            window_out = [link for link in self.outgoing.get(current, ()) if since < link.effective <= today]
+            if any(link.kind != SuccessionKind.MERGE for link in window_in + window_out):
+                comparable = False
+            if len(window_out) > 1:
+                # Merged into more than one unit: its earlier figure is shared, i.e. split.
+                comparable = False
+            if self.is_valid_on(current, since):
+                units.add(current)
+            stack.extend(link.predecessor for link in window_in)
+        return Lineage(frozenset(units), comparable)
+
+    def holder_on(self, unit: int, day: dt.date) -> int | None:
+        """The unit that holds `unit`'s figures on `day`.
+
+        Itself while valid, or when nothing of it has passed to another unit by then (a unit that ended
+        without a recorded succession keeps its own figures); else the unit it merged into, followed
+        through later merges; None when it was split or transferred away (its successors report anew).
+        """
+        seen: set[int] = set()
+        current = unit
+        while current not in seen:
+            seen.add(current)
+            if self.is_valid_on(current, day):
+                return current
+            passed = [link for link in self.outgoing.get(current, ()) if link.effective <= day]
+            if not passed:
+                return current
+            if len(passed) != 1 or passed[0].kind != SuccessionKind.MERGE:
+                return None
+            current = passed[0].successor
+        return None
+
+    def changes_between(self, start: dt.date, end: dt.date) -> list[Link]:
+        """The links effective from `start` to `end`, in date order."""
+        links = [link for group in self.outgoing.values() for link in group if start <= link.effective <= end]
+        return sorted(links, key=lambda link: (link.effective, link.predecessor, link.successor))

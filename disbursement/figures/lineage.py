@@ -1,0 +1,74 @@
+"""Units across their successions, for the compute (the rules are core.succession's).
+
+- On a date, a unit's plans and reports are held by the unit valid then: a department merged on
+  1/3/2025 has its plans and its last report counted under its successor afterwards; a district
+  split into communes on 1/7/2025 is not listed after that date (its communes report anew).
+- A unit is compared with an earlier snapshot over its predecessors when every change in between is
+  a merge, and is not compared ("không so sánh được") after a split or a partial transfer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from core.succession import Lineage, Successions
+from districts.selectors import district_successions
+from investors.selectors import investor_successions
+
+UnitKey = tuple  # (investor_id, district_id)
+
+
+@dataclass(frozen=True)
+class UnitChanges:
+    investors: Successions
+    districts: Successions
+
+    @classmethod
+    def read(cls) -> UnitChanges:
+        return cls(investor_successions(), district_successions())
+
+    def __bool__(self) -> bool:
+        return bool(self.investors) or bool(self.districts)
+
+    def holder(self, unit: UnitKey, day: dt.date) -> UnitKey | None:
+        """The (investor_id, district_id) that holds `unit`'s figures on `day`; None when nothing does."""
+        investor_id, district_id = unit
+        if investor_id is not None:
+            investor_id = self.investors.holder_on(investor_id, day)
+            if investor_id is None:
+                return None
+        if district_id is not None:
+            district_id = self.districts.holder_on(district_id, day)
+            if district_id is None:
+                return None
+        return investor_id, district_id
+
+    def lineage(self, unit: UnitKey, today: dt.date, since: dt.date) -> tuple[list[UnitKey], bool]:
+        """The units whose figures on `since` make up `unit`'s on `today`, and whether they compare."""
+        investor_id, district_id = unit
+        if investor_id is not None and district_id is None:
+            found: Lineage = self.investors.lineage(investor_id, today, since)
+            return [(i, None) for i in sorted(found.units)], found.comparable
+        if district_id is not None and investor_id is None:
+            found = self.districts.lineage(district_id, today, since)
+            return [(None, d) for d in sorted(found.units)], found.comparable
+        return [unit], True
+
+
+def rekeyed(values: dict[tuple, object], day: dt.date, changes: UnitChanges, add: Callable) -> dict[tuple, object]:
+    """`values` keyed (..., investor_id, district_id) moved to the units holding them on `day`.
+
+    Values landing on one key are combined with `add`; those of units held by none are left out.
+    """
+    if not changes:
+        return values
+    moved: dict[tuple, object] = {}
+    for key, value in values.items():
+        holder = changes.holder(key[-2:], day)
+        if holder is None:
+            continue
+        new_key = (*key[:-2], *holder)
+        moved[new_key] = value if new_key not in moved else add(moved[new_key], value)
+    return moved
