@@ -1,7 +1,8 @@
 """One normaliser for every name that comes from outside.
 
 'UBND huyện Kiến Thuỵ', 'Kiến Thụy', 'KIEN THUY' and the decomposed
-Unicode form all give the key 'kien thuy'. Matching compares keys.
+Unicode form all give the key 'kien thuy'; 'UBND xã An Hưng' and 'đặc khu
+Cát Hải' lose their kind words the same way. Matching compares keys.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ _PREFIXES = (
     "thi xa",
     "quan",
     "huyen",
+    # Commune level (since 1/7/2025): xã, phường, đặc khu.
+    "dac khu",
+    "phuong",
+    "xa",
     "ban quan ly du an",
     "ban quan ly",
     "bql du an",

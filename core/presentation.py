@@ -32,6 +32,7 @@ from core.notation import (
     format_report_date,
     format_unit_percent,
 )
+from core.succession import NOT_COMPARABLE, ComparisonBasis
 
 DASH = "–"
 # A unit that has sent no figure this year: never written as 0.
@@ -253,6 +254,25 @@ def points_text(points: Decimal | None, places: int = CITY_RATIO_PLACES) -> str:
     return f"+{text} điểm %" if positive else f"{text} điểm %"
 
 
+NOT_COMPARABLE_WEB = NOT_COMPARABLE[0].upper() + NOT_COMPARABLE[1:]
+# A unit formed by a merger is compared with its predecessors' sum.
+PREDECESSORS_NOTE = "cộng các đơn vị trước sắp xếp"
+
+
+def compared(figure: Any, basis_field: str, shown: str, *, web: bool = True) -> str:
+    """A comparison as its basis allows: 'Không so sánh được' after a split or a partial transfer (instead
+    of a wrong change), the value with '(cộng các đơn vị trước sắp xếp)' after a merger, else the value.
+
+    `basis_field` is 'previous_basis' or 'same_period_basis'.
+    """
+    basis = getattr(figure, basis_field, "") or ""
+    if basis == ComparisonBasis.NOT_COMPARABLE:
+        return NOT_COMPARABLE_WEB if web else NOT_COMPARABLE
+    if basis == ComparisonBasis.PREDECESSORS and shown and shown != DASH:
+        return f"{shown} ({PREDECESSORS_NOTE})"
+    return shown
+
+
 def rank_change_web(change: int | None) -> str:
     """Rank change since the last snapshot: '▲ 2' (climbed), '▼ 1', '='."""
     if change is None:
@@ -311,6 +331,7 @@ def datetime_web(moment: dt.datetime | None) -> str:
 
 __all__ = [
     "DASH",
+    "NOT_COMPARABLE_WEB",
     "NOT_REPORTED",
     "NOT_REPORTED_WEB",
     "PARTIAL",

@@ -21,8 +21,8 @@ ROLES = (VIEWER, EDITOR, ADMINISTRATOR)
 DATA_APPS = ("districts", "investors", "disbursement")
 # What an editor may add and change: imports, plans and the master data they need.
 EDITOR_MODELS = {
-    "districts": {"district", "districtalias"},
-    "investors": {"investor", "investoralias"},
+    "districts": {"district", "districtalias", "districtsuccession"},
+    "investors": {"investor", "investoralias", "investorsuccession"},
     "disbursement": {
         "snapshot",
         "submission",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from districts.models import District, DistrictAlias
+from districts.models import District, DistrictAlias, DistrictSuccession
 
 
 class DistrictAliasInline(admin.TabularInline):
@@ -10,13 +10,23 @@ class DistrictAliasInline(admin.TabularInline):
     fields = ["name"]
 
 
+class SuccessionOutInline(admin.TabularInline):
+    model = DistrictSuccession
+    fk_name = "predecessor"
+    extra = 0
+    fields = ["successor", "kind", "effective_from", "note"]
+    autocomplete_fields = ["successor"]
+    verbose_name = "đơn vị kế thừa"
+    verbose_name_plural = "Kế thừa: đơn vị nhận (một phần hoặc toàn bộ) đơn vị này"
+
+
 @admin.register(District)
 class DistrictAdmin(SimpleHistoryAdmin):
-    list_display = ["display_name", "code", "kind", "valid_from", "valid_to", "successor", "order"]
-    list_filter = ["kind"]
+    list_display = ["display_name", "code", "kind", "level", "parent", "valid_from", "valid_to", "order"]
+    list_filter = ["level", "kind"]
     search_fields = ["name", "code", "aliases__name"]
-    autocomplete_fields = ["successor"]
-    inlines = [DistrictAliasInline]
+    autocomplete_fields = ["successor", "parent"]
+    inlines = [DistrictAliasInline, SuccessionOutInline]
 
     @admin.display(description="tên đầy đủ", ordering="name")
     def display_name(self, obj):
@@ -28,3 +38,11 @@ class DistrictAliasAdmin(SimpleHistoryAdmin):
     list_display = ["name", "district"]
     search_fields = ["name", "district__name"]
     autocomplete_fields = ["district"]
+
+
+@admin.register(DistrictSuccession)
+class DistrictSuccessionAdmin(SimpleHistoryAdmin):
+    list_display = ["predecessor", "successor", "kind", "effective_from", "note"]
+    list_filter = ["kind", "effective_from"]
+    search_fields = ["predecessor__name", "successor__name", "note"]
+    autocomplete_fields = ["predecessor", "successor"]

@@ -13,7 +13,9 @@ from districts.models import District, DistrictAlias
 
 CODE_LENGTH = 16
 # Words that say the kind of unit, not its name: 'huyện Kiến Thụy' is named 'Kiến Thụy'.
-_KIND_WORDS = re.compile(r"^(?:(?:ủy ban nhân dân|ubnd)\s+)?(?:quận|huyện|thành phố|thị xã|tp\.?)\s+", re.IGNORECASE)
+_KIND_WORDS = re.compile(
+    r"^(?:(?:ủy ban nhân dân|ubnd)\s+)?(?:quận|huyện|thành phố|thị xã|tp\.?|xã|phường|đặc khu)\s+", re.IGNORECASE
+)
 
 
 def bare_name(name: str) -> str:

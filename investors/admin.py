@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from investors.models import Investor, InvestorAlias
+from investors.models import Investor, InvestorAlias, InvestorSuccession
 
 
 class InvestorAliasInline(admin.TabularInline):
@@ -10,13 +10,34 @@ class InvestorAliasInline(admin.TabularInline):
     fields = ["name"]
 
 
+class SuccessionOutInline(admin.TabularInline):
+    model = InvestorSuccession
+    fk_name = "predecessor"
+    extra = 0
+    fields = ["successor", "kind", "effective_from", "note"]
+    autocomplete_fields = ["successor"]
+    verbose_name = "chủ đầu tư kế thừa"
+    verbose_name_plural = "Kế thừa: chủ đầu tư nhận (một phần hoặc toàn bộ) chủ đầu tư này"
+
+
 @admin.register(Investor)
 class InvestorAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "short_name", "code", "kind", "district", "head_name", "head_email", "active"]
+    list_display = [
+        "name",
+        "short_name",
+        "code",
+        "kind",
+        "district",
+        "valid_from",
+        "valid_to",
+        "head_name",
+        "head_email",
+        "active",
+    ]
     list_filter = ["kind", "active"]
     search_fields = ["name", "short_name", "code", "aliases__name"]
     autocomplete_fields = ["district"]
-    inlines = [InvestorAliasInline]
+    inlines = [InvestorAliasInline, SuccessionOutInline]
 
 
 @admin.register(InvestorAlias)
@@ -24,3 +45,11 @@ class InvestorAliasAdmin(SimpleHistoryAdmin):
     list_display = ["name", "investor"]
     search_fields = ["name", "investor__name"]
     autocomplete_fields = ["investor"]
+
+
+@admin.register(InvestorSuccession)
+class InvestorSuccessionAdmin(SimpleHistoryAdmin):
+    list_display = ["predecessor", "successor", "kind", "effective_from", "note"]
+    list_filter = ["kind", "effective_from"]
+    search_fields = ["predecessor__name", "successor__name", "note"]
+    autocomplete_fields = ["predecessor", "successor"]

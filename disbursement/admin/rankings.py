@@ -110,15 +110,17 @@ class RankingRow:
 
     @property
     def change_points(self) -> str:
-        return presentation.points_web(self.figure.change_points)
+        return presentation.compared(self.figure, "previous_basis", presentation.points_web(self.figure.change_points))
 
     @property
     def change_amount(self) -> str:
-        return display.money(self.figure.change_amount)
+        return presentation.compared(self.figure, "previous_basis", display.money(self.figure.change_amount))
 
     @property
     def rank_change(self) -> str:
-        return presentation.rank_change_web(self.figure.rank_change)
+        return presentation.compared(
+            self.figure, "previous_basis", presentation.rank_change_web(self.figure.rank_change)
+        )
 
     @property
     def rank_change_class(self) -> str:
@@ -129,7 +131,7 @@ class RankingRow:
 
     @property
     def same_period_ratio(self) -> str:
-        return display.percent(self.figure.same_period_ratio)
+        return presentation.compared(self.figure, "same_period_basis", display.percent(self.figure.same_period_ratio))
 
     @property
     def band_label(self) -> str:
@@ -302,10 +304,10 @@ def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id
             "plan": display.money(f.plan),
             "disbursed": presentation.disbursed_web(f),
             "ratio": presentation.unit_ratio_web(f),
-            "change_points": presentation.points_web(f.change_points),
+            "change_points": presentation.compared(f, "previous_basis", presentation.points_web(f.change_points)),
             "rank": presentation.rank_web(f.rank, f.rank_of),
             "rank_change": presentation.rank_change_web(f.rank_change),
-            "same_period_ratio": display.percent(f.same_period_ratio),
+            "same_period_ratio": presentation.compared(f, "same_period_basis", display.percent(f.same_period_ratio)),
             "band": band_css_class(f, band_config),
             "carried": presentation.carried_web(f, f.snapshot.as_of),
             "source_file": presentation.figure_source_file(f),

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.presentation import PARTIAL
-from disbursement.admin import audit, imports, rankings
+from disbursement.admin import audit, imports, master_data, rankings
 from disbursement.admin.display import city_percent, money, year
 from disbursement.figures.selectors import city_figure, stream_figures
 from disbursement.models import CityDisbursement, Snapshot
@@ -145,5 +145,10 @@ class SnapshotAdmin(SimpleHistoryAdmin):
                 name="disbursement_snapshot_import_confirm",
             ),
             path("audit/", wrap(lambda request: audit.audit_view(self, request)), name="disbursement_audit_log"),
+            path(
+                "master-data/",
+                wrap(lambda request: master_data.master_data_view(self, request)),
+                name="disbursement_master_data",
+            ),
         ]
         return own + super().get_urls()

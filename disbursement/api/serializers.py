@@ -15,6 +15,7 @@ from rest_framework import serializers
 from core import presentation
 from core.figures import RATIO_API_PLACES
 from core.notation import round_half_up
+from core.succession import ComparisonBasis
 from disbursement.filtersets import BASIS_CHOICES
 from disbursement.models import (
     Allocation,
@@ -269,10 +270,18 @@ class FigureSerializer(serializers.Serializer):
     change_points = serializers.CharField(allow_null=True, help_text="Tăng so kỳ trước (điểm %).")
     previous_rank = serializers.IntegerField(allow_null=True)
     rank_change = serializers.IntegerField(allow_null=True, help_text="Dương: tăng hạng.")
+    previous_basis = serializers.ChoiceField(
+        choices=ComparisonBasis.choices,
+        help_text="'' cùng đơn vị; 'predecessors' cộng các đơn vị trước sáp nhập; "
+        "'not_comparable' không so sánh được (chia tách, điều chuyển một phần): không có số so sánh.",
+    )
     same_period_as_of = serializers.DateField(allow_null=True)
     same_period_disbursed = serializers.IntegerField(allow_null=True)
     same_period_plan = serializers.IntegerField(allow_null=True)
     same_period_ratio = RatioField(help_text="Tỷ lệ cùng kỳ năm trước (%).")
+    same_period_basis = serializers.ChoiceField(
+        choices=ComparisonBasis.choices, help_text="Số cùng kỳ theo: như previous_basis."
+    )
     target_amount = serializers.IntegerField(allow_null=True)
     remaining_amount = serializers.IntegerField(allow_null=True)
     weekly_required = serializers.IntegerField(allow_null=True)
@@ -318,10 +327,12 @@ class FigureSerializer(serializers.Serializer):
             "change_points": api_decimal(f.change_points) if compares else None,
             "previous_rank": f.previous_rank if compares else None,
             "rank_change": f.rank_change if compares else None,
+            "previous_basis": f.previous_basis,
             "same_period_as_of": same.as_of.isoformat() if same else None,
             "same_period_disbursed": f.same_period_disbursed,
             "same_period_plan": stored(f, basis.same_period_plan),
             "same_period_ratio": api_decimal(stored(f, basis.same_period_ratio)),
+            "same_period_basis": f.same_period_basis,
             "target_amount": f.target_amount,
             "remaining_amount": f.remaining_amount,
             "weekly_required": f.weekly_required,

@@ -110,9 +110,13 @@ def unit_line(row: Any, stream: CapitalStream, flags: list[Any], as_of: dt.date 
         plan=format_amount_with_unit(row.plan) if row.plan is not None else "chưa có kế hoạch",
         ratio=presentation.unit_ratio_text(row),
         rank=presentation.rank_web(row.rank, row.rank_of),
-        rank_change=presentation.rank_change_text(row.rank_change),
-        change_points=presentation.points_text(row.change_points, UNIT_RATIO_PLACES),
-        change_amount=format_amount_change(row.change_amount),
+        rank_change=presentation.compared(
+            row, "previous_basis", presentation.rank_change_text(row.rank_change), web=False
+        ),
+        change_points=presentation.compared(
+            row, "previous_basis", presentation.points_text(row.change_points, UNIT_RATIO_PLACES), web=False
+        ),
+        change_amount=presentation.compared(row, "previous_basis", format_amount_change(row.change_amount), web=False),
         weekly_required=format_amount_with_unit(weekly) if weekly is not None else None,
         remaining=format_amount_with_unit(remaining) if remaining is not None else None,
         flags=[_reason(f) for f in flags],

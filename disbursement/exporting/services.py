@@ -142,8 +142,8 @@ def _ranking_sheet(
             presentation.disbursed_sheet(figure, UNIT),
             presentation.ratio_sheet(figure.ratio),
             figure.rank,
-            figure.rank_change,
-            presentation.ratio_sheet(figure.previous_ratio),
+            _not_comparable(figure, "previous_basis") or figure.rank_change,
+            _not_comparable(figure, "previous_basis") or presentation.ratio_sheet(figure.previous_ratio),
             neutralise(_flag_text(unit_flags)) or None,
             presentation.data_date(figure, snapshot.as_of),
             neutralise(presentation.figure_source_file(figure)) or None,
@@ -361,8 +361,8 @@ def ranking_csv(
                     presentation.amount_sheet(figure.plan, UNIT),
                     presentation.amount_sheet(figure.disbursed, UNIT) if reported else None,
                     figure.ratio if reported else None,
-                    figure.rank_change,
-                    figure.previous_ratio,
+                    _not_comparable(figure, "previous_basis") or figure.rank_change,
+                    _not_comparable(figure, "previous_basis") or figure.previous_ratio,
                     _flag_text(unit_flags),
                     snapshot.as_of,
                     presentation.data_date(figure, snapshot.as_of),
@@ -397,6 +397,11 @@ def _unit_history_figures(year: int, stream_code: str, kind: str, unit_id: int):
     return stream, unit_series(year, stream, **{kind: unit_id})
 
 
+def _not_comparable(figure: Figure, basis_field: str) -> str:
+    """'không so sánh được' in place of a comparison a split or a partial transfer does not allow; else ''."""
+    return presentation.compared(figure, basis_field, "", web=False)
+
+
 def _unit_history_values(figure: Figure) -> list:
     """One snapshot's row of a unit's history; ratios in percent (the workbook divides them for its % format)."""
     reported = presentation.is_reported(figure)
@@ -405,11 +410,11 @@ def _unit_history_values(figure: Figure) -> list:
         presentation.amount_sheet(figure.plan, UNIT),
         presentation.amount_sheet(figure.disbursed, UNIT) if reported else None,
         figure.ratio if reported else None,
-        figure.change_points,
+        _not_comparable(figure, "previous_basis") or figure.change_points,
         figure.rank,
         figure.rank_of,
-        figure.rank_change,
-        figure.same_period_ratio,
+        _not_comparable(figure, "previous_basis") or figure.rank_change,
+        _not_comparable(figure, "same_period_basis") or figure.same_period_ratio,
         _report_state(figure),
         presentation.data_date(figure, figure.snapshot.as_of),
         presentation.figure_source_file(figure),
@@ -442,7 +447,8 @@ def unit_history_workbook(year: int, stream_code: str, kind: str, unit_id: int) 
     for r, figure in enumerate(figures, start=header_row + 1):
         values = _unit_history_values(figure)
         values[3] = presentation.ratio_sheet(values[3])
-        values[8] = presentation.ratio_sheet(values[8])
+        if not isinstance(values[8], str):
+            values[8] = presentation.ratio_sheet(values[8])
         for column, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=column, value=neutralise(value))
             cell.border = BORDER

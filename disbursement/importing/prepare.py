@@ -185,8 +185,8 @@ def _entry(section: Section, line: Line, stream: CapitalStream, matcher: UnitMat
     if stream.rural_only and not stream.ranks_investors and not match.is_rural:
         issues.warning(
             "not_rural",
-            f"{match.display_name} không phải huyện, nhưng có tên trong phần {stream.name} "
-            "(chỉ dành cho các huyện). Kiểm tra lại tên hoặc phần của dòng này.",
+            f"{match.display_name} không phải huyện, xã vào ngày của số liệu, nhưng có tên trong phần "
+            f"{stream.name} (chỉ dành cho các huyện, xã). Kiểm tra lại tên hoặc phần của dòng này.",
             **_at_name(line),
         )
     if section.split:

@@ -13,16 +13,21 @@ from pathlib import Path
 from django.db import transaction
 
 from core.money import TRIEU, to_dong
+from core.succession import SuccessionKind
 from disbursement.figures.services import compute_snapshot
+from disbursement.importing.master_data import import_master_data
 from disbursement.importing.services import import_workbook
 from disbursement.models import BudgetSource, CityDisbursement, CityPlanRevision, Snapshot, Submission
 from disbursement.plans.services import revise_city_plan
 from disbursement.snapshots.services import create_snapshot
-from districts.models import District, DistrictAlias
+from districts.models import District, DistrictAlias, DistrictSuccession
 from investors.models import Investor, InvestorAlias
 
 SAMPLE_DIR = Path(__file__).resolve().parent
 MASTER_FILE = SAMPLE_DIR / "haiphong.json"
+# The units as they are since 2025 (communes, wards, special zones, merged departments) and their
+# successions, in the layout staff use for master data (python manage.py import_master_data).
+UNITS_2025_FILE = SAMPLE_DIR / "danh-muc-don-vi-2025.xlsx"
 
 
 @dataclass
@@ -68,6 +73,16 @@ def load_master_data(master: dict | None = None, *, city_plans: bool = True, cit
             district = by_code[item["code"]]
             district.successor = by_code[item["successor"]]
             district.save(update_fields=["successor"])
+            DistrictSuccession.objects.get_or_create(
+                predecessor=district,
+                successor=district.successor,
+                defaults={
+                    "kind": SuccessionKind.MERGE,
+                    "effective_from": (district.valid_to + dt.timedelta(days=1))
+                    if district.valid_to
+                    else district.successor.valid_from,
+                },
+            )
 
     for item in master["investors"]:
         investor, created = Investor.objects.update_or_create(
@@ -135,6 +150,9 @@ def load_sample(*, user=None) -> LoadReport:
     """Master data, then the sample workbooks through the ordinary import, then compute."""
     master = read_master()
     report = load_master_data(master)
+    units = import_master_data(UNITS_2025_FILE.read_bytes(), UNITS_2025_FILE.name, confirm=True, user=user)
+    if not units.ok:
+        raise RuntimeError(f"Không nhập được tệp mẫu {UNITS_2025_FILE.name}: {'; '.join(map(str, units.errors))}")
     for name in master.get("workbooks", []):
         path = SAMPLE_DIR / name
         with path.open("rb") as handle:

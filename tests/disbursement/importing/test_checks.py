@@ -217,6 +217,8 @@ def test_an_urban_district_in_the_new_rural_section_needs_confirmation(master_da
 
     assert result.status == "needs_confirmation"
     warning = next(w for w in result.warnings if w.code == "not_rural")
-    assert warning.row is not None and "quận Đồ Sơn" in warning.message and "chỉ dành cho các huyện" in warning.message
+    assert (
+        warning.row is not None and "quận Đồ Sơn" in warning.message and "chỉ dành cho các huyện, xã" in warning.message
+    )
     assert "huyện Kiến Thụy" not in " ".join(w.message for w in result.warnings if w.code == "not_rural")
     assert run(build_workbook(spec), confirm_warnings=True).status == "imported"
