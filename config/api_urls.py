@@ -1,19 +1,20 @@
-"""Version 1 of the REST API: /api/v1/. Schema at /api/v1/schema/, documentation at /api/v1/docs/."""
+"""Version 1 of the REST API: /api/v1/ lists the endpoints; the schema is at /api/v1/schema/, the documentation
+at /api/v1/docs/ and /api/v1/redoc/."""
 
 from django.urls import include, path
 from django.views import defaults
-from drf_spectacular.views import SpectacularAPIView
 
-from disbursement.api.docs import RedocDocumentationView, SwaggerDocumentationView
+from disbursement.api.docs import ApiRootView, RedocDocumentationView, SchemaView, SwaggerDocumentationView
 from disbursement.api.exceptions import api_not_found, api_server_error
 
 app_name = "api-v1"
 
 urlpatterns = [
+    path("", ApiRootView.as_view(), name="root"),
     path("", include("districts.api.urls")),
     path("", include("investors.api.urls")),
     path("", include("disbursement.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    path("schema/", SchemaView.as_view(api_version="v1"), name="schema"),
     path("docs/", SwaggerDocumentationView.as_view(url_name="api-v1:schema"), name="docs"),
     path("redoc/", RedocDocumentationView.as_view(url_name="api-v1:schema"), name="redoc"),
 ]

@@ -175,7 +175,9 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's own catalogue, then Vietnamese for Django's, DRF's and django-filter's messages where theirs
+# are missing or poor (the API's errors): both win over the packages' catalogues.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "frameworks"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -327,6 +329,10 @@ REST_FRAMEWORK = {
     "DATE_FORMAT": "iso-8601",
 }
 
+# The API's root listing, schema and documentation pages describe the interface, never data: public by default,
+# so a dashboard's developer reads them in a browser, where an API key cannot be sent. Off: a key or staff session.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", True)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "API giải ngân vốn đầu tư công",
     "DESCRIPTION": "Số liệu giải ngân, tỷ lệ, xếp hạng và cảnh báo theo chủ đầu tư và quận, huyện.",
@@ -336,7 +342,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "SERVE_PERMISSIONS": ["disbursement.api.permissions.ModelPermissions"],
+    # Who may read the schema and its pages: disbursement.api.permissions.DocumentationPermission (API_DOCS_PUBLIC).
+    "SERVE_PERMISSIONS": ["disbursement.api.permissions.DocumentationPermission"],
     # `check --deploy` also builds the API schema: a defect there (two components of one name) fails it.
     "ENABLE_DJANGO_DEPLOY_CHECK": True,
     "COMPONENT_SPLIT_REQUEST": True,

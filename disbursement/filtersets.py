@@ -1,6 +1,8 @@
 """The query parameters of every list: one FilterSet per resource, shared by the API and the admin's pages.
 
-Units, streams and sources are named by their stable codes; years are bounded alike everywhere
+Units, streams and sources are named by their stable codes, read by one filter (core.filtering.CodeFilter:
+an unknown code is a Vietnamese 400 naming it, never an empty list); units by `unit_filter`, the one
+helper for ?investor= and ?district= on every list. Years are bounded alike everywhere
 (YEAR_MIN..YEAR_MAX). Some queries choose what a selector reads rather than narrowing a queryset
 (which snapshot, which ranking, which unit's series): their FilterSets validate and document the
 parameters, and the view or page passes the cleaned values to the selector.
@@ -13,6 +15,7 @@ from django import forms
 from django.db.models import OuterRef
 from django.utils import timezone
 
+from core.filtering import CodeFilter
 from disbursement.models import (
     Allocation,
     AllocationRevision,
@@ -41,14 +44,6 @@ BASIS_CHOICES = [
 DEFAULT_BASIS = "city"
 
 
-def _stream_choices():
-    return [(s.code, s.name) for s in CapitalStream.objects.all()]
-
-
-def _source_choices():
-    return [(s.code, s.name) for s in BudgetSource.objects.all()]
-
-
 def _not_applied(queryset, name, value):
     """The value chooses what a selector reads; the selector applies it."""
     return queryset
@@ -74,37 +69,31 @@ class YearFilter(IntegerFilter):
         super().__init__(field_name=field_name, min_value=YEAR_MIN, max_value=YEAR_MAX, **kwargs)
 
 
-class StreamCodeFilter(django_filters.ChoiceFilter):
-    def __init__(self, field_name="stream__code", **kwargs):
-        kwargs.setdefault("label", "mã dòng vốn")
-        super().__init__(field_name=field_name, choices=_stream_choices, **kwargs)
+def stream_filter(field_name: str = "stream", **kwargs) -> CodeFilter:
+    """?stream=new_rural: a capital stream by its code."""
+    return CodeFilter(CapitalStream.objects.all(), "dòng vốn", field_name=field_name, **kwargs)
 
 
-class SourceCodeFilter(django_filters.ChoiceFilter):
-    def __init__(self, field_name="source__code", **kwargs):
-        kwargs.setdefault("label", "mã nguồn vốn")
-        super().__init__(field_name=field_name, choices=_source_choices, **kwargs)
+def source_filter(field_name: str = "source", **kwargs) -> CodeFilter:
+    """?source=nstw: a budget source by its code."""
+    return CodeFilter(BudgetSource.objects.all(), "nguồn vốn", field_name=field_name, **kwargs)
 
 
-class CodeFilter(django_filters.ModelChoiceFilter):
-    """An object by its code ('new_rural', 'nstw', 'KT'), the object itself in cleaned data."""
-
-    def __init__(self, queryset, noun: str, **kwargs):
-        kwargs.setdefault("label", f"mã {noun}")
-        kwargs.setdefault("error_messages", {"invalid_choice": f"Không có {noun} mã này."})
-        super().__init__(queryset=queryset, to_field_name="code", **kwargs)
+UNIT_NOUNS = {"investor": "chủ đầu tư", "district": "quận, huyện"}
 
 
-def stream_filter(**kwargs) -> CodeFilter:
-    return CodeFilter(CapitalStream.objects.all(), "dòng vốn", **kwargs)
+def unit_filter(level: str, field_name: str | None = None, **kwargs) -> CodeFilter:
+    """?investor=SYT or ?district=311: a unit by its code, as every answer names it (unit.code).
 
-
-def source_filter(**kwargs) -> CodeFilter:
-    return CodeFilter(BudgetSource.objects.all(), "nguồn vốn", **kwargs)
+    `level` is 'investor' or 'district'; `field_name` the relation to the unit (default the level itself,
+    e.g. 'allocation__investor').
+    """
+    model = {"investor": Investor, "district": District}[level]
+    return CodeFilter(model.objects.all(), UNIT_NOUNS[level], field_name=field_name or level, **kwargs)
 
 
 class StreamFilterSet(django_filters.FilterSet):
-    code = django_filters.CharFilter(label="mã dòng vốn")
+    code = stream_filter(field_name="code")
     rural_only = django_filters.BooleanFilter(label="chỉ các huyện")
     unit_level = django_filters.ChoiceFilter(choices=CapitalStream.UnitLevel.choices, label="xếp hạng theo")
 
@@ -114,7 +103,7 @@ class StreamFilterSet(django_filters.FilterSet):
 
 
 class SourceFilterSet(django_filters.FilterSet):
-    code = django_filters.CharFilter(label="mã nguồn vốn")
+    code = source_filter(field_name="code")
 
     class Meta:
         model = BudgetSource
@@ -149,7 +138,7 @@ class InForceFilterSet(django_filters.FilterSet):
 class CityPlanFilterSet(InForceFilterSet):
     year = YearFilter()
     level = django_filters.ChoiceFilter(choices=CityPlan.Level.choices, label="cấp giao")
-    source = SourceCodeFilter()
+    source = source_filter()
     revision_model = CityPlanRevision
     revision_parent = "plan"
 
@@ -162,7 +151,7 @@ class CityPlanRevisionFilterSet(django_filters.FilterSet):
     plan = IntegerFilter(field_name="plan_id", min_value=1, max_value=MAX_ID, label="mã số kế hoạch")
     year = YearFilter(field_name="plan__year")
     level = django_filters.ChoiceFilter(field_name="plan__level", choices=CityPlan.Level.choices, label="cấp giao")
-    source = SourceCodeFilter(field_name="plan__source__code")
+    source = source_filter(field_name="plan__source")
     effective_from_after = DateFilter(field_name="effective_from", lookup_expr="gte", label="hiệu lực từ ngày")
     effective_from_before = DateFilter(field_name="effective_from", lookup_expr="lte", label="hiệu lực đến ngày")
 
@@ -173,10 +162,10 @@ class CityPlanRevisionFilterSet(django_filters.FilterSet):
 
 class AllocationFilterSet(InForceFilterSet):
     year = YearFilter()
-    stream = StreamCodeFilter()
-    source = SourceCodeFilter()
-    investor = django_filters.CharFilter(field_name="investor__code", label="mã chủ đầu tư")
-    district = django_filters.CharFilter(field_name="district__code", label="mã quận, huyện")
+    stream = stream_filter()
+    source = source_filter()
+    investor = unit_filter("investor")
+    district = unit_filter("district")
     revision_model = AllocationRevision
     revision_parent = "allocation"
 
@@ -190,10 +179,10 @@ class AllocationRevisionFilterSet(django_filters.FilterSet):
         field_name="allocation_id", min_value=1, max_value=MAX_ID, label="mã số kế hoạch vốn của đơn vị"
     )
     year = YearFilter(field_name="allocation__year")
-    stream = StreamCodeFilter(field_name="allocation__stream__code")
-    source = SourceCodeFilter(field_name="allocation__source__code")
-    investor = django_filters.CharFilter(field_name="allocation__investor__code", label="mã chủ đầu tư")
-    district = django_filters.CharFilter(field_name="allocation__district__code", label="mã quận, huyện")
+    stream = stream_filter(field_name="allocation__stream")
+    source = source_filter(field_name="allocation__source")
+    investor = unit_filter("investor", field_name="allocation__investor")
+    district = unit_filter("district", field_name="allocation__district")
     effective_from_after = DateFilter(field_name="effective_from", lookup_expr="gte", label="hiệu lực từ ngày")
     effective_from_before = DateFilter(field_name="effective_from", lookup_expr="lte", label="hiệu lực đến ngày")
 
@@ -239,10 +228,10 @@ class FigureFilterSet(django_filters.FilterSet):
     """Rows of one snapshot; which snapshot is chosen by FigureQueryFilterSet (year, as-of date)."""
 
     scope = django_filters.ChoiceFilter(choices=Figure.Scope.choices, label="phạm vi")
-    stream = StreamCodeFilter()
-    source = SourceCodeFilter()
-    investor = django_filters.CharFilter(field_name="investor__code", label="mã chủ đầu tư")
-    district = django_filters.CharFilter(field_name="district__code", label="mã quận, huyện")
+    stream = stream_filter()
+    source = source_filter()
+    investor = unit_filter("investor")
+    district = unit_filter("district")
     ratio_min = django_filters.NumberFilter(
         field_name="ratio", lookup_expr="gte", min_value=0, max_value=10**6, label="tỷ lệ từ (%)"
     )
@@ -339,8 +328,8 @@ class SeriesFilterSet(django_filters.FilterSet):
 
     year = YearFilter(required=True, method=_not_applied)
     stream = stream_filter(required=True, method=_not_applied)
-    investor = CodeFilter(Investor.objects.all(), "chủ đầu tư", method=_not_applied)
-    district = CodeFilter(District.objects.all(), "quận, huyện", method=_not_applied)
+    investor = unit_filter("investor", method=_not_applied)
+    district = unit_filter("district", method=_not_applied)
     source = source_filter(method=_not_applied, label="mã nguồn vốn (mặc định mọi nguồn)")
     basis = django_filters.ChoiceFilter(choices=BASIS_CHOICES, method=_not_applied, label="kế hoạch để tính tỷ lệ")
 
@@ -381,10 +370,10 @@ class FlagFilterSet(django_filters.FilterSet):
     year = YearFilter()
     kind = django_filters.ChoiceFilter(choices=FlagRule.Kind.choices, label="loại cảnh báo")
     rule = IntegerFilter(field_name="rule_id", min_value=1, max_value=MAX_ID, label="id quy tắc cảnh báo")
-    stream = django_filters.CharFilter(field_name="stream__code", max_length=30, label="mã dòng vốn")
-    source = django_filters.CharFilter(field_name="source__code", max_length=30, label="mã nguồn vốn")
-    investor = django_filters.CharFilter(field_name="investor__code", max_length=30, label="mã chủ đầu tư")
-    district = django_filters.CharFilter(field_name="district__code", max_length=20, label="mã quận, huyện")
+    stream = stream_filter()
+    source = source_filter()
+    investor = unit_filter("investor")
+    district = unit_filter("district")
     raised_after = DateFilter(field_name="raised_on", lookup_expr="gte", label="phát sinh từ ngày")
     raised_before = DateFilter(field_name="raised_on", lookup_expr="lte", label="phát sinh đến ngày")
 

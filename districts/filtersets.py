@@ -5,12 +5,13 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
+from core.filtering import CodeFilter
 from core.names import normalize_name
 from districts.models import District
 
 
 class DistrictFilterSet(django_filters.FilterSet):
-    code = django_filters.CharFilter(label="mã")
+    code = CodeFilter(District.objects.all(), "quận, huyện", field_name="code")
     kind = django_filters.ChoiceFilter(choices=District.Kind.choices, label="loại")
     name = django_filters.CharFilter(method="filter_name", label="tên (mọi cách viết)")
     valid_on = django_filters.DateFilter(

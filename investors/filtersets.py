@@ -5,14 +5,18 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
+from core.filtering import CodeFilter
 from core.names import normalize_name
+from districts.models import District
 from investors.models import Investor
 
 
 class InvestorFilterSet(django_filters.FilterSet):
-    code = django_filters.CharFilter(label="mã")
+    code = CodeFilter(Investor.objects.all(), "chủ đầu tư", field_name="code")
     kind = django_filters.ChoiceFilter(choices=Investor.Kind.choices, label="loại")
-    district = django_filters.CharFilter(field_name="district__code", label="mã quận, huyện (UBND làm chủ đầu tư)")
+    district = CodeFilter(
+        District.objects.all(), "quận, huyện", field_name="district", label="mã quận, huyện (UBND làm chủ đầu tư)"
+    )
     active = django_filters.BooleanFilter(label="đang hoạt động")
     name = django_filters.CharFilter(method="filter_name", label="tên (mọi cách viết)")
 

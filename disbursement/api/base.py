@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.utils import ErrorDict
+from django.utils.text import capfirst
 from django_filters.utils import translate_validation
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import get_doc
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework.exceptions import NotFound
 from rest_framework.settings import api_settings
 
 from disbursement.api.authentication import request_api_key
-from disbursement.api.conditional import SnapshotStamp, resolve_snapshot, with_revision_times
+from disbursement.api.conditional import (
+    SnapshotStamp,
+    conditional_response,
+    data_stamp,
+    resolve_snapshot,
+    with_revision_times,
+)
 from disbursement.api.serializers import ErrorSerializer
 from disbursement.filtersets import BASIS_CHOICES, FigureQueryFilterSet, RankingFilterSet
 from disbursement.models import BudgetSource, CapitalStream, Snapshot
@@ -73,8 +83,33 @@ ERROR_EXAMPLES = {
 }
 
 
+# The summary of a model viewset's standard actions, from the model's Vietnamese names.
+ACTION_SUMMARIES = {
+    "list": "Danh sách {plural}",
+    "retrieve": "Xem một {name}",
+    "create": "Thêm {name}",
+}
+# The first clause of a docstring: up to its first full stop, colon, semicolon or line end.
+FIRST_CLAUSE = re.compile(r"^(.+?)(?:[.:;](?:\s|$)|\n|$)")
+
+
 class ApiAutoSchema(AutoSchema):
-    """Every operation documents the common error responses in the one error format."""
+    """Every operation documents the common error responses in the one error format, and has a summary:
+    the one given with extend_schema, else one made from the model's names (list, retrieve, create of a
+    model viewset), else the first clause of the operation's docstring."""
+
+    def get_summary(self) -> str | None:
+        summary = super().get_summary()
+        if summary:
+            return summary
+        action = getattr(self.view, "action", None)
+        queryset = getattr(self.view, "queryset", None)
+        if action in ACTION_SUMMARIES and queryset is not None:
+            opts = queryset.model._meta
+            return capfirst(ACTION_SUMMARIES[action].format(name=opts.verbose_name, plural=opts.verbose_name_plural))
+        handler = getattr(self.view, action or self.method.lower(), None)
+        match = FIRST_CLAUSE.match(get_doc(handler) or get_doc(self.view.__class__) or "")
+        return match.group(1).strip() if match else None
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -102,6 +137,19 @@ class ApiMixin:
         if request_api_key(request) is not None:
             # The change history records the account behind a write; a call with a key has none.
             request._request.user = AnonymousUser()
+
+
+class DataBoundListMixin:
+    """A list of what imports, computes and plan revisions write (flags, snapshots, files, plans): ETag and
+    Last-Modified from conditional.data_stamp, 304 to a client that has the current version."""
+
+    def list_stamp(self) -> SnapshotStamp:
+        return data_stamp()
+
+    def list(self, request, *args, **kwargs):
+        return conditional_response(
+            request, self.list_stamp(), lambda: super(DataBoundListMixin, self).list(request, *args, **kwargs).data
+        )
 
 
 def validated(filterset):

@@ -6,6 +6,12 @@ request's path and query. A new snapshot (it becomes the default) or a new
 revision changes the validator, which both invalidates the cached body and
 makes a client's conditional request miss.
 
+Lists of what imports, computes and plan revisions write across snapshots (flags, snapshots, files,
+plans) are validated alike by `data_stamp`: the latest snapshot, computation, import, supersession,
+edit of a snapshot and plan revision, and the number of snapshots.
+
+Every response of this module varies on the same request headers (VARY), the 304 as its 200.
+
 The cache is the shared one (CACHE_URL) through disbursement.api.sharedcache: with it down, responses are
 built from the database every time, never refused.
 """
@@ -19,7 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, Subquery
+from django.db.models import Count, Max, QuerySet, Subquery
 from django.http import HttpResponse
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from rest_framework import status
@@ -35,6 +41,9 @@ CACHE_SECONDS = 600
 # another process without a shared cache (CACHE_URL) notices within this time.
 RESOLUTION_SECONDS = 5
 _GENERATION_KEY = "api:v1:snapshot-generation"
+# What a response depends on besides its URL: the representation (Accept, Accept-Encoding) and the caller
+# (a key or a session). A 304 names the same, so a cache keeps one entry per variant.
+VARY = "Accept, Accept-Encoding, Authorization, Cookie"
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,8 @@ class SnapshotStamp:
     computed_at: dt.datetime | None
     imported_at: dt.datetime | None
     revised_at: dt.datetime | None
+    # Anything else the response depends on (data_stamp: the number of snapshots, the latest edit).
+    extra: str = ""
 
 
 def with_revision_times(snapshots: QuerySet[Snapshot]) -> QuerySet[Snapshot]:
@@ -68,6 +79,33 @@ def stamp_of(snapshot: Snapshot | SnapshotStamp) -> SnapshotStamp:
     if isinstance(snapshot, SnapshotStamp):
         return snapshot
     return SnapshotStamp(snapshot.pk, snapshot.computed_at, snapshot.imported_at, last_revision_at(snapshot))
+
+
+def data_stamp(extra: str = "") -> SnapshotStamp:
+    """The stamp of everything imports, computes and plan revisions write, for lists across snapshots.
+
+    Imports add snapshots (latest id, count, imported_at) and supersede others (superseded_at), a compute
+    rewrites a snapshot's figures and flags (computed_at), an edit in the admin is kept in the snapshot's
+    history, revisions are only ever added (their recorded_at).
+    """
+    snapshots = Snapshot.objects.aggregate(
+        last=Max("pk"),
+        count=Count("pk"),
+        computed=Max("computed_at"),
+        imported=Max("imported_at"),
+        superseded=Max("superseded_at"),
+    )
+    edited = Snapshot.history.aggregate(last=Max("history_id"))["last"]
+    latest_city = CityPlanRevision.objects.order_by("-pk").values_list("recorded_at", flat=True).first()
+    latest_unit = AllocationRevision.objects.order_by("-pk").values_list("recorded_at", flat=True).first()
+    revised = max((t for t in (latest_city, latest_unit) if t is not None), default=None)
+    return SnapshotStamp(
+        pk=snapshots["last"] or 0,
+        computed_at=snapshots["computed"],
+        imported_at=max((t for t in (snapshots["imported"], snapshots["superseded"]) if t is not None), default=None),
+        revised_at=revised,
+        extra=f"{snapshots['count']}|{edited}|{extra}",
+    )
 
 
 def forget_resolved_snapshots() -> None:
@@ -97,12 +135,13 @@ def snapshot_validators(snapshot: Snapshot | SnapshotStamp, request) -> tuple[st
     snapshot = stamp_of(snapshot)
     revised = snapshot.revised_at
     stamps = [t for t in (snapshot.computed_at, snapshot.imported_at, revised) if t is not None]
-    modified = max(stamps)
+    modified = max(stamps, default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
     raw = "|".join(
         [
             str(snapshot.pk),
             str(snapshot.computed_at),
             str(revised),
+            snapshot.extra,
             request.get_host(),
             request.path,
             request.META.get("QUERY_STRING", ""),
@@ -129,6 +168,7 @@ def conditional_response(request, snapshot: Snapshot | SnapshotStamp, build: Cal
         "ETag": quote_etag(etag),
         "Last-Modified": http_date(modified.timestamp()),
         "Cache-Control": "private, no-cache",
+        "Vary": VARY,
     }
     if _not_modified(request, etag, modified):
         return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)
@@ -145,6 +185,5 @@ def conditional_response(request, snapshot: Snapshot | SnapshotStamp, build: Cal
             sharedcache.put(key, content, CACHE_SECONDS)
         if gzipped:
             headers["Content-Encoding"] = "gzip"
-        headers["Vary"] = "Accept-Encoding, Authorization, Cookie"
         return HttpResponse(content, content_type=f"{renderer.media_type}; charset=utf-8", headers=headers)
     return Response(build(), headers=headers)

@@ -106,8 +106,8 @@ def api_exception_handler(exc, context):
     else:
         detail = exc.detail
         message = str(detail) if isinstance(detail, str) else MESSAGES.get(code, str(detail))
-        # DRF's own default messages are English; ours replace them.
-        if code in MESSAGES and _is_drf_default(exc):
+        # DRF's own default messages are replaced by ours; a parser's (the JSON decoder's, in English) too.
+        if code in MESSAGES and (_is_drf_default(exc) or isinstance(exc, exceptions.ParseError)):
             message = MESSAGES[code]
         details = None
     set_rollback()

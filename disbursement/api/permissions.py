@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from rest_framework import permissions
 
 from disbursement.api.authentication import request_api_key
@@ -71,3 +72,15 @@ class ModelPermissions(permissions.BasePermission):
             return True
         required = required_permissions(request, view)
         return required is not None and user.has_perms(required)
+
+
+class DocumentationPermission(permissions.BasePermission):
+    """The root listing, schema and documentation pages: anyone when API_DOCS_PUBLIC is on (the default),
+    otherwise whoever may read the API."""
+
+    message = DENIED
+
+    def has_permission(self, request, view) -> bool:
+        if settings.API_DOCS_PUBLIC:
+            return True
+        return ModelPermissions().has_permission(request, view)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core import presentation
@@ -122,17 +123,45 @@ class CityPlanSerializer(serializers.ModelSerializer):
         fields = ["id", "year", "level", "source", "amount_in_force", "revisions"]
 
 
+class UnitSerializer(serializers.Serializer):
+    """A unit as every answer names it: its code (what the filters take, ?investor=SYT, ?district=KT) and id."""
+
+    level = serializers.ChoiceField(choices=CapitalStream.UnitLevel.choices)
+    id = serializers.IntegerField()
+    code = serializers.CharField(help_text="Mã đơn vị, ví dụ 'SYT' hoặc 'KT': giá trị của ?investor= hoặc ?district=.")
+    name = serializers.CharField(help_text="Tên như đã lưu, ví dụ 'Sở Y tế' hoặc 'Kiến Thụy'.")
+    display_name = serializers.CharField(help_text="Tên như báo cáo viết, ví dụ 'huyện Kiến Thụy'.")
+
+
+def unit_data(row) -> dict | None:
+    unit = presentation.unit_of(row)
+    if unit is None:
+        return None
+    return {
+        "level": presentation.unit_level(row),
+        "id": unit.pk,
+        "code": unit.code,
+        "name": unit.name,
+        "display_name": presentation.unit_name(row),
+    }
+
+
 class AllocationRevisionSerializer(RevisionFields):
+    unit = serializers.SerializerMethodField(help_text="Đơn vị của kế hoạch vốn được điều chỉnh.")
+
     class Meta:
         model = AllocationRevision
-        fields = ["id", "allocation", "amount", "effective_from", "note", "snapshot", "recorded_at"]
+        fields = ["id", "allocation", "unit", "amount", "effective_from", "note", "snapshot", "recorded_at"]
+
+    @extend_schema_field(UnitSerializer(allow_null=True))
+    def get_unit(self, revision) -> dict | None:
+        return unit_data(revision.allocation)
 
 
 class AllocationSerializer(serializers.ModelSerializer):
     stream = serializers.SlugRelatedField(slug_field="code", read_only=True)
     source = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    investor = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Mã chủ đầu tư.")
-    district = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Mã quận, huyện.")
+    unit = serializers.SerializerMethodField(help_text="Chủ đầu tư hoặc quận, huyện được giao kế hoạch.")
     amount_in_force = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="Số vốn theo lần điều chỉnh có hiệu lực vào ngày 'on' (đồng)."
     )
@@ -140,7 +169,11 @@ class AllocationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Allocation
-        fields = ["id", "year", "stream", "source", "investor", "district", "deadline", "amount_in_force", "revisions"]
+        fields = ["id", "year", "stream", "source", "unit", "deadline", "amount_in_force", "revisions"]
+
+    @extend_schema_field(UnitSerializer(allow_null=True))
+    def get_unit(self, allocation) -> dict | None:
+        return unit_data(allocation)
 
 
 class SnapshotSerializer(serializers.ModelSerializer):
@@ -159,27 +192,6 @@ class SnapshotSerializer(serializers.ModelSerializer):
             "computed_at",
             "note",
         ]
-
-
-class UnitSerializer(serializers.Serializer):
-    level = serializers.ChoiceField(choices=CapitalStream.UnitLevel.choices)
-    id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField(help_text="Tên như đã lưu, ví dụ 'Sở Y tế' hoặc 'Kiến Thụy'.")
-    display_name = serializers.CharField(help_text="Tên như báo cáo viết, ví dụ 'huyện Kiến Thụy'.")
-
-
-def unit_data(row) -> dict | None:
-    unit = presentation.unit_of(row)
-    if unit is None:
-        return None
-    return {
-        "level": presentation.unit_level(row),
-        "id": unit.pk,
-        "code": unit.code,
-        "name": unit.name,
-        "display_name": presentation.unit_name(row),
-    }
 
 
 class SourceFileSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db.models import F
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import generics, mixins, serializers, status, viewsets
@@ -25,12 +26,13 @@ from disbursement.api.base import (
     SNAPSHOT_PARAMETERS,
     SOURCE_PARAMETER,
     ApiMixin,
+    DataBoundListMixin,
     RankingQueryMixin,
     SnapshotNotFound,
     SnapshotQueryMixin,
     validated,
 )
-from disbursement.api.conditional import conditional_response, with_revision_times
+from disbursement.api.conditional import conditional_response, data_stamp, with_revision_times
 from disbursement.api.keys import ApiKeyError, create_api_key, revoke_api_key
 from disbursement.figures import selectors as figures
 from disbursement.models import (
@@ -79,19 +81,23 @@ class SourceViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(retrieve=extend_schema(parameters=[ON_PARAMETER]))
 @extend_schema(tags=["Kế hoạch vốn"])
-class CityPlanViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+class CityPlanViewSet(ApiMixin, DataBoundListMixin, viewsets.ReadOnlyModelViewSet):
     """Kế hoạch vốn toàn thành phố theo năm, cấp giao và nguồn, với mọi lần điều chỉnh."""
 
     # amount_in_force (the revision in force on ?on) is annotated by the FilterSet.
     queryset = CityPlan.objects.select_related("source").prefetch_related("revisions")
     serializer_class = s.CityPlanSerializer
     filterset_class = filtersets.CityPlanFilterSet
+
+    def list_stamp(self):
+        return data_stamp(extra=str(timezone.localdate()))  # amount_in_force: on ?on, default today
+
     ordering_fields = ["year", "level", "source__order"]
     ordering = ["-year", "level", "source__order"]
 
 
 @extend_schema(tags=["Kế hoạch vốn"])
-class CityPlanRevisionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+class CityPlanRevisionViewSet(ApiMixin, DataBoundListMixin, viewsets.ReadOnlyModelViewSet):
     """Các lần điều chỉnh, bổ sung kế hoạch toàn thành phố."""
 
     queryset = CityPlanRevision.objects.select_related("plan")
@@ -103,7 +109,7 @@ class CityPlanRevisionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(retrieve=extend_schema(parameters=[ON_PARAMETER]))
 @extend_schema(tags=["Kế hoạch vốn"])
-class AllocationViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+class AllocationViewSet(ApiMixin, DataBoundListMixin, viewsets.ReadOnlyModelViewSet):
     """Kế hoạch vốn của từng chủ đầu tư, quận, huyện theo dòng vốn và nguồn, với mọi lần điều chỉnh."""
 
     # amount_in_force (the revision in force on ?on) is annotated by the FilterSet.
@@ -112,15 +118,19 @@ class AllocationViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     )
     serializer_class = s.AllocationSerializer
     filterset_class = filtersets.AllocationFilterSet
+
+    def list_stamp(self):
+        return data_stamp(extra=str(timezone.localdate()))  # amount_in_force: on ?on, default today
+
     ordering_fields = ["year", "stream__order", "investor__name", "district__name", "amount_in_force", "id"]
     ordering = ["-year", "stream__order", "id"]
 
 
 @extend_schema(tags=["Kế hoạch vốn"])
-class AllocationRevisionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+class AllocationRevisionViewSet(ApiMixin, DataBoundListMixin, viewsets.ReadOnlyModelViewSet):
     """Các lần điều chỉnh, bổ sung kế hoạch vốn của đơn vị."""
 
-    queryset = AllocationRevision.objects.select_related("allocation")
+    queryset = AllocationRevision.objects.select_related("allocation__investor", "allocation__district")
     serializer_class = s.AllocationRevisionSerializer
     filterset_class = filtersets.AllocationRevisionFilterSet
     ordering_fields = ["effective_from", "recorded_at", "amount", "id"]
@@ -128,7 +138,7 @@ class AllocationRevisionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema(tags=["Kỳ số liệu"])
-class SnapshotViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+class SnapshotViewSet(ApiMixin, DataBoundListMixin, viewsets.ReadOnlyModelViewSet):
     """Kỳ số liệu: lũy kế giải ngân từ 1/1 đến một ngày; kỳ bị thay vẫn được giữ."""
 
     queryset = Snapshot.objects.all()

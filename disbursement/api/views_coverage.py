@@ -6,10 +6,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.views import APIView
 
-from core import presentation
-from disbursement.api.base import SNAPSHOT_PARAMETERS, ApiMixin, SnapshotQueryMixin
+from disbursement.api.base import SNAPSHOT_PARAMETERS, ApiMixin, DataBoundListMixin, SnapshotQueryMixin
 from disbursement.api.conditional import conditional_response
-from disbursement.api.serializers import source_file_data
+from disbursement.api.serializers import UnitSerializer, source_file_data, unit_data
 from disbursement.figures.coverage import coverage
 from disbursement.models import Submission
 
@@ -46,10 +45,7 @@ class FileReference(serializers.Serializer):
 
 
 class UnitCoverageSerializer(serializers.Serializer):
-    level = serializers.CharField(help_text="investor hoặc district.")
-    id = serializers.IntegerField()
-    code = serializers.CharField(allow_null=True)
-    name = serializers.CharField()
+    unit = UnitSerializer()
     status = serializers.ChoiceField(
         choices=["reported", "carried", "not_reported"],
         help_text="reported: có số liệu đến ngày của kỳ; carried: dùng số liệu báo cáo trước (ngày ghi ở "
@@ -95,13 +91,9 @@ def coverage_data(snapshot) -> dict:
         units = []
         for unit in item.units:
             figure = unit.figure
-            target = presentation.unit_of(figure)
             units.append(
                 {
-                    "level": presentation.unit_level(figure),
-                    "id": target.id,
-                    "code": getattr(target, "code", None) or None,
-                    "name": presentation.unit_name(figure),
+                    "unit": unit_data(figure),
                     "status": unit.status,
                     "reported_on": figure.reported_on,
                     "disbursed": figure.disbursed,
@@ -130,7 +122,7 @@ def coverage_data(snapshot) -> dict:
     }
 
 
-class SubmissionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+class SubmissionViewSet(ApiMixin, DataBoundListMixin, viewsets.ReadOnlyModelViewSet):
     """Các tệp (báo cáo) đã nhận: mỗi tệp chỉ thay phần số liệu nó có cho ngày của nó."""
 
     serializer_class = SubmissionSerializer

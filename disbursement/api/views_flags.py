@@ -11,9 +11,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, viewsets
 
-from core import presentation
-from disbursement.api.base import ID_REGEX, SNAPSHOT_PARAMETERS, ApiMixin, SnapshotQueryMixin
+from disbursement.api.base import ID_REGEX, SNAPSHOT_PARAMETERS, ApiMixin, DataBoundListMixin, SnapshotQueryMixin
 from disbursement.api.conditional import conditional_response
+from disbursement.api.serializers import UnitSerializer, unit_data
 from disbursement.filtersets import FlagFilterSet
 from disbursement.flags.selectors import open_flags
 from disbursement.models.flags import Flag, FlagRule
@@ -36,9 +36,7 @@ class FlagSerializer(serializers.Serializer):
     rule_name = serializers.CharField(help_text="Tên quy tắc, ví dụ 'Giải ngân dưới 10%'.")
     stream = serializers.CharField(allow_null=True, help_text="Mã dòng vốn.")
     source = serializers.CharField(allow_null=True, help_text="Mã nguồn vốn.")
-    investor = serializers.CharField(allow_null=True, help_text="Mã chủ đầu tư.")
-    district = serializers.CharField(allow_null=True, help_text="Mã quận, huyện.")
-    unit_name = serializers.CharField(allow_null=True, help_text="Tên đơn vị.")
+    unit = UnitSerializer(allow_null=True, help_text="Đơn vị của cảnh báo (mã và id); null với cảnh báo toàn dòng vốn.")
     raised_snapshot = serializers.IntegerField()
     raised_on = serializers.DateField()
     cleared_snapshot = serializers.IntegerField(allow_null=True)
@@ -48,7 +46,6 @@ class FlagSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="Lý do, tiếng Việt, ví dụ 'Chưa giải ngân'.")
 
     def to_representation(self, flag) -> dict:
-        unit = presentation.unit_of(flag)
         return {
             "id": flag.pk,
             "year": flag.year,
@@ -58,9 +55,7 @@ class FlagSerializer(serializers.Serializer):
             "rule_name": flag.rule.name,
             "stream": flag.stream.code if flag.stream_id else None,
             "source": flag.source.code if flag.source_id else None,
-            "investor": flag.investor.code if flag.investor_id else None,
-            "district": flag.district.code if flag.district_id else None,
-            "unit_name": unit.name if unit is not None else None,
+            "unit": unit_data(flag),
             "raised_snapshot": flag.raised_snapshot_id,
             "raised_on": flag.raised_on.isoformat(),
             "cleared_snapshot": flag.cleared_snapshot_id,
@@ -72,7 +67,7 @@ class FlagSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["Cảnh báo"])
-class FlagViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+class FlagViewSet(ApiMixin, DataBoundListMixin, viewsets.ReadOnlyModelViewSet):
     """Lịch sử cảnh báo: lọc theo trạng thái, năm, loại, quy tắc, dòng vốn, nguồn vốn, đơn vị, ngày phát sinh."""
 
     queryset = Flag.objects.select_related("rule", "stream", "source", "investor", "district")
@@ -84,9 +79,7 @@ class FlagViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class UnitFlagsSerializer(serializers.Serializer):
-    level = serializers.CharField()
-    code = serializers.CharField()
-    name = serializers.CharField()
+    unit = UnitSerializer()
     flags = FlagSerializer(many=True)
 
 
@@ -113,13 +106,10 @@ class OpenFlagListView(ApiMixin, SnapshotQueryMixin, generics.GenericAPIView):
                 return self.get_paginated_response(FlagSerializer(page, many=True).data).data
             groups: dict[tuple, dict] = {}
             for flag in flags:
-                unit = presentation.unit_of(flag)
+                unit = unit_data(flag)
                 if unit is None:
                     continue
-                level = presentation.unit_level(flag)
-                group = groups.setdefault(
-                    (level, unit.pk), {"level": level, "code": unit.code, "name": unit.name, "flags": []}
-                )
+                group = groups.setdefault((unit["level"], unit["id"]), {"unit": unit, "flags": []})
                 group["flags"].append(FlagSerializer(flag).data)
             page = self.paginate_queryset(list(groups.values()))
             return self.get_paginated_response(page).data

@@ -170,16 +170,19 @@ class ImportJobViewSet(ApiMixin, viewsets.GenericViewSet):
         return job
 
     def list(self, request):
+        """Các lượt nhập tệp Excel, mới nhất trước."""
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(ImportJobSerializer(page, many=True).data)
 
     @extend_schema(responses=ImportJobDetailSerializer)
     def retrieve(self, request, pk=None):
-        """Tiến độ và bản xem trước: tệp thay gì, từng đơn vị đổi ra sao, mục cần xác nhận, tên chưa nhận ra."""
+        """Tiến độ và bản xem trước của một lượt nhập: tệp thay gì, từng đơn vị đổi ra sao, mục cần xác nhận,
+        tên chưa nhận ra."""
         return Response(ImportJobDetailSerializer(self._job(pk)).data)
 
     @extend_schema(request=UploadSerializer, responses={202: ImportJobSerializer})
     def create(self, request):
+        """Gửi một tệp Excel để nhập: trả lời ngay với lượt nhập, kiểm tra và xem trước chạy sau đó."""
         upload = UploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["file"]

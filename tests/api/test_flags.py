@@ -52,10 +52,10 @@ def test_history_and_status_filter(client, flags):
     everything = results(client.get("/api/v1/flags/"))
     assert {f["id"] for f in everything} == {open_flag.pk, cleared.pk}
     only_open = results(client.get("/api/v1/flags/", {"status": "open"}))
-    assert [(f["kind"], f["rule"], f["investor"], f["is_open"]) for f in only_open] == [
+    assert [(f["kind"], f["rule"], f["unit"]["code"], f["is_open"]) for f in only_open] == [
         ("not_disbursed", open_flag.rule_id, "SYT", True)
     ]
-    assert only_open[0]["rule_name"] == open_flag.rule.name and only_open[0]["unit_name"] == "Sở Y tế"
+    assert only_open[0]["rule_name"] == open_flag.rule.name and only_open[0]["unit"]["name"] == "Sở Y tế"
     only_cleared = results(client.get("/api/v1/flags/", {"status": "cleared"}))
     assert [f["id"] for f in only_cleared] == [cleared.pk]
     history = results(client.get("/api/v1/flags/", {"district": "AL"}))
@@ -77,9 +77,13 @@ def test_open_flags_of_a_snapshot_and_by_unit(client, flags):
     grouped = results(client.get("/api/v1/flags/open/", {"group": "unit"}))
     assert grouped == [
         {
-            "level": "investor",
-            "code": "SYT",
-            "name": "Sở Y tế",
+            "unit": {
+                "level": "investor",
+                "id": open_flag.investor_id,
+                "code": "SYT",
+                "name": "Sở Y tế",
+                "display_name": "Sở Y tế",
+            },
             "flags": [client.get(f"/api/v1/flags/{open_flag.pk}/").json()],
         }
     ]

@@ -52,7 +52,7 @@ def test_plan_revisions_list_and_filters(client, revised):
 
 def test_allocations_with_amount_in_force(client, revised):
     before = results(client.get("/api/v1/allocations/", {"investor": "SYT", "on": "2023-08-31"}))
-    assert [(a["stream"], a["source"], a["investor"], a["amount_in_force"]) for a in before] == [
+    assert [(a["stream"], a["source"], a["unit"]["code"], a["amount_in_force"]) for a in before] == [
         ("city_assigned", "nsdp", "SYT", 40_000_000)
     ]
     after = results(client.get("/api/v1/allocations/", {"investor": "SYT", "on": "2023-09-01"}))[0]

@@ -35,6 +35,6 @@ def test_dates_are_iso_only(client, world, path):
 
 def test_unknown_codes_are_named_in_the_error(client, world):
     details = client.get("/api/v1/rankings/", {"stream": "khong-co"}).json()["error"]["details"]
-    assert details == {"stream": ["Không có dòng vốn mã này."]}
+    assert details == {"stream": ['Không có dòng vốn mã "khong-co".']}
     details = client.get("/api/v1/series/", {"year": 2024, "stream": "new_rural", "district": "ZZ"}).json()
-    assert details["error"]["details"] == {"district": ["Không có quận, huyện mã này."]}
+    assert details["error"]["details"] == {"district": ['Không có quận, huyện mã "ZZ".']}
