@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
@@ -76,21 +77,52 @@ class DigestRecipientAdmin(admin.ModelAdmin):
         ]
 
     def preview_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """The digest as the recipient would read it this week (or ?tuan=), chart embedded in the page."""
+        """The digest as the recipient would read it this week (or ?tuan=), the week chosen from a list.
+
+        The page shows the mail in a frame (?dang=html, the mail's own HTML with the chart embedded);
+        ?dang=text gives the text part. Nothing is sent.
+        """
         recipient = get_object_or_404(DigestRecipient.objects.select_related("investor", "district"), pk=pk)
         if not self.has_view_permission(request, recipient):
             raise PermissionDenied
         week = _week(request)
+        form = request.GET.get("dang")
+        if selectors.digest_snapshot(week) is None:
+            return _no_digest(week)
+        if form not in ("text", "html"):
+            url = reverse("admin:disbursement_digestrecipient_preview", args=[recipient.pk])
+            context = {
+                **self.admin_site.each_context(request),
+                "title": f"Xem trước bản tin gửi {recipient.name}",
+                "opts": self.model._meta,
+                "recipient": recipient,
+                "week": week,
+                "weeks": selectors.digest_weeks(),
+                "mail_url": f"{url}?tuan={week:%Y-%m-%d}&dang=html",
+                "text_url": f"{url}?tuan={week:%Y-%m-%d}&dang=text",
+            }
+            return TemplateResponse(request, "digest/admin/preview.html", context)
         rendered = services.render_digest(recipient, week, for_browser=True)
         if rendered is None:
-            return HttpResponse(
-                f"Chưa có kỳ số liệu đã tính đến ngày {week:%d/%m/%Y}: chưa có bản tin để xem.",
-                content_type="text/plain; charset=utf-8",
-                status=404,
-            )
-        if request.GET.get("dang") == "text":
+            return _no_digest(week)
+        if form == "text":
             return HttpResponse(f"{rendered.subject}\n\n{rendered.text}", content_type="text/plain; charset=utf-8")
-        return HttpResponse(rendered.html)
+        return _framed_mail(rendered.html)
+
+
+def _no_digest(week: dt.date) -> HttpResponse:
+    return HttpResponse(
+        f"Chưa có kỳ số liệu đã tính đến ngày {week:%d/%m/%Y}: chưa có bản tin để xem.",
+        content_type="text/plain; charset=utf-8",
+        status=404,
+    )
+
+
+def _framed_mail(html: str) -> HttpResponse:
+    """The mail's HTML, which the preview page shows in a frame of the same site."""
+    response = HttpResponse(html)
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return response
 
 
 @admin.register(DigestDelivery)

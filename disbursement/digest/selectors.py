@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from core import presentation
@@ -26,7 +27,7 @@ from disbursement.figures.selectors import (
     stream_figures,
 )
 from disbursement.flags.selectors import flag_changes, flags_by_unit
-from disbursement.models import BudgetSource, CapitalStream, DigestRecipient, Snapshot
+from disbursement.models import BudgetSource, CapitalStream, DigestRecipient, Figure, Snapshot
 
 MOVERS = 3
 
@@ -173,8 +174,7 @@ class CityLine:
 class FullDigest:
     week: dt.date
     snapshot: Snapshot
-    unchanged: bool
-    previous_as_of: dt.date | None
+    changes: WeekChanges
     city: CityLine | None
     sources: list[CityLine]
     same_period_as_of: dt.date | None
@@ -183,6 +183,11 @@ class FullDigest:
     cleared_flags: list[str]
     movers_up: list[UnitLine]
     movers_down: list[UnitLine]
+
+    @property
+    def unchanged(self) -> bool:
+        """Last week's digest covered the same snapshot (the banner says so, and what changed before it)."""
+        return not self.changes.new_since_last_digest
 
     @property
     def has_candidates(self) -> bool:
@@ -198,10 +203,14 @@ class FullDigest:
 class UnitDigest:
     week: dt.date
     snapshot: Snapshot
-    unchanged: bool
+    changes: WeekChanges
     unit_name: str
     lines: list[UnitLine]
     streams: list[StreamSection]
+
+    @property
+    def unchanged(self) -> bool:
+        return not self.changes.new_since_last_digest
 
     @property
     def flagged(self) -> bool:
@@ -267,11 +276,130 @@ def stream_sections(snapshot: Snapshot, flags: dict | None = None) -> list[Strea
     return sections
 
 
-def _unchanged(week: dt.date, snapshot: Snapshot) -> tuple[bool, dt.date | None]:
+@dataclass(frozen=True)
+class WeekChanges:
+    """What a week's digest can say changed, from the same stored figures its tables print.
+
+    Every change a table shows (amount, points, rank, flags raised or cleared) is the snapshot's
+    against the previous snapshot the compute compared it with (`compared_with`). Whether last
+    week's digest already covered this snapshot is a separate fact (`new_since_last_digest`): an
+    old snapshot still has the changes it had, and the banner says both, never "không thay đổi"
+    while a table shows a change.
+    """
+
+    as_of: dt.date
+    compared_with: dt.date | None
+    last_digest_as_of: dt.date | None
+    new_since_last_digest: bool
+    changed: bool
+
+    @property
+    def since_text(self) -> str:
+        """'so với kỳ trước (đến hết ngày 13/07/2024)'."""
+        if self.compared_with is None:
+            return "so với kỳ trước"
+        return f"so với kỳ trước (đến hết ngày {presentation.date_web(self.compared_with)})"
+
+    @property
+    def news(self) -> str:
+        """Whether the week brings new figures, in one sentence (the home page's line on the digest)."""
+        as_of = presentation.date_web(self.as_of)
+        if self.new_since_last_digest:
+            return f"Bản tin tuần này có số liệu mới đến hết ngày {as_of}."
+        return f"Chưa có số liệu mới kể từ bản tin tuần trước: số liệu vẫn đến hết ngày {as_of}."
+
+    @property
+    def no_change_text(self) -> str:
+        """What section 2 says when no stored figure moved."""
+        if self.compared_with is None:
+            return "Chưa có kỳ trước để so sánh."
+        return f"Số liệu không thay đổi {self.since_text}."
+
+    @property
+    def banner(self) -> str:
+        as_of = presentation.date_web(self.as_of)
+        if self.compared_with is None:
+            first = f"Số liệu đến hết ngày {as_of} là kỳ đầu tiên của năm: chưa có kỳ trước để so sánh."
+            if self.new_since_last_digest:
+                return first
+            return f"Chưa có số liệu mới kể từ bản tin tuần trước. {first}"
+        if self.changed:
+            change = f"Các thay đổi ghi dưới đây là {self.since_text}."
+        else:
+            change = self.no_change_text
+        if self.new_since_last_digest:
+            return f"Số liệu mới đến hết ngày {as_of}. {change}"
+        return (
+            f"Chưa có số liệu mới kể từ bản tin tuần trước: số liệu vẫn đến hết ngày {as_of}, "
+            f"như bản tin tuần trước. {change}"
+        )
+
+
+def _compared_with(snapshot: Snapshot) -> dt.date | None:
+    """The date of the snapshot the stored changes were computed against (the city's, else any figure's)."""
+    figures = Figure.objects.filter(snapshot=snapshot, previous_snapshot__isnull=False)
+    row = (
+        figures.order_by(Case(When(scope=Figure.Scope.CITY, then=Value(0)), default=Value(1)), "id")
+        .values_list("previous_snapshot__as_of", flat=True)
+        .first()
+    )
+    return row
+
+
+def _figures_changed(snapshot: Snapshot) -> bool:
+    """Some stored figure of the snapshot moved since the previous one: an amount, a ratio or a rank."""
+    moved = Q(change_amount__gt=0) | Q(change_amount__lt=0) | Q(change_points__gt=0) | Q(change_points__lt=0)
+    moved |= Q(rank_change__gt=0) | Q(rank_change__lt=0)
+    if Figure.objects.filter(snapshot=snapshot).filter(moved).exists():
+        return True
+    raised, cleared = flag_changes(snapshot)
+    return bool(raised or cleared)
+
+
+def week_changes(week: dt.date, snapshot: Snapshot) -> WeekChanges:
+    """The one account of what changed that the digest's banner, its tables and the home page share."""
     before = digest_snapshot(week - dt.timedelta(days=7))
-    if before is None:
-        return False, None
-    return before.pk == snapshot.pk, before.as_of
+    compared_with = _compared_with(snapshot)
+    return WeekChanges(
+        as_of=snapshot.as_of,
+        compared_with=compared_with,
+        last_digest_as_of=before.as_of if before else None,
+        new_since_last_digest=before is None or before.pk != snapshot.pk,
+        changed=compared_with is not None and _figures_changed(snapshot),
+    )
+
+
+@dataclass(frozen=True)
+class WeekChoice:
+    week: dt.date
+    as_of: dt.date
+
+    @property
+    def label(self) -> str:
+        return f"Tuần {presentation.date_web(self.week)} – số liệu đến hết ngày {presentation.date_web(self.as_of)}"
+
+
+def digest_weeks(today: dt.date | None = None) -> list[WeekChoice]:
+    """Weeks with a digest to read, newest first: the current week, and each week that first
+    covered a computed date (the Monday on or after it)."""
+    today = today or timezone.localdate()
+    current = week_start(today)
+    dates = (
+        Snapshot.objects.current()
+        .filter(computed_at__isnull=False, as_of__lte=current)
+        .order_by("-as_of")
+        .values_list("as_of", flat=True)
+        .distinct()
+    )
+    choices: dict[dt.date, WeekChoice] = {}
+    latest = digest_snapshot(current)
+    if latest is not None:
+        choices[current] = WeekChoice(current, latest.as_of)
+    for as_of in dates:
+        week = as_of + dt.timedelta(days=(7 - as_of.weekday()) % 7)
+        if week <= current:
+            choices.setdefault(week, WeekChoice(week, as_of))
+    return sorted(choices.values(), key=lambda c: c.week, reverse=True)
 
 
 def full_digest(week: dt.date, snapshot: Snapshot | None = None) -> FullDigest | None:
@@ -279,7 +407,7 @@ def full_digest(week: dt.date, snapshot: Snapshot | None = None) -> FullDigest |
     snapshot = snapshot or digest_snapshot(week)
     if snapshot is None:
         return None
-    unchanged, previous_as_of = _unchanged(week, snapshot)
+    changes = week_changes(week, snapshot)
     flags = flags_by_unit(snapshot)
     streams = stream_sections(snapshot, flags)
     city = city_figure(snapshot)
@@ -288,7 +416,8 @@ def full_digest(week: dt.date, snapshot: Snapshot | None = None) -> FullDigest |
     cleared_flags: list[str] = []
     movers_up: list[UnitLine] = []
     movers_down: list[UnitLine] = []
-    if not unchanged:
+    # The same stored changes the tables print, whether or not last week's digest covered this snapshot.
+    if changes.changed:
         by_id = {s.id: s for s in CapitalStream.objects.all()}
         new, cleared = flag_changes(snapshot)
         new_flags = [_flag_text(f, by_id) for f in new]
@@ -307,8 +436,7 @@ def full_digest(week: dt.date, snapshot: Snapshot | None = None) -> FullDigest |
     return FullDigest(
         week=week,
         snapshot=snapshot,
-        unchanged=unchanged,
-        previous_as_of=previous_as_of,
+        changes=changes,
         city=_city_line("Toàn thành phố", city) if city else None,
         sources=[_city_line(f.source.name, f) for f in source_figures(snapshot)],
         same_period_as_of=city.same_period_snapshot.as_of if city and city.same_period_snapshot else None,
@@ -326,7 +454,7 @@ def unit_digest(week: dt.date, recipient: DigestRecipient, snapshot: Snapshot | 
     unit = recipient.unit
     if snapshot is None or unit is None:
         return None
-    unchanged, _ = _unchanged(week, snapshot)
+    changes = week_changes(week, snapshot)
     streams = [
         s
         for s in stream_sections(snapshot)
@@ -336,7 +464,7 @@ def unit_digest(week: dt.date, recipient: DigestRecipient, snapshot: Snapshot | 
     return UnitDigest(
         week=week,
         snapshot=snapshot,
-        unchanged=unchanged,
+        changes=changes,
         unit_name=presentation.unit_name(recipient),
         lines=lines,
         streams=streams,

@@ -19,10 +19,15 @@ def admin_client_logged_in(client, staff_user):
 def test_preview_shows_the_recipients_digest_with_the_chart_in_the_page(digest_data, admin_client_logged_in):
     url = reverse("admin:disbursement_digestrecipient_preview", args=[digest_data.staff.pk])
 
-    html = admin_client_logged_in.get(url, {"tuan": "2024-07-24"})
+    page = admin_client_logged_in.get(url, {"tuan": "2024-07-24"})
+    html = admin_client_logged_in.get(url, {"tuan": "2024-07-24", "dang": "html"})
     text = admin_client_logged_in.get(url, {"tuan": "2024-07-24", "dang": "text"})
 
+    assert page.status_code == 200
+    # The page frames the mail as it is sent, for the week chosen.
+    assert f'src="{url}?tuan=2024-07-22&amp;dang=html"' in page.content.decode()
     assert html.status_code == 200
+    assert html["X-Frame-Options"] == "SAMEORIGIN"
     body = html.content.decode()
     assert "Tuần 22/07/2024 – số liệu đến hết ngày 20/07/2024" in body
     assert 'src="data:image/png;base64,' in body

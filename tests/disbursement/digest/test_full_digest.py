@@ -10,7 +10,7 @@ def test_staff_digest_gives_city_figures_with_same_period_comparison(digest_data
     # 287 of 1.000 tỷ đồng this year; 270 of 900 at the same date last year.
     assert "Lũy kế giải ngân 287,000 tỷ đồng, đạt 28,70% kế hoạch thành phố giao (1.000,000 tỷ đồng)" in text
     assert "Cùng kỳ năm trước (đến 20/07/2023): 30,00%" in text
-    assert "So với kỳ trước: +57,000 tỷ đồng (+5,70 điểm %)" in text
+    assert "So với kỳ trước (đến hết ngày 13/07/2024): +57,000 tỷ đồng (+5,70 điểm %)" in text
 
 
 def test_each_stream_is_ranked_highest_ratio_first_as_the_reports_write_units(digest_data):

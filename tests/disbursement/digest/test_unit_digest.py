@@ -19,7 +19,7 @@ def test_investor_head_reads_ratio_rank_and_change_of_their_unit(digest_data):
     assert "Đã giải ngân / kế hoạch: 12,000 tỷ đồng / 200,000 tỷ đồng" in rendered.text
     assert "Tỷ lệ giải ngân: 6%" in rendered.text
     assert "Xếp hạng: 3/3 (giữ nguyên)" in rendered.text
-    assert "Thay đổi so với kỳ trước: +2,000 tỷ đồng (+1 điểm %)" in rendered.text
+    assert "Thay đổi so với kỳ trước (đến hết ngày 13/07/2024): +2,000 tỷ đồng (+1 điểm %)" in rendered.text
     assert "Sở Giao thông vận tải" not in rendered.text  # other units only appear in the chart
 
 

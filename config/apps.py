@@ -1,0 +1,7 @@
+"""The admin application with the service's own site (config.admin_site.SiteAdmin)."""
+
+from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+
+
+class AdminConfig(DjangoAdminConfig):
+    default_site = "config.admin_site.SiteAdmin"
