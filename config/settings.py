@@ -242,6 +242,17 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "giaingan@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# The official report (.docx): its layout, a docxtpl template staff may replace with their own Word file
+# (empty: the shipped disbursement/report/docx_templates/bao-cao-giai-ngan.docx), and the office's names.
+REPORT_DOCX_TEMPLATE = os.environ.get("REPORT_DOCX_TEMPLATE", "")
+REPORT_DOCX_PARENT_BODY = os.environ.get("REPORT_DOCX_PARENT_BODY", "UBND THÀNH PHỐ HẢI PHÒNG")
+REPORT_DOCX_ISSUER = os.environ.get("REPORT_DOCX_ISSUER", "SỞ KẾ HOẠCH VÀ ĐẦU TƯ")
+REPORT_DOCX_SYMBOL = os.environ.get("REPORT_DOCX_SYMBOL", "BC-SKHĐT")
+REPORT_DOCX_PLACE = os.environ.get("REPORT_DOCX_PLACE", "Hải Phòng")
+REPORT_DOCX_SIGNER_TITLE = os.environ.get("REPORT_DOCX_SIGNER_TITLE", "GIÁM ĐỐC")
+REPORT_DOCX_SIGNER_NAME = os.environ.get("REPORT_DOCX_SIGNER_NAME", "")
+REPORT_DOCX_RECIPIENTS = os.environ.get("REPORT_DOCX_RECIPIENTS", "UBND thành phố")
 # Weekly digest: a failed send is retried after 1, 2, 4, 8, 16 times this many seconds.
 DIGEST_RETRY_BASE_SECONDS = int(os.environ.get("DIGEST_RETRY_BASE_SECONDS", "60"))
 # Explanation requests: how long the emailed link stays valid, the default deadline in working days, how many

@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from disbursement.models import BandConfig, ReportTemplate, Snapshot
 from disbursement.report import wording
+from disbursement.report.docx import LayoutError
 from disbursement.report.rendering import TemplateError
 from disbursement.report.services import ReportError, draft_report, render_docx
 from disbursement.snapshots.selectors import latest_snapshot
@@ -81,7 +82,11 @@ class ReportTemplateAdmin(SimpleHistoryAdmin):
             draft = draft_report(snapshot.id)
         except (ReportError, TemplateError) as exc:
             return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
-        response = HttpResponse(render_docx(draft), content_type=DOCX_TYPE)
+        try:
+            document = render_docx(draft)
+        except LayoutError as exc:
+            return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(document, content_type=DOCX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="du-thao-bao-cao-{snapshot.as_of:%Y-%m-%d}.docx"'
         return response
 
