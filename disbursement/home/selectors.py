@@ -21,6 +21,7 @@ from disbursement.digest.selectors import WeekChanges, current_week, digest_snap
 from disbursement.figures.coverage import CARRIED, NOT_REPORTED, coverage
 from disbursement.figures.selectors import city_figure, source_figures
 from disbursement.flags.selectors import flag_changes, open_flags
+from disbursement.followup.selectors import overdue_requests
 from disbursement.models import DigestDelivery, DigestRecipient, Figure, FlagRule, Snapshot, Submission
 from disbursement.snapshots.selectors import latest_snapshot
 
@@ -195,6 +196,32 @@ def flag_summary(snapshot: Snapshot) -> FlagSummary:
 
 
 @dataclass(frozen=True)
+class Overdue:
+    """An explanation asked of a unit and not given by its deadline."""
+
+    unit: str
+    stream: str
+    deadline: str
+    days: int
+    request_id: int
+
+
+def overdue_explanations(year: int, today: dt.date | None = None) -> list[Overdue]:
+    """Explanation requests of the year past their deadline today, oldest deadline first."""
+    today = today or timezone.localdate()
+    return [
+        Overdue(
+            unit=presentation.unit_name(request, presentation.DASH),
+            stream=request.stream.name,
+            deadline=presentation.date_web(request.deadline),
+            days=(today - request.deadline).days,
+            request_id=request.pk,
+        )
+        for request in overdue_requests(year, today)
+    ]
+
+
+@dataclass(frozen=True)
 class DigestStatus:
     week: dt.date
     snapshot: Snapshot | None
@@ -248,6 +275,7 @@ class Home:
     arrivals_since: dt.datetime
     missing: Missing | None
     flags: FlagSummary | None
+    overdue: list[Overdue]
     digest: DigestStatus
 
 
@@ -263,5 +291,6 @@ def home(now: dt.datetime | None = None) -> Home:
         arrivals_since=since,
         missing=missing_reports(snapshot) if computed else None,
         flags=flag_summary(snapshot) if computed else None,
+        overdue=overdue_explanations(snapshot.year) if snapshot is not None else [],
         digest=digest_status(),
     )

@@ -153,3 +153,28 @@ def test_view_site_link_is_gone_and_the_root_leads_home(client, staff_user):
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:index")
+
+
+def test_overdue_explanations_are_listed_with_their_deadline(client, staff_user, ranked_with_city_plans):
+    from disbursement.followup.services import create_requests
+    from disbursement.models import ExplanationRequest, Flag
+
+    flag = Flag.objects.filter(year=2024, investor__isnull=False).order_by("id").first()
+    (request,) = create_requests([flag], extra_emails=["kehoach@example.vn"]).created
+    ExplanationRequest.objects.filter(pk=request.pk).update(deadline=dt.date(2024, 8, 1))
+    client.force_login(staff_user)
+
+    html = client.get(reverse("admin:index")).content.decode()
+    overdue = _section(html, "home-overdue")
+
+    assert "1 yêu cầu giải trình đã quá hạn" in overdue
+    assert f"{flag.investor.display_name} ({flag.stream.name}): hạn 01/08/2024, quá" in overdue
+    assert reverse("admin:disbursement_explanationrequest_change", args=[request.pk]) in html
+    assert reverse("admin:disbursement_explanationrequest_changelist") + "?tinh_trang=overdue" in html
+
+
+def test_no_overdue_explanation_is_said_plainly(client, staff_user, ranked_with_city_plans):
+    client.force_login(staff_user)
+    html = client.get(reverse("admin:index")).content.decode()
+
+    assert "Không có yêu cầu giải trình nào quá hạn." in _section(html, "home-overdue")
