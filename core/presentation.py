@@ -65,6 +65,48 @@ def unit_name(row: Any, default: str = "") -> str:
     return unit.display_name if unit is not None else default
 
 
+# Phrases written short where space is tight (a table column, a chart label), as the office's own tables
+# abbreviate them; the full name stays beside it for a tooltip and a screen reader.
+SHORT_FORMS = [
+    ("Ủy ban nhân dân", "UBND"),
+    ("Ban Quản lý dự án", "Ban QLDA"),
+    ("Nông nghiệp và Phát triển nông thôn", "NN&PTNT"),
+    ("nông nghiệp và phát triển nông thôn", "NN&PTNT"),
+    ("nông nghiệp và PTNT", "NN&PTNT"),
+    ("dân dụng và công nghiệp", "DD&CN"),
+    ("đầu tư xây dựng", "ĐTXD"),
+    ("Bộ Chỉ huy Quân sự", "Bộ CHQS"),
+    ("Giáo dục và Đào tạo", "GD&ĐT"),
+    ("Giao thông vận tải", "GTVT"),
+    ("Thông tin và Truyền thông", "TT&TT"),
+    ("Văn hóa, Thể thao và Du lịch", "VHTT&DL"),
+    ("Văn hóa và Thể thao", "VH&TT"),
+    ("Tài nguyên và Môi trường", "TN&MT"),
+    ("Kế hoạch và Đầu tư", "KH&ĐT"),
+    ("Lao động - Thương binh và Xã hội", "LĐTB&XH"),
+    ("Khoa học và Công nghệ", "KH&CN"),
+    ("khu kinh tế", "KKT"),
+    ("khu công nghiệp", "KCN"),
+]
+SHORT_NAME_LENGTH = 28
+
+
+def short_name(name: str, length: int = SHORT_NAME_LENGTH) -> str:
+    """A unit's name as a narrow column writes it: 'Sở NN&PTNT' for 'Sở Nông nghiệp và Phát triển nông thôn'.
+
+    Names of at most `length` characters are kept as they are; longer ones take the usual abbreviations,
+    and 'thành phố' at the end becomes 'TP'.
+    """
+    if len(name) <= length:
+        return name
+    text = name
+    for phrase, short in SHORT_FORMS:
+        text = text.replace(phrase, short)
+    if len(text) > length and text.endswith(" thành phố"):
+        text = text[: -len("thành phố")] + "TP"
+    return text
+
+
 # --- Reported or not, and from when ---------------------------------------------------------------
 
 

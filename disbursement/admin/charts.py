@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.html import escape, format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from core.notation import format_percent, format_unit_percent
@@ -21,6 +21,8 @@ class Bar:
     href: str = ""
     # What is written beside the bar; the value as a unit's ratio by default ('–' without one).
     text: str = ""
+    # The full name, for the tooltip and screen readers, when the label is a short form.
+    title: str = ""
 
 
 @dataclass
@@ -61,11 +63,45 @@ def _n(value: float) -> str:
     return f"{value:.1f}"
 
 
+# Width of a character of the charts' 11px sans-serif, rounded up (DejaVu Sans, the widest usual default),
+# so that a label measured by it always fits the room given to it.
+CHAR_W = 7.0
+LABEL_MIN_W, LABEL_MAX_W = 120, 280
+
+
+def _text_w(text: str) -> float:
+    return len(text) * CHAR_W
+
+
+def _wrap(text: str, width: float) -> list[str]:
+    """`text` in lines that each fit `width` (at most two; a second line too long is cut with '…')."""
+    if _text_w(text) <= width:
+        return [text]
+    words, first = text.split(), ""
+    while words and _text_w(f"{first} {words[0]}".strip()) <= width:
+        first = f"{first} {words.pop(0)}".strip()
+    if not first:  # one word longer than the room: cut it
+        first, words = text[: int(width // CHAR_W) - 1] + "…", []
+    rest = " ".join(words)
+    if rest and _text_w(rest) > width:
+        rest = rest[: int(width // CHAR_W) - 1].rstrip() + "…"
+    return [first, rest] if rest else [first]
+
+
 def bar_chart(
     bars: list[Bar], *, reference: Decimal | None = None, reference_label: str = "", title: str = ""
 ) -> SafeString:
-    """Horizontal bars of ratios, one per unit, with a vertical line at `reference` (the stream's ratio)."""
-    label_w, plot_w, value_w, row_h, top, bottom = 230, 440, 70, 22, 24, 28
+    """Horizontal bars of ratios, one per unit, with a vertical line at `reference` (the stream's ratio).
+
+    Labels get the room their text needs (two lines at most, never cut by the chart's edge); values are
+    written in their own column right of the plot, so the reference line never crosses them.
+    """
+    longest = max((_text_w(b.label) for b in bars), default=0)
+    label_w = int(min(max(longest + 12, LABEL_MIN_W), LABEL_MAX_W))
+    lines = [_wrap(b.label, label_w - 12) for b in bars]
+    two_lines = any(len(label) > 1 for label in lines)
+    plot_w, value_w, top, bottom = 440, 70, 28, 28
+    row_h = 32 if two_lines else 22
     width = label_w + plot_w + value_w
     height = top + row_h * max(len(bars), 1) + bottom
     values = [b.value for b in bars if b.value is not None]
@@ -92,60 +128,64 @@ def bar_chart(
                 tick,
             )
         )
-    for i, bar in enumerate(bars):
-        y = top + i * row_h
-        label = escape(bar.label)
-        if bar.href:
-            label = format_html('<a href="{}">{}</a>', bar.href, bar.label)
+    if reference is not None:
+        # Drawn before the bars: a bar over the line stays readable.
+        rx = x(reference)
+        text = f"{reference_label} {format_percent(reference)}".strip()
+        half = _text_w(text) / 2
+        lx = min(max(rx, label_w + half), label_w + plot_w + value_w - half - 2)
         parts.append(
             format_html(
-                '<text class="label" x="{}" y="{}" text-anchor="end">{}</text>',
-                label_w - 6,
-                _n(y + row_h * 0.68),
-                label,
+                '<line class="reference" x1="{}" y1="{}" x2="{}" y2="{}"/>'
+                '<text class="reference-label" x="{}" y="{}" text-anchor="middle">{}</text>',
+                _n(rx),
+                top - 4,
+                _n(rx),
+                height - bottom,
+                _n(lx),
+                top - 10,
+                text,
             )
         )
+    for i, (bar, label_lines) in enumerate(zip(bars, lines, strict=True)):
+        y = top + i * row_h
+        middle = y + row_h / 2
+        first_y = middle + 4 - (6 if len(label_lines) > 1 else 0)
+        spans = format_html_join(
+            "",
+            '<tspan x="{}" y="{}">{}</tspan>',
+            ((label_w - 6, _n(first_y + n * 12), line) for n, line in enumerate(label_lines)),
+        )
+        label = format_html("<title>{}</title>{}", bar.title or bar.label, spans)
+        if bar.href:
+            label = format_html('<a href="{}">{}</a>', bar.href, label)
+        parts.append(format_html('<text class="label" text-anchor="end">{}</text>', label))
         if bar.value is not None:
             parts.append(
                 format_html(
                     '<rect class="bar {}" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
                     bar.css_class,
                     label_w,
-                    _n(y + 3),
+                    _n(middle - 8),
                     _n(max(x(bar.value) - label_w, 0.5)),
-                    row_h - 6,
-                    bar.label,
+                    16,
+                    bar.title or bar.label,
                     format_unit_percent(bar.value),
                 )
             )
         parts.append(
             format_html(
-                '<text class="value" x="{}" y="{}">{}</text>',
-                _n((x(bar.value) if bar.value is not None else label_w) + 4),
-                _n(y + row_h * 0.68),
+                '<text class="value" x="{}" y="{}" text-anchor="end">{}</text>',
+                width - 4,
+                _n(middle + 4),
                 bar.text or format_unit_percent(bar.value),
-            )
-        )
-    if reference is not None:
-        rx = _n(x(reference))
-        parts.append(
-            format_html(
-                '<line class="reference" x1="{}" y1="{}" x2="{}" y2="{}"/>'
-                '<text class="reference-label" x="{}" y="{}" text-anchor="middle">{} {}</text>',
-                rx,
-                top - 4,
-                rx,
-                height - bottom,
-                rx,
-                top - 8,
-                reference_label,
-                format_percent(reference),
             )
         )
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))
 
 
+NO_POINTS = "(chưa có số liệu)"
 MONTH_STARTS = [dt.date(2001, m, 1).timetuple().tm_yday - 1 for m in range(1, 13)]
 # The disbursement period runs to 31 January of the next year.
 X_DAYS = 396
@@ -163,7 +203,7 @@ def line_chart(series: list[Series], *, title: str = "", compact: bool = False) 
     if compact:
         left, plot_w, right, top, plot_h, bottom = 34, 190, 6, 8, 70, 18
     else:
-        left, plot_w, right, top, plot_h, bottom = 48, 600, 150, 16, 240, 30
+        left, plot_w, right, top, plot_h, bottom = 48, 600, 170, 16, 240, 30
     size_class = "chart-small" if compact else ""
     width, height = left + plot_w + right, top + plot_h + bottom
     values = [v for s in series for _, v in s.points]
@@ -193,51 +233,64 @@ def line_chart(series: list[Series], *, title: str = "", compact: bool = False) 
         if compact and month % 3 != 1:
             continue
         tx = _n(left + day / X_DAYS * plot_w)
-        parts.append(format_html('<text class="tick" x="{}" y="{}">T{}</text>', tx, top + plot_h + 18, month))
-    for index, s in enumerate(series):
-        if not s.points:
-            continue
-        year = s.year or min(p.year for p, _ in s.points)
-        coords = [xy(d, v, year) for d, v in s.points]
+        # The month under the axis, its baseline high enough that no letter is cut by the chart's edge.
+        ty = top + plot_h + (13 if compact else 18)
+        parts.append(format_html('<text class="tick" x="{}" y="{}">T{}</text>', tx, ty, month))
+    legend_y = top + 14
+    for s in series:
         dash = ' stroke-dasharray="6 4"' if s.dashed else ""
-        parts.append(
-            format_html(
-                '<polyline class="line {}" fill="none" points="{}"{}/>',
-                s.css_class,
-                " ".join(f"{cx},{cy}" for cx, cy in coords),
-                mark_safe(dash),
-            )
-        )
-        for (d, v), (cx, cy) in zip(s.points, coords, strict=True):
+        if s.points:
+            year = s.year or min(p.year for p, _ in s.points)
+            coords = [xy(d, v, year) for d, v in s.points]
             parts.append(
                 format_html(
-                    '<circle class="point {}" cx="{}" cy="{}" r="{}"><title>{}: {} ({})</title></circle>',
+                    '<polyline class="line {}" fill="none" points="{}"{}/>',
                     s.css_class,
-                    cx,
-                    cy,
-                    2 if compact else 3,
-                    s.label,
-                    format_unit_percent(v),
-                    date_web(d),
+                    " ".join(f"{cx},{cy}" for cx, cy in coords),
+                    mark_safe(dash),
                 )
             )
+            for (d, v), (cx, cy) in zip(s.points, coords, strict=True):
+                parts.append(
+                    format_html(
+                        '<circle class="point {}" cx="{}" cy="{}" r="{}"><title>{}: {} ({})</title></circle>',
+                        s.css_class,
+                        cx,
+                        cy,
+                        2 if compact else 3,
+                        s.label,
+                        format_unit_percent(v),
+                        date_web(d),
+                    )
+                )
         if compact:
             continue
-        ly = top + 14 + index * 18
+        # Every series has its legend; one without a point says so rather than vanish.
         parts.append(
             format_html(
                 '<line class="line {}" x1="{}" y1="{}" x2="{}" y2="{}"{}/><text class="legend" x="{}" y="{}">{}</text>',
                 s.css_class,
                 left + plot_w + 10,
-                ly - 4,
+                legend_y - 4,
                 left + plot_w + 34,
-                ly - 4,
+                legend_y - 4,
                 mark_safe(dash),
                 left + plot_w + 40,
-                ly,
+                legend_y,
                 s.label,
             )
         )
+        if not s.points:
+            legend_y += 14
+            parts.append(
+                format_html(
+                    '<text class="legend legend-empty" x="{}" y="{}">{}</text>',
+                    left + plot_w + 40,
+                    legend_y,
+                    NO_POINTS,
+                )
+            )
+        legend_y += 18
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))
 

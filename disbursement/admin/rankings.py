@@ -93,6 +93,10 @@ class RankingRow:
         return presentation.unit_name(self.figure)
 
     @property
+    def short_name(self) -> str:
+        return presentation.short_name(self.unit_name)
+
+    @property
     def rank(self) -> str:
         return presentation.rank_web(self.figure.rank)
 
@@ -161,14 +165,15 @@ def _ranking_query(request, stream_code: str | None) -> RankingFilterSet:
 
 
 def _year_charts(snapshot: Snapshot, stream: CapitalStream, source: BudgetSource | None, rows: list[RankingRow]):
-    """The stream's curve this year and last, and a small such chart for each unit."""
+    """The stream's curve this year and last, a small such chart for each unit, and whether last year has any."""
     year = snapshot.year
+    stream_last_year = unit_series(year - 1, stream, source=source)
     lines = line_chart(
         [
             Series(f"Năm {year}", unit_series(year, stream, source=source), "series-current", year=year),
             Series(
                 f"Năm {year - 1}",
-                unit_series(year - 1, stream, source=source),
+                stream_last_year,
                 "series-last-year",
                 dashed=True,
                 year=year - 1,
@@ -189,12 +194,18 @@ def _year_charts(snapshot: Snapshot, stream: CapitalStream, source: BudgetSource
             title=f"{row.unit_name}: tỷ lệ giải ngân năm {year} và năm {year - 1}",
             compact=True,
         )
-        unit_charts.append({"name": row.unit_name, "url": row.history_url, "chart": chart})
-    return lines, unit_charts
+        unit_charts.append(
+            {"name": row.unit_name, "short_name": row.short_name, "url": row.history_url, "chart": chart}
+        )
+    return lines, unit_charts, bool(stream_last_year or last_year_units)
 
 
-def _tabs(snapshot: Snapshot, stream: CapitalStream, source: BudgetSource | None, stream_rows: list[Figure]):
-    """Links to the snapshot's other streams (same source) and to the stream's sources."""
+def _tabs(snapshot: Snapshot, stream: CapitalStream, source: BudgetSource | None, streams_all: list[Figure]):
+    """Links to the snapshot's streams (same source) and to the stream's sources.
+
+    Every stream of the snapshot keeps its tab, and the chosen source its own, even where the stream has
+    no figure of that source: the page then says so instead of losing the way back.
+    """
     suffix = f"?source={source.code}" if source else ""
     streams = [
         {
@@ -202,8 +213,11 @@ def _tabs(snapshot: Snapshot, stream: CapitalStream, source: BudgetSource | None
             "url": reverse("admin:disbursement_snapshot_rankings", args=[snapshot.pk, f.stream.code]) + suffix,
             "active": f.stream_id == stream.id,
         }
-        for f in stream_rows
+        for f in streams_all
     ]
+    own_sources = figure_selectors.sources_of_stream(snapshot, stream)
+    if source is not None and source not in own_sources:
+        own_sources = sorted([*own_sources, source], key=lambda s: s.order)
     sources = [
         {
             "name": name,
@@ -211,10 +225,43 @@ def _tabs(snapshot: Snapshot, stream: CapitalStream, source: BudgetSource | None
             + (f"?source={code}" if code else ""),
             "active": (source.code if source else None) == code,
         }
-        for code, name in [(None, "Mọi nguồn vốn")]
-        + [(s.code, s.name) for s in figure_selectors.sources_of_stream(snapshot, stream)]
+        for code, name in [(None, "Mọi nguồn vốn")] + [(s.code, s.name) for s in own_sources]
     ]
     return streams, sources
+
+
+# Columns shown only when some unit has a figure in them: a column of dashes says nothing.
+OPTIONAL_COLUMNS = {
+    "change_amount": "Tăng so kỳ trước",
+    "change_points": "Tăng tỷ lệ",
+    "rank_change": "Thay đổi hạng",
+    "same_period_ratio": "Cùng kỳ năm trước",
+    "flags": "Cảnh báo",
+}
+
+
+def _shown_columns(rows: list[RankingRow]) -> tuple[dict[str, bool], list[str]]:
+    """Which optional columns have a figure for some unit, and the names of those left out."""
+    shown = {
+        "change_amount": any(r.figure.change_amount is not None for r in rows),
+        "change_points": any(r.figure.change_points is not None for r in rows),
+        "rank_change": any(r.figure.rank_change is not None for r in rows),
+        "same_period_ratio": any(r.figure.same_period_ratio is not None for r in rows),
+        "flags": any(r.flags for r in rows),
+    }
+    return shown, [OPTIONAL_COLUMNS[key] for key, on in shown.items() if not on]
+
+
+def _common_source_file(rows: list[RankingRow]) -> str:
+    """The file every unit's figure came from, when it is one file; '' when the units' files differ."""
+    files = {r.source_file for r in rows}
+    return files.pop() if len(files) == 1 else ""
+
+
+def _line_caption(lines_have_last_year: bool, year: int) -> str:
+    if lines_have_last_year:
+        return "Tỷ lệ giải ngân của dòng vốn qua các kỳ, so với năm trước"
+    return f"Tỷ lệ giải ngân của dòng vốn qua các kỳ năm {year} (chưa có số liệu năm {year - 1} để so sánh)"
 
 
 def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | None = None):
@@ -224,11 +271,12 @@ def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | Non
     # ?source=nstw: the units within one budget source; over all sources by default.
     source = query.chosen_source
     stream_rows = list(figure_selectors.stream_figures(snapshot, source=source))
+    streams_all = list(figure_selectors.stream_figures(snapshot))
     stream = query.requested_stream
     if stream is None:
-        if not stream_rows:
+        if not (stream_rows or streams_all):
             raise Http404("Kỳ số liệu chưa có số liệu đã tính.")
-        stream = stream_rows[0].stream
+        stream = (stream_rows or streams_all)[0].stream
     stream_figure = next((f for f in stream_rows if f.stream_id == stream.id), None)
     flags = flags_by_unit(snapshot)
     band_config = band_config_for(stream, snapshot.year)
@@ -245,14 +293,16 @@ def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | Non
     ]
     average = stream_figure.ratio if stream_figure else None
     bars = bar_chart(
-        [Bar(r.unit_name, r.figure.ratio, r.band, r.history_url, r.ratio) for r in rows],
+        [Bar(r.short_name, r.figure.ratio, r.band, r.history_url, r.ratio, title=r.unit_name) for r in rows],
         reference=average,
         reference_label="Tỷ lệ chung",
         title=f"Tỷ lệ giải ngân – {stream.name}",
     )
-    lines, unit_charts = _year_charts(snapshot, stream, source, rows)
-    streams, sources = _tabs(snapshot, stream, source, stream_rows)
+    lines, unit_charts, has_last_year = _year_charts(snapshot, stream, source, rows)
+    streams, sources = _tabs(snapshot, stream, source, streams_all)
     city = figure_selectors.city_figure(snapshot)
+    shown, hidden = _shown_columns(rows)
+    common_file = _common_source_file(rows)
     context = {
         **model_admin.admin_site.each_context(request),
         # Wide tables and charts: no side menu on these pages.
@@ -277,6 +327,13 @@ def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | Non
         "unit_header": "Chủ đầu tư" if stream.ranks_investors else "Quận, huyện",
         "bar_chart": bars,
         "line_chart": lines,
+        "line_caption": _line_caption(has_last_year, snapshot.year),
+        "has_last_year": has_last_year,
+        "shown": shown,
+        "hidden_columns": hidden,
+        "common_source_file": common_file,
+        "source": source,
+        "all_sources_url": reverse("admin:disbursement_snapshot_rankings", args=[snapshot.pk, stream.code]),
         "unit_charts": unit_charts,
         "bands": BAND_LABELS,
         "has_flags": bool(flags),
@@ -314,12 +371,13 @@ def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id
         }
         for f in figures
     ]
+    last_year = unit_series(year - 1, stream, **unit_filter)
     chart = line_chart(
         [
             Series(f"Năm {year}", unit_series(year, stream, **unit_filter), "series-current", year=year),
             Series(
                 f"Năm {year - 1}",
-                unit_series(year - 1, stream, **unit_filter),
+                last_year,
                 "series-last-year",
                 dashed=True,
                 year=year - 1,
@@ -342,6 +400,11 @@ def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id
         "next_year": str(year + 1),
         "rows": rows,
         "line_chart": chart,
+        "line_caption": (
+            "Tỷ lệ giải ngân qua các kỳ, so với năm trước và với tỷ lệ chung"
+            if last_year
+            else f"Tỷ lệ giải ngân qua các kỳ năm {year}, so với tỷ lệ chung (chưa có số liệu năm {year - 1})"
+        ),
         "previous_year_url": f"?year={year - 1}",
         "next_year_url": f"?year={year + 1}",
         "exports": export_links(

@@ -46,6 +46,18 @@ def page(live_server, monkeypatch):
 
 
 @pytest.fixture
+def chromium(live_server, monkeypatch):
+    """A headless Chromium of its own for a test that opens several contexts (themes, screen sizes)."""
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
 def screenshot():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
