@@ -20,26 +20,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("GIAINGAN_LOCAL", "1")
-os.environ.setdefault("GIAINGAN_VAR_DIR", tempfile.mkdtemp(prefix="bench-compute-"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from bench.testdb import setup_django, throwaway_database
 
-django.setup()
+setup_django("bench-compute-")
 
-from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
 YEAR = 2024
@@ -235,15 +228,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print where the last compute spends its time")
     args = parser.parse_args()
 
-    db = settings.DATABASES["default"]
-    if connection.vendor == "sqlite":
-        db.setdefault("TEST", {})["NAME"] = str(Path(os.environ["GIAINGAN_VAR_DIR"]) / "bench.sqlite3")
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    old_name = db["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    with throwaway_database():
         start = time.perf_counter()
         ids = generate(args.units, args.allocations, args.snapshots)
         from disbursement.models import AllocationRevision, SnapshotLine
@@ -281,8 +266,6 @@ def main() -> None:
             profiler.runcall(timed_compute, ids[-1])
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
         print(f"open flags at the last snapshot: {Flag.objects.filter(cleared_on__isnull=True).count()}")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

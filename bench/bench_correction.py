@@ -22,22 +22,20 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("GIAINGAN_LOCAL", "1")
-os.environ.setdefault("GIAINGAN_VAR_DIR", tempfile.mkdtemp(prefix="bench-correction-"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from django.conf import settings  # noqa: E402
+from bench.testdb import setup_django, throwaway_database
+
+setup_django("bench-correction-")
+
 from django.db import connection  # noqa: E402
 
-from bench.bench_compute import TRIEU, YEAR, generate  # noqa: E402  (sets Django up)
+from bench.bench_compute import TRIEU, YEAR, generate  # noqa: E402
 
 SHEET_TITLE = "BIỂU TỔNG HỢP TÌNH HÌNH GIẢI NGÂN KẾ HOẠCH VỐN ĐẦU TƯ CÔNG NĂM 2024"
 SECTION = "DỰ ÁN DO ỦY BAN NHÂN DÂN THÀNH PHỐ GIAO KẾ HOẠCH VỐN"
@@ -167,18 +165,8 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    db = settings.DATABASES["default"]
-    if connection.vendor == "sqlite":
-        db.setdefault("TEST", {})["NAME"] = str(Path(os.environ["GIAINGAN_VAR_DIR"]) / "bench.sqlite3")
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    old_name = db["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    with throwaway_database():
         run(args)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def run(args) -> None:

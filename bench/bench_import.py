@@ -26,27 +26,13 @@ import io
 import os
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def _setup_django(var_dir: str) -> None:
-    """Django on a migrated SQLite database in `var_dir` (for scripts that import these helpers)."""
-    os.environ["GIAINGAN_VAR_DIR"] = var_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("GIAINGAN_LOCAL", "1")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+from bench.testdb import setup_django, throwaway_database
 
 
 def _build(rows: int) -> bytes:
@@ -200,28 +186,9 @@ def main() -> None:
     parser.add_argument("--skip-write", action="store_true", help="Only the floor and the dry run.")
     parser.add_argument("--profile", choices=["dry", "full"], help="print where that stage spends its time")
     args = parser.parse_args()
-    var_dir = tempfile.mkdtemp(prefix="bench-import-")
-    os.environ.setdefault("GIAINGAN_VAR_DIR", var_dir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("GIAINGAN_LOCAL", "1")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    db = settings.DATABASES["default"]
-    if connection.vendor == "sqlite":
-        db.setdefault("TEST", {})["NAME"] = str(Path(var_dir) / "bench.sqlite3")
-    setup_test_environment()
-    old_name = db["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    setup_django("bench-import-")
+    with throwaway_database():
         _run(args)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def _run(args) -> None:
