@@ -66,6 +66,12 @@ def to_decimal(value: object) -> Decimal:
 
 def to_dong(value: object, unit: int = DONG) -> int:
     """An amount in `unit` (DONG, TRIEU or TY) as exact integer đồng, half-up."""
+    if value.__class__ is int and unit.__class__ is int:
+        # A whole number (most cells) needs no rounding: the same integer, without Decimal arithmetic.
+        dong = value * unit
+        if abs(dong) > MAX_DONG:
+            raise AmountError(f"số tiền quá lớn: {value!r}")
+        return dong
     amount = to_decimal(value) * unit
     dong = int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
     if abs(dong) > MAX_DONG:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import unicodedata
 from dataclasses import dataclass
 
-from core.names import normalize_name
+from core.names import expand_abbreviations, normalize_name
 from disbursement.models import CapitalStream, NameAbbreviation
 from districts.models import DistrictAlias
 from districts.selectors import districts_valid_on
@@ -80,9 +81,15 @@ class UnitMatcher:
 
     def _add(self, level: str, name: str, unit) -> None:
         index = self._index[level]
-        index.setdefault(self.key(name), unit)
-        # The key stored with the unit (no list abbreviations) still finds it.
-        index.setdefault(normalize_name(name), unit)
+        text = unicodedata.normalize("NFC", name or "")
+        expanded = expand_abbreviations(text, self.abbreviations) if self.abbreviations else text
+        key = self._keys.get(name)
+        if key is None:
+            key = self._keys[name] = normalize_name(expanded)
+        index.setdefault(key, unit)
+        # The key stored with the unit (no list abbreviations) still finds it; the same key unless the list
+        # writes out part of the name.
+        index.setdefault(key if expanded == text else normalize_name(text), unit)
 
     def key(self, name: str) -> str:
         found = self._keys.get(name)

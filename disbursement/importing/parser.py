@@ -25,9 +25,10 @@ import datetime as dt
 import io
 import re
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import MappingProxyType
 from typing import NamedTuple
 
 from openpyxl import load_workbook
@@ -144,6 +145,14 @@ class StatedRatio(NamedTuple):
     column: int
 
 
+# What a line without a map of its own holds: one shared, read-only empty mapping (files hold many lines).
+_NO_MAP: Mapping = MappingProxyType({})
+
+
+def _no_map() -> Mapping:
+    return _NO_MAP
+
+
 @dataclass(slots=True)
 class Line:
     sheet: str
@@ -156,10 +165,10 @@ class Line:
     # The printed ratio of the total (or of the only ratio column) and its column.
     ratio: Decimal | None = None
     ratio_column: int | None = None
-    columns: dict[tuple[str, str], int] = field(default_factory=dict)
-    # Printed ratios by source when the file has a ratio column per source.
-    ratios: dict[str, Decimal | None] = field(default_factory=dict)
-    ratio_columns: dict[str, int] = field(default_factory=dict)
+    columns: Mapping[tuple[str, str], int] = field(default_factory=_no_map)
+    # Printed ratios by source when the file has a ratio column per source (one ratio column: `ratio`).
+    ratios: Mapping[str, Decimal | None] = field(default_factory=_no_map)
+    ratio_columns: Mapping[str, int] = field(default_factory=_no_map)
 
 
 @dataclass
@@ -886,11 +895,16 @@ class _UnitTable(_Table):
                 parts = [target.get(NSTW), target.get(NSDP)]
                 target[TOTAL] = None if all(p is None for p in parts) else sum(p or 0 for p in parts)
         if columns.ratios:
-            line.ratio_columns = columns.ratios
-            for source, column in columns.ratios.items():
-                line.ratios[source] = self.reader.ratio(sheet, row, column, _cell(values, column))
             line.ratio_column = columns.ratio
-            line.ratio = line.ratios.get(TOTAL)
+            if columns.ratios.keys() == {TOTAL}:
+                line.ratio = self.reader.ratio(sheet, row, columns.ratio, _cell(values, columns.ratio))
+            else:
+                line.ratio_columns = columns.ratios
+                line.ratios = {
+                    source: self.reader.ratio(sheet, row, column, _cell(values, column))
+                    for source, column in columns.ratios.items()
+                }
+                line.ratio = line.ratios.get(TOTAL)
         return line
 
     def finish(self) -> None:

@@ -12,19 +12,26 @@ from dataclasses import dataclass
 
 from core.fiscal import year_start
 from disbursement.importing.issues import IssueList
-from disbursement.importing.parser import NSDP, NSTW, TOTAL
+from disbursement.importing.parser import NSDP, NSTW, TOTAL, Line
 from disbursement.models import BudgetSource, CapitalStream
 
 
-@dataclass
+@dataclass(slots=True)
 class PlanChange:
+    """One revision to record. Compact, as a large first import makes one per unit and source: the note
+    is made from the file's line when it is written."""
+
     stream: CapitalStream
     source: BudgetSource
     investor_id: int | None
     district_id: int | None
     amount: int
     effective_from: dt.date
-    note: str
+    line: Line
+
+    @property
+    def note(self) -> str:
+        return f"Theo tệp {self.line.sheet}, dòng {self.line.row}"
 
 
 def by_source(values: dict[str, int], split: bool) -> dict[str, int]:
@@ -66,6 +73,7 @@ def unit_plan_changes(
 ) -> list[PlanChange]:
     """The revisions that make each listed unit's plan in force match the file."""
     changes = []
+    dates: dict[dt.date, dt.date] = {}
     for entry in entries:
         existing = in_force.get((entry.stream.id, entry.investor_id, entry.district_id), {})
         found = changes_to_record(existing, entry.plans, year, as_of)
@@ -83,15 +91,8 @@ def unit_plan_changes(
                     column=entry.line.columns.get(("plan", TOTAL)),
                 )
         for code, amount, effective in found:
-            changes.append(
-                PlanChange(
-                    stream=entry.stream,
-                    source=sources[code],
-                    investor_id=entry.investor_id,
-                    district_id=entry.district_id,
-                    amount=amount,
-                    effective_from=effective,
-                    note=f"Theo tệp {entry.line.sheet}, dòng {entry.line.row}",
-                )
-            )
+            # One date object per distinct date, however many changes share it.
+            effective = dates.setdefault(effective, effective)
+            unit = (entry.investor_id, entry.district_id)
+            changes.append(PlanChange(entry.stream, sources[code], *unit, amount, effective, entry.line))
     return changes

@@ -22,17 +22,33 @@ from disbursement.models import BudgetSource, CapitalStream, CityDisbursement, S
 from disbursement.plans.selectors import allocations_in_force, city_plans_in_force
 from disbursement.snapshots.selectors import unit_readings
 
+# Which of a line's columns hold each budget source's figure: by source when the section splits them.
+_SPLIT = ((BudgetSource.CENTRAL, NSTW), (BudgetSource.LOCAL, NSDP))
+_UNSPLIT = ((BudgetSource.UNSPLIT, TOTAL),)
+
 
 @dataclass(slots=True)
 class Entry:
-    """One unit's figures in one stream, by budget source code."""
+    """One unit's figures in one stream, by budget source code.
+
+    Compact, as a file may list tens of thousands of units: the figures are read from the line when
+    asked for, not copied.
+    """
 
     section: Section
     line: Line
     stream: CapitalStream
     match: Match
-    plans: dict[str, int | None]
-    disbursed: dict[str, int]
+
+    @property
+    def plans(self) -> dict[str, int | None]:
+        plan = self.line.plan
+        return {code: plan.get(column) for code, column in (_SPLIT if self.section.split else _UNSPLIT)}
+
+    @property
+    def disbursed(self) -> dict[str, int]:
+        disbursed = self.line.disbursed
+        return {code: disbursed.get(column) or 0 for code, column in (_SPLIT if self.section.split else _UNSPLIT)}
 
     @property
     def investor_id(self) -> int | None:
@@ -49,10 +65,12 @@ class Entry:
     @property
     def line_sources(self) -> list[str]:
         """Sources that get a snapshot line: drop the all-zero parts of a split row."""
-        codes = list(self.disbursed)
+        disbursed = self.disbursed
+        codes = list(disbursed)
         if len(codes) == 1:
             return codes
-        kept = [c for c in codes if self.disbursed.get(c) or self.plans.get(c)]
+        plans = self.plans
+        kept = [c for c in codes if disbursed.get(c) or plans.get(c)]
         return kept or codes[-1:]
 
 
@@ -189,13 +207,7 @@ def _entry(section: Section, line: Line, stream: CapitalStream, matcher: UnitMat
             f"{stream.name} (chỉ dành cho các huyện, xã). Kiểm tra lại tên hoặc phần của dòng này.",
             **_at_name(line),
         )
-    if section.split:
-        plans = {BudgetSource.CENTRAL: line.plan.get(NSTW), BudgetSource.LOCAL: line.plan.get(NSDP)}
-        disbursed = {BudgetSource.CENTRAL: line.disbursed.get(NSTW), BudgetSource.LOCAL: line.disbursed.get(NSDP)}
-    else:
-        plans = {BudgetSource.UNSPLIT: line.plan.get(TOTAL)}
-        disbursed = {BudgetSource.UNSPLIT: line.disbursed.get(TOTAL)}
-    return Entry(section, line, stream, match, plans, {k: v or 0 for k, v in disbursed.items()})
+    return Entry(section, line, stream, match)
 
 
 def _check_entries(

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from core.fiscal import disbursement_deadline
-from disbursement.db import copy_lines_outside_scope, insert_history, insert_values
+from disbursement.db import copy_lines_outside_scope, insert_history, insert_history_of, insert_values
 from disbursement.importing.prepare import Prepared
 from disbursement.models import (
     Allocation,
@@ -86,25 +86,28 @@ def write_submission(prepared: Prepared, *, file_name: str, digest: str, user, s
 def _write_lines(
     prepared: Prepared, snapshot: Snapshot, submission: Submission, sources: dict, superseded: Snapshot | None
 ) -> None:
-    lines = [
-        (
-            snapshot.id,
-            entry.stream.id,
-            sources[code].id,
-            entry.investor_id,
-            entry.district_id,
-            None,
-            entry.disbursed.get(code, 0),
-            entry.plans.get(code),
-            _stored_ratio(entry.line.ratio) if len(entry.disbursed) == 1 else None,
-            entry.line.sheet[:100],
-            entry.line.row,
-            submission.id,
-        )
-        for entry in prepared.entries
-        for code in entry.line_sources
-    ]
-    insert_values(SnapshotLine, LINE_COLUMNS, lines)
+    def lines():
+        for entry in prepared.entries:
+            line, disbursed, plans = entry.line, entry.disbursed, entry.plans
+            ratio = _stored_ratio(line.ratio) if len(disbursed) == 1 else None
+            stream_id, investor_id, district_id = entry.key
+            for code in entry.line_sources:
+                yield (
+                    snapshot.id,
+                    stream_id,
+                    sources[code].id,
+                    investor_id,
+                    district_id,
+                    None,
+                    disbursed.get(code, 0),
+                    plans.get(code),
+                    ratio,
+                    line.sheet[:100],
+                    line.row,
+                    submission.id,
+                )
+
+    insert_values(SnapshotLine, LINE_COLUMNS, lines())
     if superseded is not None:
         # The file's lines are the scope: every other line of the superseded version is carried, by the database.
         copy_lines_outside_scope(SnapshotLine, parent="snapshot", old_id=superseded.id, new_id=snapshot.id)
@@ -219,26 +222,19 @@ def _bulk_revise_allocations(prepared: Prepared, *, snapshot: Snapshot, file_nam
         if key(change) not in existing:
             missing.setdefault(key(change), (year, *key(change), None, deadline))
     if missing:
-        insert_values(Allocation, ALLOCATION_COLUMNS, list(missing.values()))
+        insert_values(Allocation, ALLOCATION_COLUMNS, missing.values())
         # Primary keys are not returned by every backend: read the new rows back.
         existing = allocation_ids()
         insert_history(
-            Allocation, ["id", *ALLOCATION_COLUMNS], [(existing[k], *row) for k, row in missing.items()], now, user_id
+            Allocation, ["id", *ALLOCATION_COLUMNS], ((existing[k], *row) for k, row in missing.items()), now, user_id
         )
-    revisions = [
+    revisions = (
         (existing[key(c)], c.amount, c.effective_from, f"{c.note} ({file_name})"[:500], user_id, now, snapshot.id)
         for c in prepared.plan_changes
-    ]
-    insert_values(AllocationRevision, REVISION_COLUMNS, revisions)
-    # The snapshot is new: its revisions are the ones just written, numbered in the order they were written.
-    ids = AllocationRevision.objects.filter(snapshot=snapshot).order_by("id").values_list("id", flat=True)
-    insert_history(
-        AllocationRevision,
-        ["id", *REVISION_COLUMNS],
-        [(pk, *row) for pk, row in zip(ids, revisions, strict=True)],
-        now,
-        user_id,
     )
+    insert_values(AllocationRevision, REVISION_COLUMNS, revisions)
+    # The snapshot is new: its revisions are the ones just written; their history is copied by the database.
+    insert_history_of(AllocationRevision, "snapshot_id = %s", [snapshot.id], now, user_id)
 
 
 def _stored_ratio(ratio: Decimal | None) -> Decimal | None:
