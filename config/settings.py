@@ -196,8 +196,10 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTE
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "3000"))
 # A unit disbursing more than 100% of its plan plus this many points is confirmed item by item.
 IMPORT_RATIO_ABOVE_PLAN_POINTS = int(os.environ.get("IMPORT_RATIO_ABOVE_PLAN_POINTS", "5"))
-# An import keeps at most this many errors; the total is counted.
+# An import keeps at most this many errors, and as many warnings; their totals are counted.
 IMPORT_MAX_STORED_ERRORS = int(os.environ.get("IMPORT_MAX_STORED_ERRORS", "200"))
+# ... and at most this many unknown names (the next ones show once these are resolved) and units missing from it.
+IMPORT_MAX_STORED_NAMES = int(os.environ.get("IMPORT_MAX_STORED_NAMES", "500"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_FILE_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

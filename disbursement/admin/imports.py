@@ -39,6 +39,10 @@ STATUS_LABELS = {
 }
 RUNNING = {"pending", "parsing", "importing"}
 REFRESH_SECONDS = 2
+# The job page lists at most this many errors, warnings and units missing from the file, then "và N ... khác".
+SHOWN_ISSUES = 100
+# Unknown names with their resolution form on one page; the next ones show once these are resolved.
+SHOWN_UNKNOWN_NAMES = 20
 
 
 class ImportUploadForm(forms.Form):
@@ -116,14 +120,15 @@ def _recent_jobs() -> list:
 
 
 def _job_summary(job: ImportJob) -> dict:
+    counts = jobs.issue_counts(job)
     return {
         "job": job,
         "url": reverse("admin:disbursement_snapshot_import_job", args=[job.pk]),
         "status": job.status,
         "status_label": STATUS_LABELS.get(job.status, job.status),
         "file_name": job.file_name,
-        "errors": format_number(max(job.errors_total, len(job.errors))),
-        "warnings": format_number(len(job.warnings)),
+        "errors": format_number(counts["errors"]),
+        "warnings": format_number(counts["warnings"]),
     }
 
 
@@ -148,6 +153,11 @@ def _issues(items) -> list[dict]:
     return rows
 
 
+def _more(total: int, shown: int) -> str:
+    """The number not shown, in Vietnamese notation; '' when everything is shown."""
+    return format_number(total - shown) if total > shown else ""
+
+
 def _preview(job: ImportJob) -> dict | None:
     """What the file replaces and changes, as the importer's summary says it, in Vietnamese notation."""
     summary = job.summary or {}
@@ -163,6 +173,8 @@ def _preview(job: ImportJob) -> dict | None:
         ("units-kept", "đơn vị ngoài tệp giữ nguyên", summary.get("units_kept", 0)),
     ]
     scope = summary.get("scope") or {}
+    missing = (summary.get("missing_units") or [])[:SHOWN_ISSUES]
+    missing_total = jobs.issue_counts(job)["missing_units"]
     return {
         "replaces": summary["replaces"],
         "as_of": format_report_date(dt.date.fromisoformat(as_of), padded=True) if as_of else "",
@@ -173,8 +185,9 @@ def _preview(job: ImportJob) -> dict | None:
         "changes": changes,
         "changes_total": format_number(total),
         "changes_more": format_number(total - len(changes)) if total > len(changes) else "",
-        "missing_units": summary.get("missing_units") or [],
-        "missing_count": format_count(len(summary.get("missing_units") or [])),
+        "missing_units": missing,
+        "missing_count": format_count(missing_total),
+        "missing_more": _more(missing_total, len(missing)),
     }
 
 
@@ -188,12 +201,14 @@ def _to_confirm(job: ImportJob) -> list[dict]:
 
 def _unknown_names(job: ImportJob, user) -> dict:
     """The unknown names with what this person may do about each: map to a unit, create one."""
-    names = (job.summary or {}).get("unknown_names", [])
+    stored = (job.summary or {}).get("unknown_names", [])
+    names = stored[:SHOWN_UNKNOWN_NAMES]
+    total = jobs.issue_counts(job)["unknown_names"]
     allowed = {
         (level, action): user.has_perm(permission) for (level, action), permission in jobs.RESOLVE_PERMISSIONS.items()
     }
     if not names:
-        return {"names": [], "allowed": False}
+        return {"names": [], "allowed": False, "count": "0", "more": ""}
     as_of = jobs.job_date(job)
     units = {
         jobs.INVESTOR: list(Investor.objects.order_by("name").values_list("id", "name")),
@@ -206,11 +221,15 @@ def _unknown_names(job: ImportJob, user) -> dict:
     for index, item in enumerate(names):
         level = item["level"]
         near = {c["id"] for c in item.get("candidates", [])}
+        cells = ", ".join(item.get("cells", []))
+        cells_more = item.get("cells_total", 0) - len(item.get("cells", []))
+        if cells_more > 0:
+            cells += f" và {format_number(cells_more)} ô khác"
         rows.append(
             {
                 **item,
                 "index": index,
-                "cells": ", ".join(item.get("cells", [])),
+                "cells": cells,
                 "streams": ", ".join(item.get("streams", [])),
                 "others": [(uid, name) for uid, name in units[level] if uid not in near],
                 "kinds": kinds[level],
@@ -221,6 +240,8 @@ def _unknown_names(job: ImportJob, user) -> dict:
         )
     return {
         "names": rows,
+        "count": format_count(total),
+        "more": _more(total, len(rows)),
         "allowed": any(r["can_map"] or r["can_create"] for r in rows),
         "districts": units[jobs.DISTRICT],
         "resolvable": job.status in jobs.RESOLVABLE,
@@ -256,8 +277,8 @@ def job_view(model_admin, request, job_id: int):
     if request.method == "POST":
         return _resolve(request, job)
     summary = _job_summary(job)
-    errors, warnings = _issues(job.errors), _issues(job.warnings)
-    errors_total = max(job.errors_total, len(errors))
+    errors, warnings = _issues(job.errors[:SHOWN_ISSUES]), _issues(job.warnings[:SHOWN_ISSUES])
+    counts = jobs.issue_counts(job)
     to_confirm = _to_confirm(job)
     snapshot = job.snapshot
     running = job.status in RUNNING
@@ -275,9 +296,10 @@ def job_view(model_admin, request, job_id: int):
             progress=_progress(job),
             errors=errors,
             warnings=warnings,
-            error_count=format_count(errors_total),
-            errors_more=format_number(errors_total - len(errors)) if errors_total > len(errors) else "",
-            warning_count=format_count(len(warnings)),
+            error_count=format_count(counts["errors"]),
+            errors_more=_more(counts["errors"], len(errors)),
+            warning_count=format_count(counts["warnings"]),
+            warnings_more=_more(counts["warnings"], len(warnings)),
             preview=_preview(job),
             to_confirm=to_confirm,
             to_confirm_count=format_count(len(to_confirm)),

@@ -3,9 +3,11 @@ names it does not know, confirm the implausible figures one by one, confirm it."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -15,7 +17,14 @@ from rest_framework.response import Response
 from disbursement.api.authentication import request_api_key
 from disbursement.api.base import ID_REGEX, ApiMixin
 from disbursement.api.exceptions import Conflict
-from disbursement.importing.jobs import CREATE, MAP, confirm_import_job, create_import_job, resolve_unknown_names
+from disbursement.importing.jobs import (
+    CREATE,
+    MAP,
+    confirm_import_job,
+    create_import_job,
+    issue_counts,
+    resolve_unknown_names,
+)
 from disbursement.models import ImportJob
 
 
@@ -26,23 +35,26 @@ class ImportJobSerializer(serializers.Serializer):
     rows_read = serializers.IntegerField(allow_null=True)
     rows_total = serializers.IntegerField(allow_null=True)
     error_count = serializers.IntegerField(help_text="Tổng số lỗi (có thể nhiều hơn số lỗi được lưu).")
-    warning_count = serializers.IntegerField()
+    warning_count = serializers.IntegerField(help_text="Tổng số cảnh báo (có thể nhiều hơn số cảnh báo được lưu).")
     to_confirm_count = serializers.IntegerField(help_text="Số mục bất thường chưa được xác nhận.")
-    unknown_name_count = serializers.IntegerField(help_text="Số tên đơn vị chưa nhận ra.")
+    unknown_name_count = serializers.IntegerField(
+        help_text="Số tên đơn vị chưa nhận ra (summary.unknown_names giữ tối đa IMPORT_MAX_STORED_ERRORS tên)."
+    )
     snapshot = serializers.IntegerField(allow_null=True)
 
     def to_representation(self, job) -> dict:
         summary = job.summary or {}
+        counts = issue_counts(job)
         return {
             "id": job.pk,
             "status": job.status,
             "file_name": getattr(job, "file_name", None),
             "rows_read": job.rows_read,
             "rows_total": job.rows_total,
-            "error_count": max(job.errors_total, len(job.errors or [])),
-            "warning_count": len(job.warnings or []),
+            "error_count": counts["errors"],
+            "warning_count": counts["warnings"],
             "to_confirm_count": sum(1 for item in summary.get("to_confirm", []) if not item.get("accepted")),
-            "unknown_name_count": len(summary.get("unknown_names", [])),
+            "unknown_name_count": counts["unknown_names"],
             "snapshot": job.snapshot_id,
         }
 
@@ -66,14 +78,38 @@ class ImportJobDetailSerializer(ImportJobSerializer):
         }
 
 
+MESSAGE_KINDS = ("error", "warning", "to_confirm")
+
+
+class ImportMessageSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=MESSAGE_KINDS, help_text="error: lỗi; warning: cảnh báo; to_confirm: mục bất thường cần xác nhận."
+    )
+    file = serializers.CharField()
+    sheet = serializers.CharField(allow_null=True, help_text="Trang tính.")
+    row = serializers.IntegerField(allow_null=True, help_text="Dòng.")
+    column = serializers.IntegerField(allow_null=True, help_text="Cột (số).")
+    cell = serializers.CharField(allow_null=True, help_text="Ô, ví dụ C12.")
+    code = serializers.CharField()
+    message = serializers.CharField(help_text="Nội dung, tiếng Việt.")
+    key = serializers.CharField(help_text="Khóa của mục; với to_confirm: khóa gửi trong 'accept' khi xác nhận.")
+    accepted = serializers.BooleanField(required=False, help_text="Với to_confirm: đã được xác nhận chưa.")
+
+
 class ImportMessagesSerializer(serializers.Serializer):
-    errors = serializers.JSONField(help_text="Lỗi theo dòng, tiếng Việt (tối đa IMPORT_MAX_STORED_ERRORS lỗi).")
-    warnings = serializers.JSONField(help_text="Cảnh báo theo dòng, tiếng Việt.")
-    to_confirm = serializers.JSONField(help_text="Mục bất thường cần xác nhận từng mục, theo 'key'.")
-    errors_total = serializers.IntegerField(help_text="Tổng số lỗi.")
+    count = serializers.IntegerField(help_text="Số mục (đã lưu) trong mọi trang.")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ImportMessageSerializer(many=True, help_text="Lỗi, rồi cảnh báo, rồi mục bất thường.")
+    errors_total = serializers.IntegerField(help_text="Tổng số lỗi, kể cả lỗi không được lưu.")
     errors_more = serializers.CharField(
         allow_blank=True, help_text="'và N lỗi khác' khi không phải lỗi nào cũng được lưu."
     )
+    warnings_total = serializers.IntegerField(help_text="Tổng số cảnh báo, kể cả cảnh báo không được lưu.")
+    warnings_more = serializers.CharField(
+        allow_blank=True, help_text="'và N cảnh báo khác' khi không phải cảnh báo nào cũng được lưu."
+    )
+    to_confirm_total = serializers.IntegerField(help_text="Tổng số mục bất thường cần xác nhận.")
 
 
 class ConfirmSerializer(serializers.Serializer):
@@ -125,6 +161,25 @@ class UploadSerializer(serializers.Serializer):
         if not value.name.lower().endswith(".xlsx"):
             raise serializers.ValidationError("Chỉ nhận tệp Excel .xlsx.")
         return value
+
+
+class _Messages(Sequence):
+    """The stored messages of several kinds as one list for the paginator: only the page asked for is built."""
+
+    def __init__(self, parts: list[tuple[str, list[dict]]]):
+        self.parts = parts
+
+    def __len__(self) -> int:
+        return sum(len(items) for _kind, items in self.parts)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        for kind, items in self.parts:
+            if index < len(items):
+                return {"kind": kind, **items[index]}
+            index -= len(items)
+        raise IndexError(index)
 
 
 def _user(request):
@@ -198,22 +253,49 @@ class ImportJobViewSet(ApiMixin, viewsets.GenericViewSet):
             raise ValidationError({"file": [str(exc)]}) from exc
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses=ImportMessagesSerializer)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "kind",
+                str,
+                enum=[*MESSAGE_KINDS],
+                description="Chỉ một loại: error (lỗi), warning (cảnh báo), to_confirm (mục bất thường).",
+            )
+        ],
+        responses=ImportMessagesSerializer,
+    )
     @action(detail=True, methods=["get"])
     def errors(self, request, pk=None):
-        """Lỗi và cảnh báo của lượt nhập, theo trang tính và dòng."""
+        """Lỗi, cảnh báo và mục bất thường của lượt nhập, theo trang tính và dòng; phân trang (?page=, ?page_size=).
+
+        Lượt nhập lưu tối đa IMPORT_MAX_STORED_ERRORS lỗi và chừng ấy cảnh báo; errors_total, warnings_total
+        đếm tất cả.
+        """
         job = self._job(pk)
-        errors = job.errors or []
-        total = max(job.errors_total, len(errors))
-        return Response(
+        kind = request.query_params.get("kind")
+        if kind is not None and kind not in MESSAGE_KINDS:
+            raise ValidationError({"kind": [f"Chọn một trong: {', '.join(MESSAGE_KINDS)}."]})
+        stored = {
+            "error": job.errors or [],
+            "warning": job.warnings or [],
+            "to_confirm": (job.summary or {}).get("to_confirm", []),
+        }
+        items = _Messages([(k, stored[k]) for k in MESSAGE_KINDS if kind in (None, k)])
+        page = self.paginate_queryset(items)
+        response = self.get_paginated_response(page)
+        counts = issue_counts(job)
+        errors_more = counts["errors"] - len(stored["error"])
+        warnings_more = counts["warnings"] - len(stored["warning"])
+        response.data.update(
             {
-                "errors": errors,
-                "warnings": job.warnings or [],
-                "to_confirm": (job.summary or {}).get("to_confirm", []),
-                "errors_total": total,
-                "errors_more": f"và {total - len(errors)} lỗi khác" if total > len(errors) else "",
+                "errors_total": counts["errors"],
+                "errors_more": f"và {errors_more} lỗi khác" if errors_more > 0 else "",
+                "warnings_total": counts["warnings"],
+                "warnings_more": f"và {warnings_more} cảnh báo khác" if warnings_more > 0 else "",
+                "to_confirm_total": len(stored["to_confirm"]),
             }
         )
+        return response
 
     @extend_schema(request=ConfirmSerializer, responses=ImportJobDetailSerializer)
     @action(detail=True, methods=["post"])

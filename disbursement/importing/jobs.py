@@ -97,6 +97,25 @@ def _store_errors(job: ImportJob, errors: list[Issue]) -> None:
     job.errors_total = len(errors)
 
 
+def _bounded(items: list, name: str, limit: int) -> dict:
+    """The first `limit` items under `name`, and their number under `name`_total."""
+    return {name: items[:limit], f"{name}_total": len(items)}
+
+
+def issue_counts(job: ImportJob) -> dict[str, int]:
+    """How many errors, warnings, unknown names and units missing from the file the job found, stored or not.
+
+    A job stored before the totals were kept counts what it stored.
+    """
+    summary = job.summary or {}
+    return {
+        "errors": max(job.errors_total, len(job.errors or [])),
+        "warnings": summary.get("warnings_total", len(job.warnings or [])),
+        "unknown_names": summary.get("unknown_names_total", len(summary.get("unknown_names") or [])),
+        "missing_units": summary.get("missing_units_total", len(summary.get("missing_units") or [])),
+    }
+
+
 def _failed(job: ImportJob, issues: IssueList) -> ImportJob:
     """Store a job refused before any checking of its content, with the reasons."""
     job.status = ImportJob.Status.FAILED
@@ -133,14 +152,23 @@ def _finish(job: ImportJob, result: ImportResult, *, preview: bool = False) -> I
         FAILED: ImportJob.Status.FAILED,
     }[result.status]
     job.status = status
+    # Errors and warnings are stored up to IMPORT_MAX_STORED_ERRORS each, unknown names and units missing from
+    # the file up to IMPORT_MAX_STORED_NAMES, with their totals: a file of 200,000 wrong rows keeps a job, its
+    # page and its API answers small. Figures to confirm are all kept: each is accepted by its key.
     _store_errors(job, result.errors)
-    job.warnings = [i.to_dict() for i in result.warnings]
+    names = settings.IMPORT_MAX_STORED_NAMES
+    warnings = _bounded([i.to_dict() for i in result.warnings], "warnings", settings.IMPORT_MAX_STORED_ERRORS)
+    job.warnings = warnings["warnings"]
     accepted = set(job.accepted or ())
-    job.summary = {
+    summary = {
         **result.summary,
+        "warnings_total": warnings["warnings_total"],
         "to_confirm": [{**i.to_dict(), "accepted": i.key in accepted} for i in result.to_confirm],
-        "unknown_names": unknown_names(result.errors),
+        **_bounded(unknown_names(result.errors), "unknown_names", names),
     }
+    if "missing_units" in summary:
+        summary.update(_bounded(summary["missing_units"] or [], "missing_units", names))
+    job.summary = summary
     job.snapshot = result.snapshot
     job.submission = result.submission
     rows = result.summary.get("rows_read")

@@ -60,8 +60,13 @@ def preview_change_lines(summary: dict) -> list[str]:
     return lines
 
 
+# The cells listed for one unknown name; `cells_total` counts them all.
+UNKNOWN_NAME_CELLS = 20
+
+
 def unknown_names(errors: list[Issue]) -> list[dict]:
-    """Unmatched names of a preview, each once per level, with where they are and the closest units."""
+    """Unmatched names of a preview, each once per level, with where they are (the first UNKNOWN_NAME_CELLS
+    cells, and their number) and the closest units."""
     found: dict[tuple[str, str], dict] = {}
     for issue in errors:
         if issue.code != "unknown_name" or not issue.detail:
@@ -75,10 +80,13 @@ def unknown_names(errors: list[Issue]) -> list[dict]:
                 "level_label": LEVEL_WORDS[detail["level"]],
                 "streams": [],
                 "cells": [],
+                "cells_total": 0,
                 "candidates": detail.get("candidates", []),
             },
         )
         if detail.get("stream_name") and detail["stream_name"] not in entry["streams"]:
             entry["streams"].append(detail["stream_name"])
-        entry["cells"].append(f"{issue.sheet}!{issue.cell}" if issue.cell else f"{issue.sheet}, dòng {issue.row}")
+        entry["cells_total"] += 1
+        if len(entry["cells"]) < UNKNOWN_NAME_CELLS:
+            entry["cells"].append(f"{issue.sheet}!{issue.cell}" if issue.cell else f"{issue.sheet}, dòng {issue.row}")
     return list(found.values())

@@ -134,7 +134,7 @@ def test_implausible_figures_are_accepted_by_key_only(master, write_client, read
     spec.sections[1].rows[1].ratio = 67.9  # its figures give 66,39%
     job = _upload(write_client, spec)
     assert job["to_confirm_count"] == 1
-    (item,) = read_client.get(f"/api/v1/imports/{job['id']}/errors/").json()["to_confirm"]
+    (item,) = read_client.get(f"/api/v1/imports/{job['id']}/errors/", {"kind": "to_confirm"}).json()["results"]
     assert item["cell"] == "I15" and item["key"] == "ratio_mismatch:Giai ngan:I15"
 
     refused = write_client.post(f"/api/v1/imports/{job['id']}/confirm/", {}, format="json").json()
@@ -154,5 +154,6 @@ def test_errors_are_bounded_with_their_total(master, write_client, read_client, 
     job = _upload(write_client, spec)
 
     assert job["error_count"] == 4
-    messages = read_client.get(f"/api/v1/imports/{job['id']}/errors/").json()
-    assert len(messages["errors"]) == 2 and messages["errors_total"] == 4 and messages["errors_more"] == "và 2 lỗi khác"
+    messages = read_client.get(f"/api/v1/imports/{job['id']}/errors/", {"kind": "error"}).json()
+    assert len(messages["results"]) == 2 and messages["errors_total"] == 4
+    assert messages["errors_more"] == "và 2 lỗi khác"
