@@ -257,6 +257,9 @@ REPORT_DOCX_SIGNER_NAME = os.environ.get("REPORT_DOCX_SIGNER_NAME", "")
 REPORT_DOCX_RECIPIENTS = os.environ.get("REPORT_DOCX_RECIPIENTS", "UBND thành phố")
 # Weekly digest: a failed send is retried after 1, 2, 4, 8, 16 times this many seconds.
 DIGEST_RETRY_BASE_SECONDS = int(os.environ.get("DIGEST_RETRY_BASE_SECONDS", "60"))
+# A digest lists at most this many units per stream (the first and last halves of the ranking, then how many
+# more), and as many flags raised or cleared and reallocation candidates.
+DIGEST_MAX_UNITS = env_int("DIGEST_MAX_UNITS", 40)
 # Explanation requests: how long the emailed link stays valid, the default deadline in working days, how many
 # working days before the deadline the reminder goes out, and how often one address may use the public form.
 EXPLANATION_LINK_MAX_AGE_DAYS = env_int("EXPLANATION_LINK_MAX_AGE_DAYS", 30)

@@ -14,19 +14,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, Q, Value, When
+from django.conf import settings
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core import presentation
-from core.notation import UNIT_RATIO_PLACES, format_amount_with_unit, format_count, format_percent
+from core.notation import UNIT_RATIO_PLACES, format_amount_with_unit, format_count, format_number, format_percent
 from disbursement.figures.selectors import (
     city_figure,
     ranking,
     reallocation_candidates,
     source_figures,
     stream_figures,
+    unit_columns,
 )
-from disbursement.flags.selectors import flag_changes, flags_by_unit
+from disbursement.flags.selectors import flag_change_counts, flag_changes, open_flags
 from disbursement.models import BudgetSource, CapitalStream, DigestRecipient, Figure, Snapshot
 
 MOVERS = 3
@@ -80,6 +83,8 @@ class UnitLine:
     points_value: Decimal | None
     rank_change_value: int | None
     key: tuple
+    # 'và 49.960 đơn vị khác' on the first line listed after units left out of a long ranking, else ''.
+    omitted_before: str = ""
 
     @property
     def flagged(self) -> bool:
@@ -136,11 +141,20 @@ class StreamSection:
     plan: str
     ratio: str
     ratio_value: Decimal | None
+    # The units listed: all of a short ranking; the first and last DIGEST_MAX_UNITS / 2 of a long one
+    # (and, in a unit's digest, its own line), the line after the gap saying how many are left out.
     units: list[UnitLine]
     slow: list[UnitLine] = field(default_factory=list)
     fast: list[UnitLine] = field(default_factory=list)
     # '' for a total every unit reported to; what it covers when summed from the reports received.
     partial: str = ""
+    # Counts over the whole ranking, listed or not (None: count the lines listed).
+    units_total: int | None = None
+    flagged_total: int | None = None
+    not_reported_total: int | None = None
+    # 'và N đơn vị khác' after candidates left out, else ''.
+    slow_more: str = ""
+    fast_more: str = ""
 
     @property
     def flagged(self) -> list[UnitLine]:
@@ -151,8 +165,14 @@ class StreamSection:
         return [u for u in self.units if not u.reported]
 
     @property
+    def not_reported_count(self) -> int:
+        return self.not_reported_total if self.not_reported_total is not None else len(self.not_reported)
+
+    @property
     def flagged_count(self) -> str:
-        return f"{format_count(len(self.flagged))}/{format_count(len(self.units))}"
+        flagged = self.flagged_total if self.flagged_total is not None else len(self.flagged)
+        total = self.units_total if self.units_total is not None else len(self.units)
+        return f"{format_count(flagged)}/{format_count(total)}"
 
 
 @dataclass
@@ -183,6 +203,9 @@ class FullDigest:
     cleared_flags: list[str]
     movers_up: list[UnitLine]
     movers_down: list[UnitLine]
+    # 'và N cảnh báo khác' after the first DIGEST_MAX_UNITS flags raised or cleared, else ''.
+    new_flags_more: str = ""
+    cleared_flags_more: str = ""
 
     @property
     def unchanged(self) -> bool:
@@ -240,40 +263,145 @@ def _city_line(name: str, figure: Any) -> CityLine:
     )
 
 
+def _more_flags(count: int) -> str:
+    return f"và {format_number(count)} cảnh báo khác" if count > 0 else ""
+
+
 def _flag_text(flag: Any, streams: dict[int, CapitalStream]) -> str:
     stream = streams.get(getattr(flag, "stream_id", None))
     where = f" ({stream.name})" if stream else ""
     return f"{presentation.unit_name(flag, presentation.DASH)}{where}: {_reason(flag)}"
 
 
-def stream_sections(snapshot: Snapshot, flags: dict | None = None) -> list[StreamSection]:
-    """Each stream's ranking, its flagged units and its reallocation candidates."""
-    if flags is None:
-        flags = flags_by_unit(snapshot)
-    as_of = snapshot.as_of
-    sections = []
+def max_units() -> int:
+    """How many units of one stream a digest lists at most (DIGEST_MAX_UNITS, at least 2)."""
+    return max(2, settings.DIGEST_MAX_UNITS)
+
+
+def _others(count: int) -> str:
+    return f"và {format_number(count)} đơn vị khác" if count > 0 else ""
+
+
+def _ordered(rows: QuerySet[Figure]) -> list:
+    """The ranking's order made total (the id last), so that its first and last rows never overlap."""
+    return [*rows.query.order_by, "pk"]
+
+
+def _unit_flags(snapshot: Snapshot, stream: CapitalStream, rows: list[Figure]) -> dict[tuple, list[Any]]:
+    """Open flags of these units of the stream, keyed as flags_by_unit keys them, read for these rows only."""
+    unit, other = unit_columns(stream)
+    ids = {getattr(row, unit) for row in rows}
+    found: dict[tuple, list[Any]] = {}
+    if not ids:
+        return found
+    for flag in open_flags(snapshot).filter(stream=stream, **{f"{unit}__in": ids, f"{other}__isnull": True}):
+        found.setdefault((flag.stream_id, flag.investor_id, flag.district_id), []).append(flag)
+    return found
+
+
+def _lines(snapshot: Snapshot, stream: CapitalStream, rows: list[Figure]) -> list[UnitLine]:
+    flags = _unit_flags(snapshot, stream, rows)
+    return [
+        unit_line(row, stream, flags.get((stream.id, row.investor_id, row.district_id), []), snapshot.as_of)
+        for row in rows
+    ]
+
+
+def _listed_rows(snapshot: Snapshot, stream: CapitalStream, total: int, keep: dict | None) -> tuple[list, int, int]:
+    """(rows listed, how many of them come before the gap, how many are left out).
+
+    A ranking of at most max_units() is listed whole; a longer one by its first and last halves, read with
+    LIMIT, plus the rows of `keep` ({"investor_id": 5}: a unit's own lines) after the first half.
+    """
+    rows = ranking(snapshot, stream)
+    order = _ordered(rows)
+    limit = max_units()
+    if total <= limit:
+        return list(rows.order_by(*order)), total, 0
+    first = list(rows.order_by(*order)[: (limit + 1) // 2])
+    last = list(rows.order_by(*order).reverse()[: limit // 2])[::-1]
+    seen = {row.pk for row in first + last}
+    own = [row for row in rows.filter(**keep).order_by(*order) if row.pk not in seen] if keep else []
+    listed = first + own + last
+    return listed, len(first), total - len(listed)
+
+
+def stream_section(
+    snapshot: Snapshot, figure: Figure, *, keep: dict | None = None, candidates: bool = True
+) -> StreamSection:
+    """One stream's ranking, bounded (see _listed_rows), its counts over every unit, its reallocation candidates.
+
+    The counts are the database's; the rows read are the listed ones: a digest of 50,000 units reads as
+    many rows as one of 50.
+    """
+    stream = figure.stream
+    unit, other = unit_columns(stream)
+    has_flag = Exists(
+        open_flags(snapshot)
+        .filter(stream_id=OuterRef("stream_id"), **{unit: OuterRef(unit)})
+        .filter(**{f"{other}__isnull": True})
+    )
+    counts = ranking(snapshot, stream).aggregate(
+        total=Count("pk"),
+        not_reported=Count("pk", filter=Q(disbursed__isnull=True)),
+        flagged=Count("pk", filter=Q(has_flag)),
+    )
+    rows, before_gap, omitted = _listed_rows(snapshot, stream, counts["total"], keep)
+    units = _lines(snapshot, stream, rows)
+    if omitted and before_gap < len(units):
+        units[before_gap].omitted_before = _others(omitted)
+    section = StreamSection(
+        stream_id=stream.id,
+        name=stream.name,
+        disbursed=format_amount_with_unit(figure.disbursed),
+        plan=format_amount_with_unit(figure.plan) if figure.plan is not None else "–",
+        ratio=format_percent(figure.ratio),
+        ratio_value=figure.ratio,
+        units=units,
+        partial=presentation.partial_note(figure),
+        units_total=counts["total"],
+        flagged_total=counts["flagged"],
+        not_reported_total=counts["not_reported"],
+    )
+    if candidates:
+        found = reallocation_candidates(snapshot, stream, limit=max_units())
+        section.slow = [unit_line(c.figure, stream, c.reasons, snapshot.as_of) for c in found.slow]
+        section.fast = [unit_line(c.figure, stream, [], snapshot.as_of) for c in found.fast]
+        section.slow_more, section.fast_more = _others(found.slow_more), _others(found.fast_more)
+    return section
+
+
+def stream_sections(snapshot: Snapshot) -> list[StreamSection]:
+    """Each stream's ranking (bounded), its flagged units and its reallocation candidates."""
+    return [stream_section(snapshot, figure) for figure in stream_figures(snapshot)]
+
+
+def movers(snapshot: Snapshot) -> tuple[list[UnitLine], list[UnitLine]]:
+    """(the MOVERS units whose ratio rose most, the MOVERS that fell furthest in rank), over every stream.
+
+    Each stream gives its own first MOVERS by the database's order; the streams' are merged in stream order,
+    as if every unit of every stream had been sorted.
+    """
+    ups: list[tuple[CapitalStream, Figure]] = []
+    downs: list[tuple[CapitalStream, Figure]] = []
     for figure in stream_figures(snapshot):
         stream = figure.stream
-        units = [
-            unit_line(row, stream, flags.get((stream.id, row.investor_id, row.district_id), []), as_of)
-            for row in ranking(snapshot, stream)
-        ]
-        candidates = reallocation_candidates(snapshot, stream)
-        sections.append(
-            StreamSection(
-                stream_id=stream.id,
-                name=stream.name,
-                disbursed=format_amount_with_unit(figure.disbursed),
-                plan=format_amount_with_unit(figure.plan) if figure.plan is not None else "–",
-                ratio=format_percent(figure.ratio),
-                ratio_value=figure.ratio,
-                units=units,
-                slow=[unit_line(c.figure, stream, c.reasons, as_of) for c in candidates.slow],
-                fast=[unit_line(c.figure, stream, [], as_of) for c in candidates.fast],
-                partial=presentation.partial_note(figure),
-            )
-        )
-    return sections
+        rows = ranking(snapshot, stream)
+        order = _ordered(rows)
+        ups += [(stream, r) for r in rows.filter(change_points__gt=0).order_by("-change_points", *order)[:MOVERS]]
+        fallen = rows.filter(rank_change__lt=0).annotate(points=Coalesce("change_points", Value(Decimal(0))))
+        downs += [(stream, r) for r in fallen.order_by("rank_change", "points", *order)[:MOVERS]]
+    ups = sorted(ups, key=lambda t: t[1].change_points, reverse=True)[:MOVERS]
+    downs = sorted(downs, key=lambda t: (t[1].rank_change, t[1].change_points or 0))[:MOVERS]
+
+    def lines(chosen):
+        result = []
+        for stream, row in chosen:
+            flags = _unit_flags(snapshot, stream, [row]).get((stream.id, row.investor_id, row.district_id), [])
+            result.append(unit_line(row, stream, flags, snapshot.as_of))
+        return result
+
+    return lines(ups), lines(downs)
 
 
 @dataclass(frozen=True)
@@ -352,7 +480,7 @@ def _figures_changed(snapshot: Snapshot) -> bool:
     moved |= Q(rank_change__gt=0) | Q(rank_change__lt=0)
     if Figure.objects.filter(snapshot=snapshot).filter(moved).exists():
         return True
-    raised, cleared = flag_changes(snapshot)
+    raised, cleared = flag_change_counts(snapshot)
     return bool(raised or cleared)
 
 
@@ -408,8 +536,7 @@ def full_digest(week: dt.date, snapshot: Snapshot | None = None) -> FullDigest |
     if snapshot is None:
         return None
     changes = week_changes(week, snapshot)
-    flags = flags_by_unit(snapshot)
-    streams = stream_sections(snapshot, flags)
+    streams = stream_sections(snapshot)
     city = city_figure(snapshot)
 
     new_flags: list[str] = []
@@ -417,21 +544,16 @@ def full_digest(week: dt.date, snapshot: Snapshot | None = None) -> FullDigest |
     movers_up: list[UnitLine] = []
     movers_down: list[UnitLine] = []
     # The same stored changes the tables print, whether or not last week's digest covered this snapshot.
+    new_flags_more = cleared_flags_more = ""
     if changes.changed:
         by_id = {s.id: s for s in CapitalStream.objects.all()}
-        new, cleared = flag_changes(snapshot)
+        new, cleared = flag_changes(snapshot, limit=max_units())
         new_flags = [_flag_text(f, by_id) for f in new]
         cleared_flags = [_flag_text(f, by_id) for f in cleared]
-        units = [u for s in streams for u in s.units]
-        movers_up = sorted(
-            (u for u in units if u.points_value is not None and u.points_value > 0),
-            key=lambda u: u.points_value,
-            reverse=True,
-        )[:MOVERS]
-        movers_down = sorted(
-            (u for u in units if u.rank_change_value is not None and u.rank_change_value < 0),
-            key=lambda u: (u.rank_change_value, u.points_value or 0),
-        )[:MOVERS]
+        raised_total, cleared_total = flag_change_counts(snapshot)
+        new_flags_more = _more_flags(raised_total - len(new))
+        cleared_flags_more = _more_flags(cleared_total - len(cleared))
+        movers_up, movers_down = movers(snapshot)
 
     return FullDigest(
         week=week,
@@ -443,6 +565,8 @@ def full_digest(week: dt.date, snapshot: Snapshot | None = None) -> FullDigest |
         streams=streams,
         new_flags=new_flags,
         cleared_flags=cleared_flags,
+        new_flags_more=new_flags_more,
+        cleared_flags_more=cleared_flags_more,
         movers_up=movers_up,
         movers_down=movers_down,
     )
@@ -455,11 +579,12 @@ def unit_digest(week: dt.date, recipient: DigestRecipient, snapshot: Snapshot | 
     if snapshot is None or unit is None:
         return None
     changes = week_changes(week, snapshot)
-    streams = [
-        s
-        for s in stream_sections(snapshot)
-        if any(u.key[1:] == (recipient.investor_id, recipient.district_id) for u in s.units)
-    ]
+    keep = {"investor_id": recipient.investor_id} if recipient.investor_id else {"district_id": recipient.district_id}
+    streams = []
+    for figure in stream_figures(snapshot):
+        # Only the streams that rank the unit; its own lines are listed however long the ranking.
+        if unit_columns(figure.stream)[0] in keep and ranking(snapshot, figure.stream).filter(**keep).exists():
+            streams.append(stream_section(snapshot, figure, keep=keep, candidates=False))
     lines = [u for s in streams for u in s.units if u.key[1:] == (recipient.investor_id, recipient.district_id)]
     return UnitDigest(
         week=week,
@@ -475,9 +600,7 @@ def flagged_units(snapshot: Snapshot) -> tuple[set[int], set[int]]:
     """(investor ids, district ids) with at least one open flag in the snapshot."""
     investors: set[int] = set()
     districts: set[int] = set()
-    for (_stream_id, investor_id, district_id), flags in flags_by_unit(snapshot).items():
-        if not flags:
-            continue
+    for investor_id, district_id in open_flags(snapshot).values_list("investor_id", "district_id").distinct():
         if investor_id is not None:
             investors.add(investor_id)
         elif district_id is not None:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
 from disbursement.flags.selectors import open_flags
 from disbursement.models import BudgetSource, CapitalStream, Figure, FlagRule, Snapshot
@@ -125,36 +125,77 @@ class Candidate:
 
 @dataclass(frozen=True)
 class ReallocationCandidates:
-    """Units unlikely to spend their plan, next to units that have nearly exhausted theirs (read only)."""
+    """Units unlikely to spend their plan, next to units that have nearly exhausted theirs (read only).
+
+    With a limit, `slow` and `fast` hold the first ones; the counts and the slow units' total are of all.
+    """
 
     stream: CapitalStream
     slow: list[Candidate]
     fast: list[Candidate]
+    slow_count: int | None = None
+    fast_count: int | None = None
+    slow_amount: int | None = None
 
     @property
     def slow_total(self) -> int:
-        return sum(c.amount for c in self.slow)
+        return self.slow_amount if self.slow_amount is not None else sum(c.amount for c in self.slow)
+
+    @property
+    def slow_more(self) -> int:
+        """Slow units not in `slow` (a limit was asked for)."""
+        return (self.slow_count or len(self.slow)) - len(self.slow)
+
+    @property
+    def fast_more(self) -> int:
+        return (self.fast_count or len(self.fast)) - len(self.fast)
 
 
-def reallocation_candidates(snapshot: Snapshot, stream: CapitalStream) -> ReallocationCandidates:
+def unit_columns(stream: CapitalStream) -> tuple[str, str]:
+    """The column naming a unit in the stream's ranking, and the other unit column (empty there)."""
+    return ("investor_id", "district_id") if stream.ranks_investors else ("district_id", "investor_id")
+
+
+def reallocation_candidates(
+    snapshot: Snapshot, stream: CapitalStream, *, limit: int | None = None
+) -> ReallocationCandidates:
     """Slow units: an open lagging flag and money left, largest undisbursed first.
 
     Fast units: ratio at or above the near-exhaustion threshold (engine setting), highest first.
+    A unit without a plan, or that has not reported ('chưa báo cáo'), is no candidate either way.
+    The database selects and orders them, so `limit` (the first of each) reads only those rows.
     """
-    near = engine_setting(snapshot.year).near_exhaustion_percent
-    lagging: dict[tuple, list[str]] = {}
-    for flag in open_flags(snapshot).filter(stream=stream, kind__in=FlagRule.LAGGING_KINDS):
-        lagging.setdefault((flag.investor_id, flag.district_id), []).append(flag.reason)
-    slow, fast = [], []
-    for figure in ranking(snapshot, stream):
-        # A unit without a plan, or that has not reported ('chưa báo cáo'), is no candidate either way.
-        if not figure.plan or figure.disbursed is None:
-            continue
-        undisbursed = figure.plan - figure.disbursed
-        reasons = lagging.get((figure.investor_id, figure.district_id))
-        if reasons and undisbursed > 0:
-            slow.append(Candidate(figure, undisbursed, reasons))
-        elif figure.ratio is not None and figure.ratio >= Decimal(near):
-            fast.append(Candidate(figure, max(0, undisbursed)))
-    slow.sort(key=lambda c: (-c.amount, c.figure.ratio or 0))
-    return ReallocationCandidates(stream, slow, fast)
+    near = Decimal(engine_setting(snapshot.year).near_exhaustion_percent)
+    unit, other = unit_columns(stream)
+    lagging_flags = open_flags(snapshot).filter(stream=stream, kind__in=FlagRule.LAGGING_KINDS)
+    lagging = lagging_flags.filter(**{unit: OuterRef(unit), f"{other}__isnull": True})
+    ranked = ranking(snapshot, stream)
+    order = [*ranked.query.order_by, "pk"]
+    rows = (
+        ranked.filter(plan__isnull=False, disbursed__isnull=False)
+        .exclude(plan=0)
+        .annotate(undisbursed=F("plan") - F("disbursed"), lagging=Exists(lagging))
+    )
+    is_slow = Q(lagging=True, undisbursed__gt=0)
+    slow_rows = rows.filter(is_slow).order_by("-undisbursed", "ratio", *order)
+    fast_rows = rows.filter(ratio__gte=near).exclude(is_slow).order_by(*order)
+    if limit is not None:
+        slow_rows, fast_rows = slow_rows[:limit], fast_rows[:limit]
+    slow_figures, fast_figures = list(slow_rows), list(fast_rows)
+    reasons: dict[int, list[str]] = {}
+    ids = {getattr(f, unit) for f in slow_figures}
+    for flag in lagging_flags.filter(**{f"{unit}__in": ids, f"{other}__isnull": True}):
+        reasons.setdefault(getattr(flag, unit), []).append(flag.reason)
+    slow = [Candidate(f, f.undisbursed, reasons.get(getattr(f, unit), [])) for f in slow_figures]
+    fast = [Candidate(f, max(0, f.undisbursed)) for f in fast_figures]
+    if limit is None:
+        return ReallocationCandidates(stream, slow, fast)
+    totals = rows.filter(is_slow).aggregate(count=Count("pk"), amount=Sum("undisbursed"))
+    return ReallocationCandidates(
+        stream,
+        slow,
+        fast,
+        slow_count=totals["count"],
+        fast_count=rows.filter(ratio__gte=near).exclude(is_slow).count(),
+        slow_amount=totals["amount"] or 0,
+    )

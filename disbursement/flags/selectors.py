@@ -61,10 +61,20 @@ def flags_by_unit(snapshot: Snapshot) -> dict[UnitKey, list[Flag]]:
     return dict(result)
 
 
-def flag_changes(snapshot: Snapshot) -> tuple[list[Flag], list[Flag]]:
-    """(flags raised on this snapshot's date, flags cleared on it) since the previous snapshot."""
+def flag_changes(snapshot: Snapshot, *, limit: int | None = None) -> tuple[list[Flag], list[Flag]]:
+    """(flags raised on this snapshot's date, flags cleared on it) since the previous snapshot; the first
+    `limit` of each when given (flag_change_counts counts them all)."""
     base = as_of(_with_relations(Flag.objects.filter(year=snapshot.year)).order_by("kind", "id"), snapshot.as_of)
-    return list(base.filter(raised_on=snapshot.as_of)), list(base.filter(cleared_on=snapshot.as_of))
+    raised, cleared = base.filter(raised_on=snapshot.as_of), base.filter(cleared_on=snapshot.as_of)
+    if limit is not None:
+        raised, cleared = raised[:limit], cleared[:limit]
+    return list(raised), list(cleared)
+
+
+def flag_change_counts(snapshot: Snapshot) -> tuple[int, int]:
+    """How many flags were raised, and cleared, on the snapshot's date."""
+    flags = Flag.objects.filter(year=snapshot.year)
+    return flags.filter(raised_on=snapshot.as_of).count(), flags.filter(cleared_on=snapshot.as_of).count()
 
 
 def flag_history(
