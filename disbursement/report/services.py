@@ -30,6 +30,7 @@ from disbursement.models import BandConfig, BudgetSource, CapitalStream, Figure,
 from disbursement.report.docx import render_docx
 from disbursement.report.rendering import render_text
 from disbursement.report.selectors import BandedUnits, BandKind, band_config_for, banded_units
+from disbursement.report.units_change import units_change_context
 from disbursement.report.wording import DEFAULTS
 
 __all__ = ["Draft", "ReportError", "draft_report", "render_docx"]
@@ -128,9 +129,12 @@ def _unit_name(figure: Figure) -> str:
     return unit.display_name if unit is not None else ""
 
 
-def _noun(stream: CapitalStream) -> str:
+def _noun(stream: CapitalStream, commune_level: bool = False) -> str:
+    """How the section names its units: by the level they are at on the date (communes since 1/7/2025)."""
     if stream.ranks_investors:
         return "chủ đầu tư"
+    if commune_level:
+        return "xã" if stream.rural_only else "xã, phường, đặc khu"
     return "huyện" if stream.rural_only else "quận, huyện"
 
 
@@ -303,9 +307,10 @@ def _stream_context(
     reported = total - not_reported["count"]
     carried = sum(1 for g in groups for f in g.units if is_carried(f, snapshot))
     average = next((f.stream_average for g in groups for f in g.units if f.stream_average is not None), None)
+    commune_level = any(f.district is not None and f.district.level == "commune" for g in groups for f in g.units)
     context = {
         "stream_name": stream.name,
-        "noun": _noun(stream),
+        "noun": _noun(stream, commune_level),
         "disbursed": _amount(stream_figure.disbursed, config.amount_unit, config.amount_places),
         "plan": _amount(stream_figure.plan, config.amount_unit, config.amount_places),
         "ratio": _ratio(stream_figure.ratio),
@@ -346,6 +351,9 @@ def draft_report(snapshot_id: int) -> Draft:
     same_period = _same_period_context(snapshot, city)
     needs = () if same_period["available"] else ("available",)
     draft.sections.append(wording.render("same_period", same_period, needs=needs))
+    units_change = units_change_context(snapshot)
+    if units_change["changes"]:
+        draft.sections.append(wording.render("units_change", units_change))
     for stream_figure in stream_figures(snapshot):
         found = _stream_context(snapshot, stream_figure, wording)
         if found is not None:

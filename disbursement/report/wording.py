@@ -42,6 +42,13 @@ Variables each section receives:
   (commitments not reached on the first snapshot on or after their date:
   name, stream, due, committed, disbursed, shortfall, as_of),
   missed_count_text; explained_count (requests answered).
+- units_change (units that changed during the year, up to the snapshot's
+  date; written only when there are some): year, as_of, changes (one per
+  date: date '01/7/2025', district_level (true when the district level gave
+  way to communes, wards and special zones that day), districts_count(_text),
+  communes_count(_text), merges (from: names, to: name), splits (from: name,
+  to: names), transfers (from, to)), not_comparable (units compared with no
+  earlier figure: formed by a split or a partial transfer since then).
 Amounts come with their unit ('183,384 tỷ đồng'), ratios with '%'.
 """
 
@@ -146,6 +153,20 @@ FOLLOW_UP_BODY = (
     "{% if not forloop.last %}; {% endif %}{% endfor %}.\n{% endif %}"
 )
 
+UNITS_CHANGE_TITLE = "Sắp xếp đơn vị hành chính và chủ đầu tư trong năm {{ year }}"
+UNITS_CHANGE_BODY = (
+    "{% for c in changes %}- Từ ngày {{ c.date }}"
+    "{% if c.district_level %}, không còn cấp huyện: số liệu của {{ c.districts_count_text }} quận, huyện đến hết ngày"
+    " trước đó được tổng hợp theo quận, huyện; vốn được giao tiếp cho {{ c.communes_count_text }} xã, phường, đặc khu"
+    " kế thừa và từ ngày {{ c.date }} số liệu được tổng hợp, xếp hạng theo xã, phường, đặc khu{% endif %}"
+    "{% for m in c.merges %}; {{ m.from|join:', ' }} sáp nhập vào {{ m.to }}{% endfor %}"
+    "{% for s in c.splits %}; {{ s.from }} chia tách cho {{ s.to|join:', ' }}{% endfor %}"
+    "{% for t in c.transfers %}; một phần {{ t.from }} chuyển cho {{ t.to }}{% endfor %}.\n{% endfor %}"
+    "{% if changes %}- Đơn vị sáp nhập được so sánh với tổng số liệu của các đơn vị trước sắp xếp; "
+    "đơn vị chia tách hoặc nhận điều chuyển một phần không so sánh được với số liệu trước khi sắp xếp"
+    "{% if not_comparable %} (kỳ này: {{ not_comparable|join:', ' }}){% endif %}.\n{% endif %}"
+)
+
 DEFAULTS: dict[str, tuple[str, str]] = {
     "heading": ("", HEADING_BODY),
     "city": (CITY_TITLE, CITY_BODY),
@@ -153,4 +174,5 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     "stream": (STREAM_TITLE, STREAM_BODY),
     "unit_entry": (UNIT_ENTRY_TITLE, UNIT_ENTRY_BODY),
     "follow_up": (FOLLOW_UP_TITLE, FOLLOW_UP_BODY),
+    "units_change": (UNITS_CHANGE_TITLE, UNITS_CHANGE_BODY),
 }
