@@ -145,6 +145,21 @@ class Successions:
             current = passed[0].successor
         return None
 
+    def passed_on(self, unit: int, day: dt.date) -> dt.date | None:
+        """The date `unit`'s figures last passed to another unit by `day` (the last merge followed by
+        holder_on); None while it holds its own."""
+        seen: set[int] = set()
+        current, passed_on = unit, None
+        while current not in seen:
+            seen.add(current)
+            if self.is_valid_on(current, day):
+                return passed_on
+            passed = [link for link in self.outgoing.get(current, ()) if link.effective <= day]
+            if len(passed) != 1 or passed[0].kind != SuccessionKind.MERGE:
+                return passed_on
+            current, passed_on = passed[0].successor, passed[0].effective
+        return passed_on
+
     def changes_between(self, start: dt.date, end: dt.date) -> list[Link]:
         """The links effective from `start` to `end`, in date order."""
         links = [link for group in self.outgoing.values() for link in group if start <= link.effective <= end]

@@ -3,6 +3,9 @@
 - On a date, a unit's plans and reports are held by the unit valid then: a department merged on
   1/3/2025 has its plans and its last report counted under its successor afterwards; a district
   split into communes on 1/7/2025 is not listed after that date (its communes report anew).
+  A successor's own plan in force from the merger on (recorded then, or the plan of a unit formed
+  by it) is its whole plan: the predecessors' plans are then no longer added to it (a file states
+  the merged unit's plan as one figure).
 - A unit is compared with an earlier snapshot over its predecessors when every change in between is
   a merge, and is not compared ("không so sánh được") after a split or a partial transfer.
 """
@@ -44,6 +47,28 @@ class UnitChanges:
             if district_id is None:
                 return None
         return investor_id, district_id
+
+    def passed_on(self, unit: UnitKey, day: dt.date) -> dt.date | None:
+        """The date `unit`'s figures passed to the unit holding them on `day`; None when it holds them itself."""
+        investor_id, district_id = unit
+        dates = [
+            successions.passed_on(unit_id, day)
+            for successions, unit_id in ((self.investors, investor_id), (self.districts, district_id))
+            if unit_id is not None
+        ]
+        dates = [d for d in dates if d is not None]
+        return max(dates) if dates else None
+
+    def started_on(self, unit: UnitKey) -> dt.date | None:
+        """The first day of the unit's validity (the later of its investor's and its district's)."""
+        investor_id, district_id = unit
+        starts = [
+            successions.validity.get(unit_id, (None, None))[0]
+            for successions, unit_id in ((self.investors, investor_id), (self.districts, district_id))
+            if unit_id is not None
+        ]
+        starts = [d for d in starts if d is not None]
+        return max(starts) if starts else None
 
     def lineage(self, unit: UnitKey, today: dt.date, since: dt.date) -> tuple[list[UnitKey], bool]:
         """The units whose figures on `since` make up `unit`'s on `today`, and whether they compare."""

@@ -303,8 +303,59 @@ def read_inputs(snapshot: Snapshot, changes: UnitChanges | None = None) -> Input
     ):
         if amount is not None:
             plans[(stream_id, source_id, investor_id, district_id)] = amount
-    plans = rekeyed(plans, snapshot.as_of, changes, lambda a, b: a + b)
-    return Inputs(plans, reported_by_unit_and_source(snapshot, changes))
+    return Inputs(_held_plans(plans, snapshot, changes), reported_by_unit_and_source(snapshot, changes))
+
+
+def _held_plans(plans: dict[tuple, int], snapshot: Snapshot, changes: UnitChanges) -> dict[tuple, int]:
+    """Plans per (stream, source, investor, district) under the units holding them on the snapshot's date.
+
+    A merged unit's plan is added to its successor's, unless the successor's own plan was recorded on or
+    after the merger, or the successor was formed by it: that figure is then the merged unit's whole
+    plan. A unit split or transferred away holds no plan after the change (its successors' plans are
+    their own).
+    """
+    if not changes:
+        return plans
+    day = snapshot.as_of
+    held: dict[tuple, int] = {}
+    moved: list[tuple[tuple, tuple, int]] = []
+    for key, amount in plans.items():
+        holder = changes.holder(key[-2:], day)
+        if holder is None:
+            continue
+        new_key = (*key[:-2], *holder)
+        if new_key == key:
+            held[key] = held.get(key, 0) + amount
+        else:
+            moved.append((key, new_key, amount))
+    if not moved:
+        return held
+    stated = {
+        (stream_id, source_id, investor_id, district_id): latest
+        for stream_id, source_id, investor_id, district_id, latest in AllocationRevision.objects.filter(
+            allocation__year=snapshot.year, effective_from__lte=day
+        )
+        .values("allocation__stream_id", "allocation__source_id", "allocation__investor_id", "allocation__district_id")
+        .annotate(latest=Max("effective_from"))
+        .values_list(
+            "allocation__stream_id",
+            "allocation__source_id",
+            "allocation__investor_id",
+            "allocation__district_id",
+            "latest",
+        )
+        .order_by()
+    }
+    for key, new_key, amount in moved:
+        since = changes.passed_on(key[-2:], day)
+        own = stated.get(new_key)
+        if since is not None and own is not None:
+            # The successor's own plan was recorded since the merger, or the successor was formed by it.
+            started = changes.started_on(new_key[-2:])
+            if own >= since or (started is not None and started >= since):
+                continue
+        held[new_key] = held.get(new_key, 0) + amount
+    return held
 
 
 def collect(snapshot: Snapshot, inputs: Inputs | None = None) -> list[_Row]:

@@ -53,19 +53,27 @@ def units_change_context(snapshot: Snapshot) -> dict:
         level_change = any(u.level == District.Level.DISTRICT for u in before) and any(
             u.level == District.Level.COMMUNE for u in after
         )
+        merges = _merges(units["merges"]) + _merges(bodies["merges"])
+        splits = _splits(units["splits"]) + _splits(bodies["splits"])
+        transfers = [
+            {"from": p.display_name, "to": s.display_name} for p, s in units["transfers"] + bodies["transfers"]
+        ]
+        events = [f"{', '.join(m['from'])} sáp nhập vào {m['to']}" for m in merges]
+        events += [f"{s['from']} chia tách cho {', '.join(s['to'])}" for s in splits]
+        events += [f"một phần {t['from']} chuyển cho {t['to']}" for t in transfers]
         changes.append(
             {
-                "date": format_report_date(day, padded=True),
+                # As the resolutions and reports write it: 'từ ngày 01/7/2025'.
+                "date": f"{day.day:02d}/{day.month}/{day.year}",
                 "district_level": level_change,
                 "districts_count": len([u for u in before if u.level == District.Level.DISTRICT]),
                 "districts_count_text": format_count(len([u for u in before if u.level == District.Level.DISTRICT])),
                 "communes_count": len([u for u in after if u.level == District.Level.COMMUNE]),
                 "communes_count_text": format_count(len([u for u in after if u.level == District.Level.COMMUNE])),
-                "merges": _merges(units["merges"]) + _merges(bodies["merges"]),
-                "splits": _splits(units["splits"]) + _splits(bodies["splits"]),
-                "transfers": [
-                    {"from": p.display_name, "to": s.display_name} for p, s in units["transfers"] + bodies["transfers"]
-                ],
+                "merges": merges,
+                "splits": splits,
+                "transfers": transfers,
+                "events": events,
             }
         )
     not_comparable = [

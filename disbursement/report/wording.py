@@ -47,7 +47,8 @@ Variables each section receives:
   date: date '01/7/2025', district_level (true when the district level gave
   way to communes, wards and special zones that day), districts_count(_text),
   communes_count(_text), merges (from: names, to: name), splits (from: name,
-  to: names), transfers (from, to)), not_comparable (units compared with no
+  to: names), transfers (from, to), events (each of those written out:
+  'Sở Giao thông vận tải sáp nhập vào Sở Xây dựng')), not_comparable (units compared with no
   earlier figure: formed by a split or a partial transfer since then).
 Amounts come with their unit ('183,384 tỷ đồng'), ratios with '%'.
 """
@@ -159,9 +160,8 @@ UNITS_CHANGE_BODY = (
     "{% if c.district_level %}, không còn cấp huyện: số liệu của {{ c.districts_count_text }} quận, huyện đến hết ngày"
     " trước đó được tổng hợp theo quận, huyện; vốn được giao tiếp cho {{ c.communes_count_text }} xã, phường, đặc khu"
     " kế thừa và từ ngày {{ c.date }} số liệu được tổng hợp, xếp hạng theo xã, phường, đặc khu{% endif %}"
-    "{% for m in c.merges %}; {{ m.from|join:', ' }} sáp nhập vào {{ m.to }}{% endfor %}"
-    "{% for s in c.splits %}; {{ s.from }} chia tách cho {{ s.to|join:', ' }}{% endfor %}"
-    "{% for t in c.transfers %}; một phần {{ t.from }} chuyển cho {{ t.to }}{% endfor %}.\n{% endfor %}"
+    "{% if c.events %}{% if c.district_level %}; {% else %}, {% endif %}{{ c.events|join:'; ' }}{% endif %}.\n"
+    "{% endfor %}"
     "{% if changes %}- Đơn vị sáp nhập được so sánh với tổng số liệu của các đơn vị trước sắp xếp; "
     "đơn vị chia tách hoặc nhận điều chuyển một phần không so sánh được với số liệu trước khi sắp xếp"
     "{% if not_comparable %} (kỳ này: {{ not_comparable|join:', ' }}){% endif %}.\n{% endif %}"

@@ -89,3 +89,15 @@ def test_communes_formed_by_splitting_a_district_are_not_compared(db):
     assert (kept.previous_basis, kept.change_amount) == (ComparisonBasis.SAME_UNIT, 10 * TY)
     # The stream as a whole is always compared.
     assert stream_figure(july, "district_transfer").change_amount == 35 * TY - 40 * TY
+
+
+def test_a_plan_recorded_for_the_successor_after_the_merger_is_its_whole_plan(db):
+    transport, construction = _departments()
+    allocate(transport, 100 * TY, year=2025, effective=dt.date(2025, 1, 1))
+    allocate(construction, 100 * TY, year=2025, effective=dt.date(2025, 1, 1))
+    before = computed(snapshot(dt.date(2025, 3, 7), {construction: 10 * TY}))
+    assert unit_figure(before, construction).plan == 200 * TY
+    # The merged department's plan is stated as one figure from 10/3: it replaces both.
+    allocate(construction, 180 * TY, year=2025, effective=dt.date(2025, 3, 10))
+    after = computed(snapshot(dt.date(2025, 3, 14), {construction: 40 * TY}))
+    assert unit_figure(after, construction).plan == 180 * TY
