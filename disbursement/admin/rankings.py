@@ -21,11 +21,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from core import presentation
+from core.succession import SuccessionKind
 from disbursement.admin import display
 from disbursement.admin.charts import Bar, Series, bar_chart, line_chart
 from disbursement.exporting import csvfiles
 from disbursement.exporting import services as exporting
 from disbursement.figures import selectors as figure_selectors
+from disbursement.figures.lineage import related_units
 from disbursement.filtersets import RankingFilterSet, SeriesFilterSet
 from disbursement.flags.selectors import flags_by_unit
 from disbursement.models import BudgetSource, CapitalStream, Figure, Snapshot
@@ -363,7 +365,7 @@ def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id
             "ratio": presentation.unit_ratio_web(f),
             "change_points": presentation.compared(f, "previous_basis", presentation.points_web(f.change_points)),
             "rank": presentation.rank_web(f.rank, f.rank_of),
-            "rank_change": presentation.rank_change_web(f.rank_change),
+            "rank_change": presentation.compared(f, "previous_basis", presentation.rank_change_web(f.rank_change)),
             "same_period_ratio": presentation.compared(f, "same_period_basis", display.percent(f.same_period_ratio)),
             "band": band_css_class(f, band_config),
             "carried": presentation.carried_web(f, f.snapshot.as_of),
@@ -371,6 +373,7 @@ def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id
         }
         for f in figures
     ]
+    predecessors, successors = _related(stream, kind, unit)
     last_year = unit_series(year - 1, stream, **unit_filter)
     chart = line_chart(
         [
@@ -410,8 +413,53 @@ def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id
         "exports": export_links(
             "admin:disbursement_snapshot_unit_history_export", [stream.code, kind, unit.pk], {"year": str(year)}
         ),
+        "predecessors": predecessors,
+        "successors": successors,
+        "predecessor_rows": _predecessor_rows(stream, year, predecessors),
     }
     return TemplateResponse(request, "admin/disbursement/unit_history.html", context)
+
+
+def _related(stream: CapitalStream, kind: str, unit) -> tuple[list[dict], list[dict]]:
+    """The unit's predecessors and successors, each with its kind of change, date and history link."""
+    back, forward = related_units((unit.id, None) if kind == "investor" else (None, unit.id))
+    units = UNIT_KINDS[kind].objects.in_bulk({k[0] or k[1] for k, _, _ in back + forward})
+
+    def describe(items) -> list[dict]:
+        return [
+            {
+                "unit": units[k[0] or k[1]],
+                "name": units[k[0] or k[1]].display_name,
+                "change": SuccessionKind(change).label,
+                "date": day,
+                "url": reverse("admin:disbursement_snapshot_unit_history", args=[stream.code, kind, k[0] or k[1]])
+                + f"?year={day.year}",
+            }
+            for k, change, day in items
+            if (k[0] or k[1]) in units
+        ]
+
+    return describe(back), describe(forward)
+
+
+def _predecessor_rows(stream: CapitalStream, year: int, predecessors: list[dict]) -> list[dict]:
+    """The predecessors' own figures in this year (before they passed to this unit), by date."""
+    rows = []
+    for item in predecessors:
+        unit = item["unit"]
+        unit_filter = {"investor": unit} if isinstance(unit, Investor) else {"district": unit}
+        for f in figure_selectors.unit_series(year, stream, **unit_filter):
+            rows.append(
+                {
+                    "as_of": f.snapshot.as_of,
+                    "name": item["name"],
+                    "plan": display.money(f.plan),
+                    "disbursed": presentation.disbursed_web(f),
+                    "ratio": presentation.unit_ratio_web(f),
+                    "rank": presentation.rank_web(f.rank, f.rank_of),
+                }
+            )
+    return sorted(rows, key=lambda r: (r["as_of"], r["name"]))
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -97,3 +97,37 @@ def rekeyed(values: dict[tuple, object], day: dt.date, changes: UnitChanges, add
         new_key = (*key[:-2], *holder)
         moved[new_key] = value if new_key not in moved else add(moved[new_key], value)
     return moved
+
+
+def related_units(unit: UnitKey, changes: UnitChanges | None = None) -> tuple[list[tuple], list[tuple]]:
+    """(predecessors, successors) of a unit, each (UnitKey, kind, effective date), nearest first.
+
+    Predecessors are followed back through every succession (a district merged into a city district
+    merged later into a commune); successors forward likewise.
+    """
+    changes = changes or UnitChanges.read()
+    investor_id, district_id = unit
+    if investor_id is not None and district_id is None:
+        successions, wrap = changes.investors, lambda u: (u, None)
+        start = investor_id
+    elif district_id is not None and investor_id is None:
+        successions, wrap = changes.districts, lambda u: (None, u)
+        start = district_id
+    else:
+        return [], []
+
+    def walk(direction: str) -> list[tuple]:
+        found, seen, queue = [], {start}, [start]
+        while queue:
+            current = queue.pop(0)
+            links = successions.incoming if direction == "back" else successions.outgoing
+            for link in sorted(links.get(current, ()), key=lambda lk: lk.effective, reverse=direction == "back"):
+                other = link.predecessor if direction == "back" else link.successor
+                if other in seen:
+                    continue
+                seen.add(other)
+                found.append((wrap(other), link.kind, link.effective))
+                queue.append(other)
+        return found
+
+    return walk("back"), walk("forward")
