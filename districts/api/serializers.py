@@ -11,7 +11,10 @@ class DistrictAliasSerializer(serializers.ModelSerializer):
 
 class DistrictSerializer(serializers.ModelSerializer):
     display_name = serializers.CharField(read_only=True, help_text="Tên như báo cáo viết, ví dụ 'huyện Kiến Thụy'.")
-    successor = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Mã đơn vị kế thừa.")
+    successor = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="Mã đơn vị nhận toàn bộ đơn vị này (sáp nhập), nếu có."
+    )
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="Mã đơn vị cấp trên, nếu có.")
     aliases = DistrictAliasSerializer(many=True, read_only=True)
 
     class Meta:
@@ -22,6 +25,8 @@ class DistrictSerializer(serializers.ModelSerializer):
             "name",
             "display_name",
             "kind",
+            "level",
+            "parent",
             "valid_from",
             "valid_to",
             "successor",

@@ -10,7 +10,7 @@ from districts.models import District
 class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
     """Quận, huyện với thời gian hiệu lực, đơn vị kế thừa và các tên gọi khác."""
 
-    queryset = District.objects.select_related("successor").prefetch_related("aliases")
+    queryset = District.objects.select_related("successor", "parent").prefetch_related("aliases")
     serializer_class = DistrictSerializer
     filterset_class = DistrictFilterSet
     ordering_fields = ["order", "name", "code", "valid_from", "id"]

@@ -18,4 +18,16 @@ class InvestorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Investor
-        fields = ["id", "code", "name", "short_name", "display_name", "kind", "district", "active", "aliases"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "short_name",
+            "display_name",
+            "kind",
+            "district",
+            "active",
+            "valid_from",
+            "valid_to",
+            "aliases",
+        ]

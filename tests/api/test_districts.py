@@ -51,3 +51,11 @@ def test_unknown_district_is_a_404_in_the_error_format(client):
     response = client.get("/api/v1/districts/999999/")
     assert response.status_code == 404
     assert response.json() == {"error": {"code": "not_found", "message": "Không tìm thấy.", "details": None}}
+
+
+@pytest.mark.django_db
+def test_a_commune_is_named_by_its_kind_with_its_level_and_the_unit_above(client):
+    district = DistrictFactory(code="KT", name="Kiến Thụy", kind="huyen", valid_to=dt.date(2025, 6, 30))
+    DistrictFactory(code="X-KT", name="Kiến Thụy", kind="xa", parent=district, valid_from=dt.date(2025, 7, 1))
+    (row,) = results(client.get("/api/v1/districts/", {"valid_on": "2025-07-20"}))
+    assert (row["display_name"], row["level"], row["parent"]) == ("xã Kiến Thụy", "commune", "KT")
