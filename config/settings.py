@@ -192,8 +192,15 @@ MEDIA_URL = "media/"
 # Uploads: workbooks larger than this are refused before they are read.
 IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(20 * 1024 * 1024)))
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024)))
-# Uploads with more rows than this run as a background job.
+# Uploads with more rows than this, or larger than these bytes on disk or unpacked, run as a background job;
+# smaller ones are read inside the web request.
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "3000"))
+IMPORT_BACKGROUND_BYTES = env_int("IMPORT_BACKGROUND_BYTES", 1024 * 1024)
+IMPORT_BACKGROUND_UNCOMPRESSED_BYTES = env_int("IMPORT_BACKGROUND_UNCOMPRESSED_BYTES", 10 * 1024 * 1024)
+# Uploaded files are removed by the daily retention job: refused ones after this many days, the others after
+# IMPORT_UPLOAD_RETENTION_DAYS, except a file whose import made a stored snapshot (its trace).
+IMPORT_REFUSED_RETENTION_DAYS = env_int("IMPORT_REFUSED_RETENTION_DAYS", 7)
+IMPORT_UPLOAD_RETENTION_DAYS = env_int("IMPORT_UPLOAD_RETENTION_DAYS", 30)
 # A unit disbursing more than 100% of its plan plus this many points is confirmed item by item.
 IMPORT_RATIO_ABOVE_PLAN_POINTS = int(os.environ.get("IMPORT_RATIO_ABOVE_PLAN_POINTS", "5"))
 # An import keeps at most this many errors, and as many warnings; their totals are counted.
@@ -214,7 +221,24 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# No task runs longer than this: the worker kills it. A message a dead worker took comes back to the queue after
+# the broker's visibility timeout, which must be longer than the longest task (else a live task is delivered twice),
+# and an import claimed by a dead worker is retaken after IMPORT_CLAIM_TIMEOUT_SECONDS, longer than the longest task
+# too (a live worker renews its claim as it reads). `check --deploy` warns when they are not.
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
+BROKER_VISIBILITY_TIMEOUT = env_int("CELERY_BROKER_VISIBILITY_TIMEOUT", 2 * CELERY_TASK_TIME_LIMIT)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
+IMPORT_CLAIM_TIMEOUT_SECONDS = env_int("IMPORT_CLAIM_TIMEOUT_SECONDS", CELERY_TASK_TIME_LIMIT + 60)
+IMPORT_MAX_RETAKES = env_int("IMPORT_MAX_RETAKES", 3)
+# The sweeper (every SWEEP_EVERY_SECONDS) sends outbox rows unsent for OUTBOX_RESEND_SECONDS and queues again
+# the jobs and digest deliveries left pending for JOB_PENDING_REQUEUE_SECONDS.
+SWEEP_EVERY_SECONDS = env_int("SWEEP_EVERY_SECONDS", 60)
+OUTBOX_RESEND_SECONDS = env_int("OUTBOX_RESEND_SECONDS", 30)
+JOB_PENDING_REQUEUE_SECONDS = env_int("JOB_PENDING_REQUEUE_SECONDS", 300)
+# One beat process sends the schedule: it holds a lock it renews each tick; another beat waits, and takes over
+# BEAT_LOCK_SECONDS after the holder stops renewing.
+CELERY_BEAT_SCHEDULER = "disbursement.beat:SingleBeatScheduler"
+BEAT_LOCK_SECONDS = env_int("BEAT_LOCK_SECONDS", 60)
 # Named queues, so each kind of work can get its own workers on its own machines (deploy/giaingan-worker@.service).
 # A worker started without -Q serves all three. Each queue has its own exchange and routing key: queues left on the
 # default binding would all receive every message.
@@ -226,6 +250,7 @@ CELERY_TASK_ROUTES = {
     "disbursement.followup.tasks.run_follow_up_task": {"queue": "compute"},
     "disbursement.followup.*": {"queue": "email"},
     "disbursement.figures.*": {"queue": "compute"},
+    "disbursement.upkeep.*": {"queue": "compute"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "compute"
 # Workers write a heartbeat per queue they serve (config/health.py); /health/ready reads it.

@@ -8,9 +8,10 @@ Nothing is sent for a transaction that rolls back (pretix's TransactionAwareTask
 defers a task to commit the same way; here the requests are also merged).
 
 This module sits below every writer (plans, snapshots, importing, figures), so
-it names the task instead of importing it. The requests live in memory until
-commit: a broker that is down at that moment loses them until the nightly
-recompute, as before.
+it names the task instead of importing it. Each year's request is also written
+as an outbox row in the same transaction (disbursement/outbox.py): a broker that
+is down at commit, or a process that dies just after it, leaves the row unsent and
+the sweeper sends it later.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from asgiref.local import Local
-from celery import Task, current_app
+from celery import Task
 from django.db import transaction
+
+from disbursement import outbox
+from disbursement.models import OutboxMessage
 
 RECOMPUTE_TASK = "disbursement.figures.tasks.recompute_from_task"
 
@@ -35,6 +39,7 @@ class _Batch:
 
     block: object
     years: dict[int, dt.date] = field(default_factory=dict)
+    messages: dict[int, int] = field(default_factory=dict)
     sent: bool = False
 
 
@@ -52,9 +57,19 @@ def request_recompute(year: int, from_date: dt.date) -> None:
     if batch is None or batch.sent or batch.block is not outermost:
         batch = _state.batch = _Batch(outermost)
     batch.years[year] = min(batch.years.get(year, from_date), from_date)
+    _stage(batch, year)
     # Every request registers the flush, so that a request made in a savepoint that rolls back
     # cannot take the batch's only callback with it; the first flush to run sends, the others do nothing.
     transaction.on_commit(partial(_flush, batch))
+
+
+def _stage(batch: _Batch, year: int) -> None:
+    """The year's outbox row, in the transaction: created once, moved to the earliest date asked."""
+    args = [year, batch.years[year].isoformat()]
+    message_id = batch.messages.get(year)
+    # A row written in a savepoint that rolled back is gone: write it again.
+    if message_id is None or not OutboxMessage.objects.filter(id=message_id).update(args=args):
+        batch.messages[year] = outbox.stage(RECOMPUTE_TASK, *args).id
 
 
 def _flush(batch: _Batch) -> None:
@@ -63,18 +78,15 @@ def _flush(batch: _Batch) -> None:
     batch.sent = True
     if getattr(_state, "batch", None) is batch:
         del _state.batch
-    _send(batch.years)
+    for year in sorted(batch.years):
+        outbox.send(batch.messages[year])
 
 
 def recompute_task() -> Task:
     """The registered recompute task, found by name."""
-    if RECOMPUTE_TASK not in current_app.tasks:
-        # A web process registers tasks when their modules are imported: let Celery import them all.
-        current_app.loader.import_default_modules()
-    return current_app.tasks[RECOMPUTE_TASK]
+    return outbox.task_by_name(RECOMPUTE_TASK)
 
 
 def _send(years: dict[int, dt.date]) -> None:
-    task = recompute_task()
     for year in sorted(years):
-        task.delay(year, years[year].isoformat())
+        outbox.send(outbox.stage(RECOMPUTE_TASK, year, years[year].isoformat()).id)

@@ -2,6 +2,9 @@
 
 Services do not send these: they call disbursement.recompute.request_recompute,
 which sends recompute_from_task once the transaction commits.
+
+A compute is one transaction: a worker killed or a database connection lost in the middle writes nothing, and
+the task runs again (redelivered, or retried with back-off), replacing the snapshot's figures as a whole.
 """
 
 from __future__ import annotations
@@ -11,15 +14,16 @@ import datetime as dt
 from celery import shared_task
 
 from disbursement.figures import services
+from disbursement.outbox import RETRY_POLICY
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY_POLICY)
 def compute_snapshot_task(snapshot_id: int) -> int:
     """Compute one snapshot; the later snapshots of its year follow through request_recompute."""
     return services.compute_snapshot(snapshot_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY_POLICY)
 def recompute_from_task(year: int, from_date: str) -> int:
     """Recompute the year's current snapshots dated on or after `from_date` (ISO), in date order.
 
@@ -29,7 +33,7 @@ def recompute_from_task(year: int, from_date: str) -> int:
     return services.recompute_year(year, from_date=dt.date.fromisoformat(from_date), incremental=True)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY_POLICY)
 def recompute_recent_task() -> int:
     """Nightly: recompute the snapshots of the years still being disbursed."""
     return services.recompute_recent()

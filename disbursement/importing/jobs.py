@@ -1,7 +1,12 @@
 """Import jobs: an upload stored, checked, previewed and confirmed (admin and API).
 
 Each step moves the job's status with a conditional UPDATE, so a retried or
-duplicated task never runs a step twice. In the preview a person confirms the
+duplicated task never runs a step twice. Whoever moves it also claims it
+(claimed_at, attempts): a worker or web process that dies leaves a claim that
+nobody renews, and once it is older than IMPORT_CLAIM_TIMEOUT_SECONDS a
+redelivered or requeued task retakes the job from the start (at most
+IMPORT_MAX_RETAKES times). The write is one transaction that also marks the job
+done, so a job retaken after its write committed finds itself done and stops. In the preview a person confirms the
 implausible figures one by one (their keys are kept in `accepted`) and
 resolves the names the matcher does not know: mapped to an existing unit (an
 alias, so the next file matches) or created as a new unit; the preview then
@@ -18,8 +23,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
+from disbursement import outbox
 from disbursement.importing.archive import inspect_archive
 from disbursement.importing.issues import Issue, IssueList
 from disbursement.importing.matching import DISTRICT, INVESTOR, LEVEL_WORDS
@@ -35,7 +42,7 @@ from disbursement.importing.services import (
     import_workbook,
     read_upload,
 )
-from disbursement.models import ImportJob
+from disbursement.models import ImportJob, Submission
 from districts.models import District
 from districts.services import add_district_alias, create_district
 from investors.models import Investor
@@ -52,6 +59,9 @@ RESOLVE_PERMISSIONS = {
     (DISTRICT, CREATE): "districts.add_district",
 }
 RESOLVABLE = {ImportJob.Status.FAILED, ImportJob.Status.NEEDS_CONFIRMATION}
+IMPORT_TASK = "disbursement.importing.tasks.run_import_job_task"
+# A job in these states is held by whoever claimed it.
+RUNNING = (ImportJob.Status.PARSING, ImportJob.Status.IMPORTING)
 
 
 def create_import_job(
@@ -60,8 +70,10 @@ def create_import_job(
     """Store an upload and start its import.
 
     Small files are checked right away and wait for confirmation with their
-    preview; large ones (more than IMPORT_BACKGROUND_ROWS rows) run as a
-    background job that imports at once when there is no warning.
+    preview; large ones (see `runs_in_background`) run as a background job that
+    imports at once when there is no warning. The job's row and its queued task
+    commit together: with the broker down the upload still answers, and the
+    task is sent when the broker is back.
     """
     name = file_name or os.path.basename(getattr(uploaded_file, "name", "") or "tep.xlsx")
     issues = IssueList(name)
@@ -76,18 +88,33 @@ def create_import_job(
     job.content_hash = content_hash(data)
     info = inspect_archive(data, name, issues)
     job.rows_total = info.rows_total if info else 0
+    job.uncompressed_size = info.uncompressed_bytes if info else 0
     job.file.save(os.path.basename(name) or "tep.xlsx", ContentFile(data), save=False)
     if info is None:
         return _failed(job, issues)
-    job.save()
-    if job.rows_total > settings.IMPORT_BACKGROUND_ROWS:
-        from disbursement.importing.tasks import run_import_job_task  # tasks import this module
-
-        transaction.on_commit(lambda: run_import_job_task.delay(job.id))
-        return job
+    with transaction.atomic():
+        job.save()
+        if runs_in_background(job):
+            queue_import_job(job.id)
+            return job
     _preview_job(job.id)
     job.refresh_from_db()
     return job
+
+
+def runs_in_background(job: ImportJob) -> bool:
+    """A file too long to read inside a web request: by rows, by bytes on disk or by bytes once unpacked
+    (a wide sheet under the row limit is still long to read)."""
+    return (
+        job.rows_total > settings.IMPORT_BACKGROUND_ROWS
+        or job.file_size > settings.IMPORT_BACKGROUND_BYTES
+        or job.uncompressed_size > settings.IMPORT_BACKGROUND_UNCOMPRESSED_BYTES
+    )
+
+
+def queue_import_job(job_id: int) -> None:
+    """Run the job on a worker once the current transaction commits; kept in the outbox until the broker takes it."""
+    outbox.enqueue(IMPORT_TASK, job_id)
 
 
 def _store_errors(job: ImportJob, errors: list[Issue]) -> None:
@@ -125,11 +152,65 @@ def _failed(job: ImportJob, issues: IssueList) -> ImportJob:
     return job
 
 
-def _claim(job_id: int, from_status: str, to_status: str) -> ImportJob | None:
-    """Move a job on only if nobody else has: the conditional UPDATE is the lock."""
-    if not ImportJob.objects.filter(id=job_id, status=from_status).update(status=to_status, updated_at=timezone.now()):
+def _claim(job_id: int, from_status: str, to_status: str, **values) -> ImportJob | None:
+    """Move a job on only if nobody else has: the conditional UPDATE is the lock, and the claim its holder's."""
+    now = timezone.now()
+    moved = ImportJob.objects.filter(id=job_id, status=from_status).update(
+        status=to_status, claimed_at=now, attempts=F("attempts") + 1, updated_at=now, **values
+    )
+    if not moved:
         return None
     return ImportJob.objects.get(id=job_id)
+
+
+def take_import_job(job_id: int) -> ImportJob | None:
+    """Claim a job for a worker: a pending one, or a running one whose claim was released or has expired.
+
+    None when there is nothing to do: the job is finished, waits for a person, or is held by a live claim.
+    A job abandoned more than IMPORT_MAX_RETAKES times is failed with the reason instead.
+    """
+    job = _claim(job_id, ImportJob.Status.PENDING, ImportJob.Status.PARSING)
+    if job is not None:
+        return job
+    job = ImportJob.objects.filter(id=job_id).first()
+    if job is None or job.status not in RUNNING:
+        return None
+    now = timezone.now()
+    held = ImportJob.objects.filter(id=job_id, status=job.status, claimed_at=job.claimed_at)
+    retake = job.claimed_at is not None
+    if retake and job.claimed_at > now - dt.timedelta(seconds=settings.IMPORT_CLAIM_TIMEOUT_SECONDS):
+        return None
+    if retake and job.retakes >= settings.IMPORT_MAX_RETAKES:
+        issues = IssueList(job.file_name)
+        issues.error(
+            "job_abandoned",
+            f"Lượt nhập bị dừng giữa chừng {job.retakes + 1} lần (tiến trình xử lý ngừng hoạt động) nên đã dừng hẳn; "
+            "không có số liệu nào được ghi. Hãy tải tệp lên lại.",
+        )
+        held.update(
+            status=ImportJob.Status.FAILED,
+            errors=[i.to_dict() for i in issues.errors],
+            errors_total=1,
+            finished_at=now,
+            updated_at=now,
+        )
+        return None
+    # A job a person confirmed is imported again as confirmed; any other starts over from reading.
+    status = ImportJob.Status.IMPORTING if job.confirmed_by_id else ImportJob.Status.PARSING
+    moved = held.update(
+        status=status,
+        claimed_at=now,
+        attempts=F("attempts") + 1,
+        retakes=F("retakes") + int(retake),
+        updated_at=now,
+    )
+    return ImportJob.objects.get(id=job_id) if moved else None
+
+
+def release_import_job(job_id: int, attempts: int) -> None:
+    """Give the claim back after an error worth retrying (the database or broker went away): the retry takes it
+    at once, without waiting for the claim to expire."""
+    ImportJob.objects.filter(id=job_id, status__in=RUNNING, attempts=attempts).update(claimed_at=None)
 
 
 def _progress_saver(job_id: int) -> Callable[[int, int], None]:
@@ -138,12 +219,18 @@ def _progress_saver(job_id: int) -> Callable[[int, int], None]:
     def save(read: int, total: int) -> None:
         if read - state["last"] >= PROGRESS_SAVE_EVERY or read >= total:
             state["last"] = read
-            ImportJob.objects.filter(id=job_id).update(rows_read=read, rows_total=max(total, read))
+            # The progress renews the claim: a job still being read is not taken for abandoned.
+            ImportJob.objects.filter(id=job_id).update(
+                rows_read=read, rows_total=max(total, read), claimed_at=timezone.now()
+            )
 
     return save
 
 
 def _finish(job: ImportJob, result: ImportResult, *, preview: bool = False) -> ImportJob:
+    # A job retaken by someone else meanwhile is theirs to finish.
+    if not ImportJob.objects.filter(id=job.id, attempts=job.attempts).exists():
+        return ImportJob.objects.get(id=job.id)
     status = {
         IMPORTED: ImportJob.Status.DONE,
         DUPLICATE: ImportJob.Status.DUPLICATE,
@@ -193,10 +280,22 @@ def _run(job: ImportJob, **kwargs) -> ImportResult:
             progress=_progress_saver(job.id),
             # Committed before the write transaction, so a poll shows the job is writing.
             writing=lambda: ImportJob.objects.filter(id=job.id).update(
-                status=ImportJob.Status.IMPORTING, updated_at=timezone.now()
+                status=ImportJob.Status.IMPORTING, claimed_at=timezone.now(), updated_at=timezone.now()
             ),
+            written=lambda submission: _record_written(job, submission),
             **kwargs,
         )
+
+
+def _record_written(job: ImportJob, submission: Submission) -> None:
+    """In the write's transaction: the job is done exactly when the import is."""
+    ImportJob.objects.filter(id=job.id).update(
+        status=ImportJob.Status.DONE,
+        submission=submission,
+        snapshot_id=submission.snapshot_id,
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
 
 
 def _preview_job(job_id: int) -> ImportJob | None:
@@ -207,16 +306,34 @@ def _preview_job(job_id: int) -> ImportJob | None:
 
 
 def run_import_job(job_id: int) -> ImportJob | None:
-    """Task body for a large upload: check, then import unless there are warnings to confirm."""
-    job = _claim(job_id, ImportJob.Status.PENDING, ImportJob.Status.PARSING)
+    """Task body: check a large upload, then import it unless there are warnings to confirm.
+
+    A small upload's job gets here only when the web request that previewed it died: it is previewed again and
+    waits for a person, as it would have. A confirmed job retaken after its importer died is imported as confirmed.
+    """
+    job = take_import_job(job_id)
     if job is None:
         return ImportJob.objects.filter(id=job_id).first()
+    if job.status == ImportJob.Status.IMPORTING:
+        kwargs = {"confirm_warnings": True, "user": job.confirmed_by}
+    elif runs_in_background(job):
+        kwargs = {"confirm_warnings": False}
+    else:
+        kwargs = {"dry_run": True}
     try:
-        result = _run(job, confirm_warnings=False)
-    except Exception:
-        ImportJob.objects.filter(id=job_id).update(status=ImportJob.Status.FAILED, finished_at=timezone.now())
+        result = _run(job, **kwargs)
+    except outbox.RETRY_ON:
+        try:
+            release_import_job(job_id, job.attempts)
+        except outbox.RETRY_ON:
+            pass  # the claim expires on its own
         raise
-    return _finish(job, result)
+    except Exception:
+        ImportJob.objects.filter(id=job_id, attempts=job.attempts).update(
+            status=ImportJob.Status.FAILED, finished_at=timezone.now()
+        )
+        raise
+    return _finish(job, result, preview=kwargs.get("dry_run", False))
 
 
 def confirm_import_job(job_id: int, user, accept: list[str] | None = None) -> ImportJob:
@@ -229,10 +346,9 @@ def confirm_import_job(job_id: int, user, accept: list[str] | None = None) -> Im
         ImportJob.objects.filter(id=job_id, status=ImportJob.Status.NEEDS_CONFIRMATION).update(
             accepted=sorted({str(key) for key in accept}), updated_at=timezone.now()
         )
-    job = _claim(job_id, ImportJob.Status.NEEDS_CONFIRMATION, ImportJob.Status.IMPORTING)
+    job = _claim(job_id, ImportJob.Status.NEEDS_CONFIRMATION, ImportJob.Status.IMPORTING, confirmed_by=user)
     if job is None:
         return ImportJob.objects.get(id=job_id)
-    job.confirmed_by = user
     try:
         result = _run(job, confirm_warnings=True, user=user)
     except Exception:
@@ -337,10 +453,8 @@ def _unit(level: str, unit_id, name: str):
 def _rerun(job_id: int) -> ImportJob:
     """The preview again, as the upload ran it: at once for a small file, as a background job for a large one."""
     job = ImportJob.objects.get(id=job_id)
-    if job.rows_total > settings.IMPORT_BACKGROUND_ROWS:
-        from disbursement.importing.tasks import run_import_job_task  # tasks import this module
-
-        transaction.on_commit(lambda: run_import_job_task.delay(job.id))
+    if runs_in_background(job):
+        queue_import_job(job.id)
         return job
     _preview_job(job.id)
     job.refresh_from_db()

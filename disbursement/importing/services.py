@@ -110,11 +110,13 @@ def import_workbook(
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
     writing: Callable[[], None] | None = None,
+    written: Callable[[Submission], None] | None = None,
 ) -> ImportResult:
     """Check a workbook and, if it passes (and warnings are confirmed), import it in one transaction.
 
     `progress(read, total)` follows the reading; `writing()` is called once the checks pass, just
-    before the transaction that writes.
+    before the transaction that writes; `written(submission)` inside that transaction, so what it records
+    commits with the import or not at all.
     """
     issues = IssueList(file_name)
     data = read_upload(source, issues)
@@ -160,6 +162,8 @@ def import_workbook(
             return _duplicate(existing, IssueList(file_name))
         submission = write_submission(prepared, file_name=file_name, digest=digest, user=user, sender=sender)
         _request_compute(prepared, submission.snapshot)
+        if written is not None:
+            written(submission)
     summary["snapshot_id"] = submission.snapshot_id
     summary["submission_id"] = submission.id
     logger.info("Imported %s as snapshot %s", file_name, submission.snapshot_id)

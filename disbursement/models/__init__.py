@@ -16,6 +16,7 @@ from disbursement.models.followup import (
     ExplanationRequest,
 )
 from disbursement.models.imports import ImportJob
+from disbursement.models.jobs import OutboxMessage, ScheduleLock
 from disbursement.models.plans import Allocation, AllocationRevision, CityPlan, CityPlanRevision
 from disbursement.models.reference import BudgetSource, CapitalStream, Project
 from disbursement.models.reports import BandConfig, ReportTemplate
@@ -38,8 +39,10 @@ __all__ = [
     "Figure",
     "ImportJob",
     "NameAbbreviation",
+    "OutboxMessage",
     "Project",
     "ReportTemplate",
+    "ScheduleLock",
     "Snapshot",
     "SnapshotLine",
     "Submission",

@@ -21,6 +21,7 @@ class ImportJob(models.Model):
     file = models.FileField("tệp", upload_to="imports/%Y/%m/", max_length=500)
     file_name = models.CharField("tên tệp", max_length=300)
     file_size = models.PositiveBigIntegerField("dung lượng (byte)", default=0)
+    uncompressed_size = models.PositiveBigIntegerField("dung lượng khi giải nén (byte)", default=0)
     content_hash = models.CharField("mã băm nội dung (SHA-256)", max_length=64, blank=True, db_index=True)
     as_of = models.DateField("số liệu đến hết ngày (nhập tay)", null=True, blank=True)
     status = models.CharField("trạng thái", max_length=30, choices=Status.choices, default=Status.PENDING)
@@ -66,6 +67,12 @@ class ImportJob(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The claim of whoever runs the job: a worker that dies leaves it behind, and after IMPORT_CLAIM_TIMEOUT_SECONDS
+    # the job is retaken (at most IMPORT_MAX_RETAKES times).
+    attempts = models.PositiveSmallIntegerField("số lần chạy", default=0)
+    retakes = models.PositiveSmallIntegerField("số lần chạy lại sau khi bị bỏ dở", default=0)
+    claimed_at = models.DateTimeField("nhận xử lý lúc", null=True, blank=True)
+    file_removed_at = models.DateTimeField("đã xóa tệp lúc", null=True, blank=True)
     created_at = models.DateTimeField("tải lên lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
     finished_at = models.DateTimeField("hoàn thành lúc", null=True, blank=True)
