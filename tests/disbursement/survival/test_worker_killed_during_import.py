@@ -26,7 +26,7 @@ def test_a_job_whose_worker_dies_is_retaken_and_imports_once(processes, settings
     settings.IMPORT_BACKGROUND_ROWS = 100
     add_investors(ROWS)
     data = long_workbook(ROWS)
-    worker = processes.worker()
+    worker = processes.worker(IMPORT_BACKGROUND_ROWS="100")
 
     job = create_import_job(SimpleUploadedFile("giai-ngan-lon.xlsx", data, content_type=XLSX))
     wait_until(lambda: _status(job.id) == killed_while, timeout=120)
@@ -35,7 +35,7 @@ def test_a_job_whose_worker_dies_is_retaken_and_imports_once(processes, settings
     # Nothing was written, and the job still reads as taken by the dead worker.
     assert _status(job.id) == killed_while
     assert Submission.objects.count() == 0
-    processes.worker()
+    processes.worker(IMPORT_BACKGROUND_ROWS="100")
     wait_until(lambda: _status(job.id) in {ImportJob.Status.DONE, ImportJob.Status.FAILED}, timeout=120, interval=0.2)
 
     job.refresh_from_db()
