@@ -41,6 +41,13 @@ class ImportJobSerializer(serializers.Serializer):
         help_text="Số tên đơn vị chưa nhận ra (summary.unknown_names giữ tối đa IMPORT_MAX_STORED_ERRORS tên)."
     )
     snapshot = serializers.IntegerField(allow_null=True)
+    attempts = serializers.IntegerField(help_text="Số lần lượt nhập đã được nhận xử lý (đọc tệp hoặc ghi).")
+    retakes = serializers.IntegerField(
+        help_text="Số lần chạy lại từ đầu vì lần trước bị bỏ dở (tiến trình xử lý ngừng hoạt động)."
+    )
+    claimed_at = serializers.DateTimeField(
+        allow_null=True, help_text="Lúc lượt nhập được nhận xử lý lần cuối; tiến độ đọc tệp làm mới thời điểm này."
+    )
 
     def to_representation(self, job) -> dict:
         summary = job.summary or {}
@@ -56,6 +63,9 @@ class ImportJobSerializer(serializers.Serializer):
             "to_confirm_count": sum(1 for item in summary.get("to_confirm", []) if not item.get("accepted")),
             "unknown_name_count": counts["unknown_names"],
             "snapshot": job.snapshot_id,
+            "attempts": job.attempts,
+            "retakes": job.retakes,
+            "claimed_at": serializers.DateTimeField().to_representation(job.claimed_at) if job.claimed_at else None,
         }
 
 

@@ -52,6 +52,7 @@ class Processes:
         self.broker_url = broker_url
         self.log_dir = log_dir
         self.started: list[subprocess.Popen] = []
+        self.logs: list = []
 
     def _env(self, extra: dict[str, str]) -> dict[str, str]:
         return {
@@ -66,7 +67,7 @@ class Processes:
         }
 
     def _start(self, name: str, args: list[str], extra: dict[str, str]) -> subprocess.Popen:
-        log = open(self.log_dir / f"{name}-{len(self.started)}.log", "w")  # noqa: SIM115 (closed with the process)
+        log = open(self.log_dir / f"{name}-{len(self.started)}.log", "w")  # noqa: SIM115 closed by stop_all
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", *args],
             cwd=ROOT,
@@ -75,6 +76,7 @@ class Processes:
             stderr=subprocess.STDOUT,
         )
         process.log_path = log.name
+        self.logs.append(log)
         self.started.append(process)
         return process
 
@@ -108,6 +110,8 @@ class Processes:
         for process in self.started:
             if process.poll() is None:
                 self.kill(process)
+        for log in self.logs:
+            log.close()
 
 
 @pytest.fixture
@@ -129,13 +133,14 @@ def broker(tmp_path):
 @pytest.fixture
 def processes(transactional_db, broker, tmp_path, settings):
     """Start workers and beats on demand; this process sends its tasks to the broker instead of running them."""
+    eager = app.conf.task_always_eager
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
     started = Processes(broker.url, tmp_path)
     try:
         yield started
     finally:
-        app.conf.task_always_eager = django_settings.CELERY_TASK_ALWAYS_EAGER
+        app.conf.task_always_eager = eager
         started.stop_all()
 
 

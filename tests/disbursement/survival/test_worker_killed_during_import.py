@@ -11,7 +11,11 @@ from disbursement.models import ImportJob, Snapshot, SnapshotLine, Submission
 from tests.disbursement.survival.conftest import add_investors, long_workbook, wait_until
 
 # serialized_rollback restores the migrations' reference rows that the flush after this test removes.
-pytestmark = [pytest.mark.integration, pytest.mark.redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 ROWS = 3000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
