@@ -6,4 +6,5 @@ class DisbursementConfig(AppConfig):
     verbose_name = "Giải ngân vốn đầu tư công"
 
     def ready(self) -> None:
+        from disbursement import checks  # noqa: F401
         from disbursement.api import signals  # noqa: F401

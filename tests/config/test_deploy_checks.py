@@ -66,3 +66,13 @@ def test_a_local_run_stays_on_plain_http(run_django):
     assert settings["SECURE_SSL_REDIRECT"] is False
     assert settings["SESSION_COOKIE_SECURE"] is False
     assert settings["SECURE_PROXY_SSL_HEADER"] is None
+
+
+def test_check_deploy_notices_a_visibility_timeout_shorter_than_a_task(run_django, tmp_path):
+    env = {**production_env(tmp_path), "CELERY_TASK_TIME_LIMIT": "600", "CELERY_BROKER_VISIBILITY_TIMEOUT": "300"}
+
+    result = run_django(env, args=["check", "--deploy", "--fail-level", "WARNING"])
+
+    assert result.returncode != 0
+    assert "giaingan.W101" in result.stdout + result.stderr
+    assert "CELERY_BROKER_VISIBILITY_TIMEOUT (300 s)" in result.stdout + result.stderr

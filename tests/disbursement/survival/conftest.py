@@ -67,7 +67,7 @@ class Processes:
         }
 
     def _start(self, name: str, args: list[str], extra: dict[str, str]) -> subprocess.Popen:
-        log = open(self.log_dir / f"{name}-{len(self.started)}.log", "w")  # noqa: SIM115 closed by stop_all
+        log = open(self.log_dir / f"{name}-{len(self.started)}.log", "w")  # closed by stop_all
         process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "config", *args],
             cwd=ROOT,
