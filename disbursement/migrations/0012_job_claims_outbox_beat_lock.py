@@ -42,7 +42,7 @@ def unschedule_upkeep(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disbursement', '0009_flag_identity'),
+        ('disbursement', '0011_comparison_basis_and_units_change'),
         ('django_celery_beat', '0019_alter_periodictasks_options'),
     ]
 
