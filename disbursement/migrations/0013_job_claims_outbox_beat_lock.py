@@ -42,7 +42,7 @@ def unschedule_upkeep(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disbursement', '0011_comparison_basis_and_units_change'),
+        ('disbursement', '0012_units_change_wording'),
         ('django_celery_beat', '0019_alter_periodictasks_options'),
     ]
 
