@@ -361,6 +361,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "COERCE_DECIMAL_TO_STRING": True,
     "EXCEPTION_HANDLER": "disbursement.api.exceptions.api_exception_handler",
+    # Vietnamese view names in OPTIONS answers and the browsable API.
+    "VIEW_NAME_FUNCTION": "disbursement.api.base.view_name",
     # An atomic counter per key or account and window in the shared cache; lets requests through if it is down.
     "DEFAULT_THROTTLE_CLASSES": ["disbursement.api.throttling.ApiKeyRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {

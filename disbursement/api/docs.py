@@ -86,7 +86,7 @@ class _LocalAssetsOnly(_Documentation):
 
 
 class SchemaView(_Documentation, SpectacularAPIView):
-    """The OpenAPI schema (YAML, or JSON with Accept: application/vnd.oai.openapi+json)."""
+    """Lược đồ OpenAPI của API: YAML, hoặc JSON với Accept: application/vnd.oai.openapi+json."""
 
     def _get_schema_response(self, request):
         version = self.api_version or request.version or self._get_version_parameter(request)
@@ -106,7 +106,7 @@ class RedocDocumentationView(_LocalAssetsOnly, SpectacularRedocView):
 
 @extend_schema(exclude=True)
 class ApiRootView(_Documentation, APIView):
-    """The API's root: where the schema and documentation are, how to authenticate, and every endpoint."""
+    """Các địa chỉ của API: lược đồ OpenAPI, tài liệu, cách xác thực và mọi thao tác (từ lược đồ)."""
 
     api_version = "v1"
 

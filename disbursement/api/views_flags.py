@@ -87,7 +87,13 @@ class UnitFlagsSerializer(serializers.Serializer):
     tags=["Cảnh báo"],
     parameters=[
         *SNAPSHOT_PARAMETERS[:3],
-        OpenApiParameter("group", OpenApiTypes.STR, enum=["unit"], description="group=unit: gom theo đơn vị."),
+        OpenApiParameter(
+            "group",
+            OpenApiTypes.STR,
+            enum=["unit"],
+            description="group=unit: gom theo đơn vị; mỗi mục là {unit: đơn vị (level, id, code, name, "
+            "display_name), flags: các cảnh báo đang mở của đơn vị}.",
+        ),
     ],
 )
 class OpenFlagListView(ApiMixin, SnapshotQueryMixin, generics.GenericAPIView):

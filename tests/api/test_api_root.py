@@ -42,3 +42,9 @@ def test_every_listed_address_answers_a_dashboard(client, anon_client, world):
         # A list that needs its parameters says which (400); the key-management list is the administrators'.
         assert response.status_code in (200, 400, 403), (item["path"], response.status_code)
     assert results(client.get("/api/v1/rankings/", {"level": "district"}))
+
+
+def test_root_reads_in_a_browser(anon_client, db):
+    page = anon_client.get("/api/v1/", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200
+    assert "<title>Các địa chỉ của API" in page.content.decode()

@@ -4,6 +4,8 @@ import re
 
 import yaml
 
+from disbursement.api.keys import create_api_key
+
 VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.IGNORECASE)
 
 
@@ -30,3 +32,17 @@ def test_summaries_read_as_the_operation(anon_client, db):
     assert paths["/api/v1/coverage/"]["get"]["summary"] == "Tình trạng báo cáo"
     assert paths["/api/v1/ratios/"]["get"]["summary"] == "Số liệu đã tính của một kỳ"
     assert paths["/api/v1/ratios/"]["get"]["description"].startswith("Số liệu đã tính của một kỳ: ")
+
+
+def test_options_and_the_browsable_api_name_views_in_vietnamese(client, staff_client, world):
+    assert client.options("/api/v1/flags/").json()["name"] == "Cảnh báo"
+    assert client.options("/api/v1/flags/1/").json()["name"] == "Cảnh báo"
+    assert client.options("/api/v1/rankings/").json()["name"] == (
+        "Xếp hạng đơn vị của một dòng vốn trong một kỳ, tỷ lệ cao trước"
+    )
+    new = create_api_key(name="Bảng điều khiển", scope="read")
+    page = staff_client.get(f"/api/v1/api-keys/{new.api_key.pk}/", HTTP_ACCEPT="text/html").content.decode()
+    assert "<title>Khóa API" in page
+    # The extra action is named by its docstring, DRF's own words by the catalogue.
+    assert "Thu hồi khóa" in page and "Revoke" not in page
+    assert "Thao tác khác" in page and "Extra Actions" not in page
