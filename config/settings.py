@@ -401,6 +401,7 @@ SPECTACULAR_SETTINGS = {
         "FigureScopeEnum": "disbursement.models.results.Figure.Scope",
         "ApiKeyScopeEnum": "disbursement.models.apikeys.ApiKey.Scope",
         "CityPlanLevelEnum": "disbursement.models.plans.CityPlan.Level",
+        "ComparisonBasisEnum": "core.succession.ComparisonBasis",
     },
 }
 
