@@ -15,6 +15,15 @@ def districts_valid_on(day: dt.date) -> QuerySet[District]:
     return District.objects.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
 
+def commune_level_on(day: dt.date) -> bool:
+    """Whether the local units on `day` are communes, wards and special zones only (since 1/7/2025 in
+    Hải Phòng): the reports then name them 'xã, phường, đặc khu' instead of 'quận, huyện'."""
+    valid = districts_valid_on(day)
+    return (
+        valid.filter(level=District.Level.COMMUNE).exists() and not valid.filter(level=District.Level.DISTRICT).exists()
+    )
+
+
 def district_name_index(on: dt.date | None = None) -> dict[str, District]:
     """Matching key -> district, over names and aliases; only units valid `on` a date if given.
 

@@ -153,6 +153,13 @@ class RankingRow:
         return presentation.figure_source_file(self.figure)
 
 
+def _local_units_header(rows: list[RankingRow]) -> str:
+    """The local units' column by the level they are at on the date (communes since 1/7/2025)."""
+    if any(r.figure.district is not None and r.figure.district.level == District.Level.COMMUNE for r in rows):
+        return "Xã, phường, đặc khu"
+    return "Quận, huyện"
+
+
 def _check_view(model_admin, request) -> None:
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
@@ -326,7 +333,7 @@ def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | Non
         "city_partial": presentation.partial_note(city, display.source_names()),
         "not_reported": sum(1 for r in rows if not presentation.is_reported(r.figure)),
         "carried": sum(1 for r in rows if r.carried),
-        "unit_header": "Chủ đầu tư" if stream.ranks_investors else "Quận, huyện",
+        "unit_header": "Chủ đầu tư" if stream.ranks_investors else _local_units_header(rows),
         "bar_chart": bars,
         "line_chart": lines,
         "line_caption": _line_caption(has_last_year, snapshot.year),

@@ -32,6 +32,7 @@ from disbursement.report.rendering import render_text
 from disbursement.report.selectors import BandedUnits, BandKind, band_config_for, banded_units
 from disbursement.report.units_change import units_change_context
 from disbursement.report.wording import DEFAULTS
+from districts.selectors import commune_level_on
 
 __all__ = ["Draft", "ReportError", "draft_report", "render_docx"]
 
@@ -147,7 +148,7 @@ def _units_reported(item: dict) -> int | None:
     return None
 
 
-def _coverage_context(coverage: dict) -> dict:
+def _coverage_context(coverage: dict, commune_level: bool = False) -> dict:
     """What a partial city total covers: each stream with its units reported out of its units, the sources."""
     items = coverage.get("streams") or []
     streams = {s.code: s for s in CapitalStream.objects.filter(code__in=[i.get("code") for i in items])}
@@ -161,7 +162,7 @@ def _coverage_context(coverage: dict) -> dict:
             {
                 "code": item.get("code"),
                 "name": stream.name if stream else item.get("name") or item.get("code") or "",
-                "noun": _noun(stream) if stream else "đơn vị",
+                "noun": _noun(stream, commune_level) if stream else "đơn vị",
                 "units_reported": reported,
                 "units_total": total,
                 "count_of_total": format_count_of(reported, total) if counted else "",
@@ -186,7 +187,7 @@ def _city_context(snapshot: Snapshot, city: Figure) -> dict:
         "is_estimate": snapshot.is_estimate,
         # A sum of the reports received, not a city-wide summary: the wording must say so.
         "is_partial": city.is_partial,
-        "coverage": _coverage_context(city.coverage or {}) if city.is_partial else {},
+        "coverage": _coverage_context(city.coverage or {}, commune_level_on(snapshot.as_of)) if city.is_partial else {},
         "disbursed": _amount(city.disbursed),
         "plan": _amount(city.plan),
         "ratio": _ratio(city.ratio),

@@ -217,3 +217,21 @@ def test_flags_digest_draft_and_exports_after_the_change(years):
     rows = list(csv.reader(io.StringIO(ranking_csv(july.id, stream_code="district_transfer").decode("utf-8-sig"))))
     commune = next(r for r in rows if "xã Kiến Thụy" in r)
     assert "không so sánh được" in commune
+
+
+def test_the_rankings_page_names_the_level_and_what_cannot_be_compared(years, client, staff_user):
+    from django.urls import reverse
+
+    client.force_login(staff_user)
+    july = years["july"]
+    html = client.get(reverse("admin:disbursement_snapshot_rankings", args=[july.pk, "district_transfer"])).content
+    html = html.decode()
+    assert "Xã, phường, đặc khu" in html
+    row = html.split("xã Kiến Thụy", 1)[1].split("</tr>", 1)[0]
+    assert "Không so sánh được" in row
+    merged = html.split("đặc khu Cát Hải", 1)[1].split("</tr>", 1)[0]
+    assert "cộng các đơn vị trước sắp xếp" in merged
+    june = client.get(reverse("admin:disbursement_snapshot_rankings", args=[years["june"].pk, "district_transfer"]))
+    assert "Quận, huyện" in june.content.decode()
+    # The draft's coverage names the units of the date too.
+    assert "04/04 xã, phường, đặc khu đã báo cáo" in draft_report(july.id).text
