@@ -13,6 +13,9 @@ from districts.models import District
 class DistrictFilterSet(django_filters.FilterSet):
     code = CodeFilter(District.objects.all(), "quận, huyện", field_name="code")
     kind = django_filters.ChoiceFilter(choices=District.Kind.choices, label="loại")
+    level = django_filters.ChoiceFilter(
+        choices=District.Level.choices, label="cấp (district: cấp huyện; commune: cấp xã)"
+    )
     name = django_filters.CharFilter(method="filter_name", label="tên (mọi cách viết)")
     valid_on = django_filters.DateFilter(
         method="filter_valid_on", input_formats=["%Y-%m-%d"], label="còn hiệu lực vào ngày (ISO 8601)"
@@ -20,7 +23,7 @@ class DistrictFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = District
-        fields = ["code", "kind", "name", "valid_on"]
+        fields = ["code", "kind", "level", "name", "valid_on"]
 
     def filter_name(self, queryset, name, value):
         key = normalize_name(value)

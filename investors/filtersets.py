@@ -19,11 +19,17 @@ class InvestorFilterSet(django_filters.FilterSet):
     )
     active = django_filters.BooleanFilter(label="đang hoạt động")
     name = django_filters.CharFilter(method="filter_name", label="tên (mọi cách viết)")
+    valid_on = django_filters.DateFilter(
+        method="filter_valid_on", input_formats=["%Y-%m-%d"], label="còn hiệu lực vào ngày (ISO 8601)"
+    )
 
     class Meta:
         model = Investor
-        fields = ["code", "kind", "district", "active", "name"]
+        fields = ["code", "kind", "district", "active", "name", "valid_on"]
 
     def filter_name(self, queryset, name, value):
         key = normalize_name(value)
         return queryset.filter(Q(name_key__contains=key) | Q(aliases__name_key__contains=key)).distinct()
+
+    def filter_valid_on(self, queryset, name, value):
+        return queryset.filter(Q(valid_from__lte=value), Q(valid_to__isnull=True) | Q(valid_to__gte=value))

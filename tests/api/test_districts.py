@@ -59,3 +59,10 @@ def test_a_commune_is_named_by_its_kind_with_its_level_and_the_unit_above(client
     DistrictFactory(code="X-KT", name="Kiến Thụy", kind="xa", parent=district, valid_from=dt.date(2025, 7, 1))
     (row,) = results(client.get("/api/v1/districts/", {"valid_on": "2025-07-20"}))
     assert (row["display_name"], row["level"], row["parent"]) == ("xã Kiến Thụy", "commune", "KT")
+
+
+@pytest.mark.django_db
+def test_filter_by_level(client):
+    DistrictFactory(code="KT", name="Kiến Thụy", kind="huyen")
+    DistrictFactory(code="DK-CH", name="Cát Hải", kind="dac_khu")
+    assert [r["code"] for r in results(client.get("/api/v1/districts/", {"level": "commune"}))] == ["DK-CH"]

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from tests.api.conftest import results
@@ -33,3 +35,13 @@ def test_invalid_filter_value_is_a_400(client):
     assert response.status_code == 400
     body = response.json()["error"]
     assert body["code"] == "invalid" and "kind" in body["details"]
+
+
+@pytest.mark.django_db
+def test_filter_by_validity_a_merged_department_ends_and_its_successor_goes_on(client):
+    InvestorFactory(code="SGTVT", name="Sở Giao thông vận tải", valid_to=dt.date(2025, 2, 28))
+    InvestorFactory(code="SXD", name="Sở Xây dựng")
+    in_2024 = results(client.get("/api/v1/investors/", {"valid_on": "2024-07-20"}))
+    assert sorted(r["code"] for r in in_2024) == ["SGTVT", "SXD"]
+    in_2025 = results(client.get("/api/v1/investors/", {"valid_on": "2025-07-20"}))
+    assert [(r["code"], r["valid_to"]) for r in in_2025] == [("SXD", None)]
