@@ -21,6 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from core import presentation
+from core.figures import disbursement_ratio
 from core.succession import SuccessionKind
 from disbursement.admin import display
 from disbursement.admin.charts import Bar, Series, bar_chart, line_chart
@@ -30,6 +31,7 @@ from disbursement.figures import selectors as figure_selectors
 from disbursement.figures.lineage import related_units
 from disbursement.filtersets import RankingFilterSet, SeriesFilterSet
 from disbursement.flags.selectors import flags_by_unit
+from disbursement.followup.selectors import FollowUp, follow_up_by_unit, unit_commitments, unit_timeline
 from disbursement.models import BudgetSource, CapitalStream, Figure, Snapshot
 from disbursement.report.selectors import BandKind, band_config_for, band_for
 from disbursement.snapshots.selectors import latest_snapshot
@@ -89,6 +91,8 @@ class RankingRow:
     history_url: str
     band: str
     flags: list = field(default_factory=list)
+    # Where the follow-up of its flags stands: đã giải trình, quá hạn giải trình, cam kết không đạt (or None).
+    follow_up: FollowUp | None = None
 
     @property
     def unit_name(self) -> str:
@@ -288,6 +292,7 @@ def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | Non
         stream = (stream_rows or streams_all)[0].stream
     stream_figure = next((f for f in stream_rows if f.stream_id == stream.id), None)
     flags = flags_by_unit(snapshot)
+    follow_up = follow_up_by_unit(snapshot)
     band_config = band_config_for(stream, snapshot.year)
 
     rows = [
@@ -297,6 +302,7 @@ def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | Non
             history_url=history_url(stream, figure, snapshot.year),
             band=band_css_class(figure, band_config),
             flags=flags.get((figure.stream_id, figure.investor_id, figure.district_id), []),
+            follow_up=follow_up.get((figure.stream_id, figure.investor_id, figure.district_id)),
         )
         for figure in figure_selectors.ranking(snapshot, stream, source).select_related("submission")
     ]
@@ -311,6 +317,8 @@ def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | Non
     streams, sources = _tabs(snapshot, stream, source, streams_all)
     city = figure_selectors.city_figure(snapshot)
     shown, hidden = _shown_columns(rows)
+    # The follow-up column appears once a unit of the stream has been asked to explain; never named as hidden.
+    shown["follow_up"] = any(r.follow_up for r in rows)
     common_file = _common_source_file(rows)
     context = {
         **model_admin.admin_site.each_context(request),
@@ -355,6 +363,14 @@ def rankings_view(model_admin, request, snapshot_id: int, stream_code: str | Non
     return TemplateResponse(request, "admin/disbursement/rankings.html", context)
 
 
+def commitment_points(figures, commitments) -> list[tuple[dt.date, Decimal]]:
+    """Each commitment on the curve: its amount as a share of the unit's plan (the latest plan of the year)."""
+    plans = [f.plan for f in figures if f.plan]
+    if not plans:
+        return []
+    return [(c.due, disbursement_ratio(c.amount, plans[-1])) for c in commitments]
+
+
 def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id: int):
     _check_view(model_admin, request)
     unit, year, stream = _history_unit_and_year(request, stream_code, kind, unit_id)
@@ -393,9 +409,17 @@ def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id
                 year=year - 1,
             ),
             Series(f"Tỷ lệ chung {year}", unit_series(year, stream), "series-stream", year=year),
+            Series(
+                "Cam kết của đơn vị",
+                commitment_points(figures, unit_commitments(year, stream=stream, **unit_filter)),
+                "series-commitment",
+                dashed=True,
+                year=year,
+            ),
         ],
         title=f"Tỷ lệ giải ngân của {name} qua các kỳ năm {year}",
     )
+    timeline = unit_timeline(year, stream=stream, **unit_filter)
     context = {
         **model_admin.admin_site.each_context(request),
         # Wide tables and charts: no side menu on these pages.
@@ -415,6 +439,7 @@ def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id
             if last_year
             else f"Tỷ lệ giải ngân qua các kỳ năm {year}, so với tỷ lệ chung (chưa có số liệu năm {year - 1})"
         ),
+        "timeline": timeline,
         "previous_year_url": f"?year={year - 1}",
         "next_year_url": f"?year={year + 1}",
         "exports": export_links(

@@ -1,8 +1,9 @@
 """ETag / Last-Modified for responses computed from a snapshot, and a cache keyed by them.
 
-The validator of a response is the snapshot it reads (id and computed_at)
-and the time the latest plan revision was recorded, plus the
-request's path and query. A new snapshot (it becomes the default) or a new
+The validator of a response is the snapshot it reads (id and computed_at),
+the time the latest plan revision was recorded or an explanation request
+changed, and the day (the follow-up of the latest snapshot is read as of
+today), plus the request's path and query. A new snapshot (it becomes the default) or a new
 revision changes the validator, which both invalidates the cached body and
 makes a client's conditional request miss.
 
@@ -27,13 +28,14 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, QuerySet, Subquery
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from rest_framework import status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from disbursement.api import sharedcache
-from disbursement.models import AllocationRevision, CityPlanRevision, Snapshot
+from disbursement.models import AllocationRevision, CityPlanRevision, ExplanationRequest, Snapshot
 
 CACHE_SECONDS = 600
 # Which snapshot a query shape (?snapshot, ?year, ?as_of) reads is remembered this long. Every
@@ -66,13 +68,20 @@ def with_revision_times(snapshots: QuerySet[Snapshot]) -> QuerySet[Snapshot]:
     """
     latest_city = CityPlanRevision.objects.order_by("-pk").values("recorded_at")[:1]
     latest_unit = AllocationRevision.objects.order_by("-pk").values("recorded_at")[:1]
-    return snapshots.annotate(city_revised_at=Subquery(latest_city), unit_revised_at=Subquery(latest_unit))
+    latest_follow_up = ExplanationRequest.objects.order_by("-changed_at").values("changed_at")[:1]
+    return snapshots.annotate(
+        city_revised_at=Subquery(latest_city),
+        unit_revised_at=Subquery(latest_unit),
+        followed_up_at=Subquery(latest_follow_up),
+    )
 
 
 def last_revision_at(snapshot: Snapshot) -> dt.datetime | None:
-    if not hasattr(snapshot, "city_revised_at"):
+    """The latest plan revision or change of an explanation request (the rankings show the follow-up)."""
+    if not hasattr(snapshot, "followed_up_at"):
         snapshot = with_revision_times(Snapshot.objects.filter(pk=snapshot.pk)).get()
-    return max((t for t in (snapshot.city_revised_at, snapshot.unit_revised_at) if t is not None), default=None)
+    times = (snapshot.city_revised_at, snapshot.unit_revised_at, snapshot.followed_up_at)
+    return max((t for t in times if t is not None), default=None)
 
 
 def stamp_of(snapshot: Snapshot | SnapshotStamp) -> SnapshotStamp:
@@ -142,6 +151,7 @@ def snapshot_validators(snapshot: Snapshot | SnapshotStamp, request) -> tuple[st
             str(snapshot.computed_at),
             str(revised),
             snapshot.extra,
+            str(timezone.localdate()),
             request.get_host(),
             request.path,
             request.META.get("QUERY_STRING", ""),

@@ -351,6 +351,30 @@ class FigureSerializer(serializers.Serializer):
         }
 
 
+class FollowUpSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=["missed_commitment", "overdue", "requested", "explained"],
+        help_text="missed_commitment: cam kết không đạt; overdue: quá hạn giải trình; requested: đang chờ giải "
+        "trình; explained: đã giải trình. Khi có nhiều, trạng thái cần xử lý trước được ghi.",
+    )
+    label = serializers.CharField(help_text="Trạng thái bằng tiếng Việt, ví dụ 'quá hạn giải trình'.")
+    request = serializers.IntegerField(help_text="Id của yêu cầu giải trình liên quan.")
+
+
+class RankingFigureSerializer(FigureSerializer):
+    """A unit's row of a ranking, with where the follow-up of its flags stands (null: never asked to explain)."""
+
+    follow_up = FollowUpSerializer(allow_null=True)
+
+    def to_representation(self, f: Figure) -> dict:
+        row = super().to_representation(f)
+        found = (self.context.get("follow_up") or {}).get((f.stream_id, f.investor_id, f.district_id))
+        row["follow_up"] = (
+            {"status": found.status, "label": found.label, "request": found.request_id} if found else None
+        )
+        return row
+
+
 class CandidateSerializer(FigureSerializer):
     """A reallocation candidate: the unit's figure, plus which group it is in, the amount and the reasons.
 

@@ -1,7 +1,15 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from disbursement.api import views, views_coverage, views_exports, views_flags, views_imports, views_reallocation
+from disbursement.api import (
+    views,
+    views_coverage,
+    views_exports,
+    views_flags,
+    views_followup,
+    views_imports,
+    views_reallocation,
+)
 
 router = SimpleRouter()
 router.register("streams", views.StreamViewSet, basename="stream")
@@ -15,6 +23,9 @@ router.register("api-keys", views.ApiKeyViewSet, basename="api-key")
 router.register("flags", views_flags.FlagViewSet, basename="flag")
 router.register("imports", views_imports.ImportJobViewSet, basename="import")
 router.register("submissions", views_coverage.SubmissionViewSet, basename="submission")
+router.register("explanation-requests", views_followup.ExplanationRequestViewSet, basename="explanation-request")
+router.register("explanations", views_followup.ExplanationViewSet, basename="explanation")
+router.register("commitments", views_followup.CommitmentViewSet, basename="commitment")
 
 urlpatterns = [
     path("health/", views.HealthView.as_view(), name="health"),

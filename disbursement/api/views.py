@@ -35,6 +35,7 @@ from disbursement.api.base import (
 from disbursement.api.conditional import conditional_response, data_stamp, with_revision_times
 from disbursement.api.keys import ApiKeyError, create_api_key, revoke_api_key
 from disbursement.figures import selectors as figures
+from disbursement.followup.selectors import follow_up_by_unit
 from disbursement.models import (
     Allocation,
     AllocationRevision,
@@ -254,6 +255,7 @@ RANKING_EXAMPLE = OpenApiExample(
                 "ratio": "67.9149",
                 "rank": 1,
                 "rank_of": 8,
+                "follow_up": {"status": "explained", "label": "đã giải trình", "request": 4},
             }
         ],
     },
@@ -284,6 +286,13 @@ class RankingListView(RankingQueryMixin, FigureListBase):
     """
 
     filterset_class = filtersets.RankingFilterSet
+    serializer_class = s.RankingFigureSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "swagger_fake_view", False):
+            return context
+        return context | {"follow_up": follow_up_by_unit(self.get_snapshot())}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

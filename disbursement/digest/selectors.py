@@ -30,6 +30,7 @@ from disbursement.figures.selectors import (
     unit_columns,
 )
 from disbursement.flags.selectors import flag_change_counts, flag_changes, open_flags
+from disbursement.followup.selectors import Attention, attention
 from disbursement.models import BudgetSource, CapitalStream, DigestRecipient, Figure, Snapshot
 
 MOVERS = 3
@@ -206,6 +207,8 @@ class FullDigest:
     # 'và N cảnh báo khác' after the first DIGEST_MAX_UNITS flags raised or cleared, else ''.
     new_flags_more: str = ""
     cleared_flags_more: str = ""
+    # Listed first: explanations overdue and commitments missed.
+    follow_up: Attention | None = None
 
     @property
     def unchanged(self) -> bool:
@@ -569,6 +572,7 @@ def full_digest(week: dt.date, snapshot: Snapshot | None = None) -> FullDigest |
         cleared_flags_more=cleared_flags_more,
         movers_up=movers_up,
         movers_down=movers_down,
+        follow_up=attention(snapshot),
     )
 
 

@@ -120,6 +120,15 @@ def unit_requests(year: int, *, investor=None, district=None, stream=None) -> Qu
     return requests.select_related("stream", "explanation__cause").prefetch_related("explanation__commitments")
 
 
+def unit_commitments(year: int, *, stream=None, investor=None, district=None) -> QuerySet[Commitment]:
+    """A unit's commitments of the year (requests not cancelled), by date."""
+    unit = Q(investor=investor) if investor is not None else Q(district=district)
+    rows = Commitment.objects.filter(unit, year=year).exclude(explanation__request__status=Status.CANCELLED)
+    if stream is not None:
+        rows = rows.filter(stream=stream)
+    return rows.order_by("due", "id")
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     day: dt.date
@@ -202,3 +211,78 @@ def _commitment_words(commitment: Commitment) -> tuple[str, str]:
             f"còn thiếu {format_amount_with_unit(commitment.shortfall)}.",
         )
     return "Cam kết (chưa đến kỳ đánh giá)", f"Cam kết giải ngân lũy kế {amount}."
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    name: str
+    stream: str
+    requested: str  # '08/07/2024'
+    deadline: str
+    days_overdue: int
+
+    @property
+    def text(self) -> str:
+        return (
+            f"{self.name} ({self.stream}): yêu cầu giải trình ngày {self.requested}, hạn {self.deadline}, "
+            f"quá hạn {self.days_overdue} ngày, chưa giải trình."
+        )
+
+
+@dataclass(frozen=True)
+class MissedItem:
+    name: str
+    stream: str
+    due: str
+    committed: str  # '30,000 tỷ đồng'
+    disbursed: str
+    shortfall: str
+    as_of: str  # the date of the snapshot it was judged on
+
+    @property
+    def text(self) -> str:
+        return (
+            f"{self.name} ({self.stream}): cam kết giải ngân lũy kế {self.committed} đến hết ngày {self.due}; "
+            f"đến ngày {self.as_of} đạt {self.disbursed}, còn thiếu {self.shortfall}."
+        )
+
+
+@dataclass(frozen=True)
+class Attention:
+    """What needs acting on first: explanations overdue and commitments missed, as of a snapshot."""
+
+    overdue: list[OverdueItem]
+    missed: list[MissedItem]
+    explained_count: int
+
+    def __bool__(self) -> bool:
+        return bool(self.overdue or self.missed)
+
+
+def attention(snapshot: Snapshot, today: dt.date | None = None) -> Attention:
+    day = reference_day(snapshot, today)
+    overdue = [
+        OverdueItem(
+            r.unit.display_name,
+            r.stream.name,
+            f"{timezone.localtime(r.requested_at):%d/%m/%Y}",
+            f"{r.deadline:%d/%m/%Y}",
+            (day - r.deadline).days,
+        )
+        for r in overdue_requests(snapshot.year, day)
+    ]
+    missed = [
+        MissedItem(
+            c.unit.display_name,
+            c.stream.name,
+            f"{c.due:%d/%m/%Y}",
+            format_amount_with_unit(c.amount),
+            format_amount_with_unit(c.disbursed or 0),
+            format_amount_with_unit(c.shortfall or 0),
+            f"{c.evaluated_on:%d/%m/%Y}",
+        )
+        for c in missed_commitments(snapshot)
+    ]
+    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    explained = ExplanationRequest.objects.filter(year=snapshot.year, answered_at__lt=end).count()
+    return Attention(overdue, missed, explained)

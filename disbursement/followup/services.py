@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -46,6 +47,14 @@ logger = logging.getLogger(__name__)
 Mail = ExplanationRequest.Mail
 Status = ExplanationRequest.Status
 ERROR_LIMIT = 2000
+
+
+# Sent when a request is made, answered, cancelled or renewed: readers that cache the rankings forget them.
+follow_up_changed = Signal()
+
+
+def _changed() -> None:
+    follow_up_changed.send(sender=ExplanationRequest)
 
 
 class FollowUpError(ValueError):
@@ -156,6 +165,7 @@ def create_requests(
             recipients=recipients,
             requested_by=user if user is not None and user.is_authenticated else None,
             requested_at=now,
+            changed_at=timezone.now(),
             working_days=working_days,
             deadline=add_working_days(today, working_days),
         )
@@ -165,6 +175,7 @@ def create_requests(
     from disbursement.followup.tasks import enqueue_request_mails
 
     enqueue_request_mails([r.pk for r in result.created])
+    _changed()
     return result
 
 
@@ -174,13 +185,14 @@ def renew_link(request_id: int) -> ExplanationRequest:
     from disbursement.models.followup import new_secret
 
     updated = ExplanationRequest.objects.filter(pk=request_id, status=Status.PENDING).update(
-        secret=new_secret(), mail_status=Mail.PENDING, message_id=""
+        secret=new_secret(), mail_status=Mail.PENDING, message_id="", changed_at=timezone.now()
     )
     if not updated:
         raise FollowUpError("Chỉ gửi lại được yêu cầu đang chờ giải trình.")
     from disbursement.followup.tasks import enqueue_request_mails
 
     enqueue_request_mails([request_id])
+    _changed()
     return ExplanationRequest.objects.get(pk=request_id)
 
 
@@ -190,11 +202,12 @@ def cancel_request(request_id: int) -> bool:
         request = ExplanationRequest.objects.filter(pk=request_id, status=Status.PENDING).first()
         if request is None:
             return False
-        ExplanationRequest.objects.filter(pk=request_id).update(status=Status.CANCELLED)
+        ExplanationRequest.objects.filter(pk=request_id).update(status=Status.CANCELLED, changed_at=timezone.now())
         ExplanationReminder.objects.filter(request_id=request_id, status=ExplanationReminder.Status.PENDING).update(
             status=ExplanationReminder.Status.SKIPPED
         )
         _recompute_latest(request.year)
+        _changed()
     return True
 
 
@@ -430,7 +443,7 @@ def submit_explanation(request_id: int, data: ExplanationData, *, now: dt.dateti
     now = now or timezone.now()
     with transaction.atomic():
         admitted = ExplanationRequest.objects.filter(pk=request_id, status=Status.PENDING).update(
-            status=Status.ANSWERED, answered_at=now
+            status=Status.ANSWERED, answered_at=now, changed_at=timezone.now()
         )
         if admitted != 1:
             return None
@@ -466,6 +479,7 @@ def submit_explanation(request_id: int, data: ExplanationData, *, now: dt.dateti
         latest = selectors.latest_computed_snapshot(request.year)
         if latest is not None:
             request_recompute(request.year, min(latest.as_of, first_due) if first_due else latest.as_of)
+        _changed()
     return explanation
 
 

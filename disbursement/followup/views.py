@@ -38,7 +38,8 @@ def _over_limit(request) -> bool:
 
 def _page(request, template: str, context: dict, status: int = 200):
     response = render(request, f"followup/{template}", context, status=status)
-    response["Referrer-Policy"] = "no-referrer"  # the token must not leak to other sites
+    # The token must not leak to other sites; same-origin (not no-referrer) keeps the Origin the CSRF check reads.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from core.notation import format_amount_with_unit
 from disbursement.models.flags import Flag
@@ -97,6 +98,8 @@ class ExplanationRequest(models.Model):
     deadline = models.DateField("hạn giải trình")
     status = models.CharField("tình trạng", max_length=20, choices=Status.choices, default=Status.PENDING)
     answered_at = models.DateTimeField("giải trình lúc", null=True, blank=True)
+    # When its status last changed (asked, answered, cancelled, link renewed): the API's validators read it.
+    changed_at = models.DateTimeField("thay đổi lúc", default=timezone.now, db_index=True)
     # Part of the signed link: a new secret makes every earlier link of the request invalid.
     secret = models.CharField(max_length=64, default=new_secret, editable=False)
     mail_status = models.CharField("thư yêu cầu", max_length=20, choices=Mail.choices, default=Mail.PENDING)

@@ -26,7 +26,16 @@ from core.notation import (
     format_report_date,
 )
 from disbursement.figures.selectors import city_figure, source_figures, stream_figures
-from disbursement.models import BandConfig, BudgetSource, CapitalStream, Figure, ReportTemplate, Snapshot
+from disbursement.followup.selectors import attention
+from disbursement.models import (
+    BandConfig,
+    BudgetSource,
+    CapitalStream,
+    ExplanationRequest,
+    Figure,
+    ReportTemplate,
+    Snapshot,
+)
 from disbursement.report.docx import render_docx
 from disbursement.report.rendering import render_text
 from disbursement.report.selectors import BandedUnits, BandKind, band_config_for, banded_units
@@ -360,5 +369,44 @@ def draft_report(snapshot_id: int) -> Draft:
         if found is not None:
             context, needs = found
             draft.sections.append(wording.render("stream", context, stream_figure.stream, needs=needs))
+    follow_up = _follow_up_context(snapshot)
+    if follow_up is not None:
+        draft.sections.append(wording.render("follow_up", follow_up))
     draft.notices = wording.notices
     return draft
+
+
+def _follow_up_context(snapshot: Snapshot) -> dict | None:
+    """Units that have not explained by their deadline and commitments missed; None when no unit of the year
+    has been asked to explain (the draft then has no such section)."""
+    if not ExplanationRequest.objects.filter(year=snapshot.year).exclude(status="cancelled").exists():
+        return None
+    found = attention(snapshot)
+    return {
+        "as_of": format_report_date(snapshot.as_of),
+        "not_explained": [
+            {
+                "name": item.name,
+                "stream": item.stream,
+                "requested": item.requested,
+                "deadline": item.deadline,
+                "days_overdue": item.days_overdue,
+            }
+            for item in found.overdue
+        ],
+        "not_explained_count_text": format_count(len(found.overdue)),
+        "missed": [
+            {
+                "name": item.name,
+                "stream": item.stream,
+                "due": item.due,
+                "committed": item.committed,
+                "disbursed": item.disbursed,
+                "shortfall": item.shortfall,
+                "as_of": item.as_of,
+            }
+            for item in found.missed
+        ],
+        "missed_count_text": format_count(len(found.missed)),
+        "explained_count": found.explained_count,
+    }

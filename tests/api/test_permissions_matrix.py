@@ -19,16 +19,21 @@ import functools
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from disbursement.access import ADMINISTRATOR, EDITOR, VIEWER, ensure_roles
 from disbursement.api.keys import create_api_key
+from disbursement.followup import services
 from disbursement.models import (
     Allocation,
     AllocationRevision,
     CityPlan,
     CityPlanRevision,
+    Explanation,
+    ExplanationCause,
+    ExplanationRequest,
     Flag,
     ImportJob,
     Snapshot,
@@ -63,6 +68,15 @@ KINDS = {
         "read_key": DENIED,
         "write_key": DENIED,
     },
+    # Asking units to explain their flags: the admin's permission to add a request (editors), or a write key.
+    "follow_up": {
+        "anonymous": UNAUTHENTICATED,
+        "viewer": DENIED,
+        "editor": OK,
+        "administrator": OK,
+        "read_key": DENIED,
+        "write_key": OK,
+    },
     # API keys: administrators only, reading included.
     "key_management": dict.fromkeys(ACTORS, DENIED) | {"anonymous": UNAUTHENTICATED, "administrator": OK},
 }
@@ -81,8 +95,15 @@ OPERATIONS = {
     ("GET", "/api/v1/city-plans/"): "read",
     ("GET", "/api/v1/city-plans/{id}/"): "read",
     ("GET", "/api/v1/coverage/"): "read",
+    ("GET", "/api/v1/commitments/"): "read",
+    ("GET", "/api/v1/commitments/{id}/"): "read",
     ("GET", "/api/v1/districts/"): "read",
     ("GET", "/api/v1/districts/{id}/"): "read",
+    ("GET", "/api/v1/explanation-requests/"): "read",
+    ("POST", "/api/v1/explanation-requests/"): "follow_up",
+    ("GET", "/api/v1/explanation-requests/{id}/"): "read",
+    ("GET", "/api/v1/explanations/"): "read",
+    ("GET", "/api/v1/explanations/{id}/"): "read",
     ("GET", "/api/v1/exports/ranking.csv"): "read",
     ("GET", "/api/v1/exports/ranking.xlsx"): "read",
     ("GET", "/api/v1/flags/"): "read",
@@ -122,6 +143,8 @@ QUERIES = {
 BODIES = {
     "/api/v1/api-keys/": ({"name": "Bảng điều khiển ma trận", "scope": "read"}, "json"),
     "/api/v1/imports/": ({}, "multipart"),
+    # No flag named: the endpoint's own 400, nothing mailed.
+    "/api/v1/explanation-requests/": ({"flags": []}, "json"),
     "/api/v1/imports/{id}/confirm/": ({}, "json"),
     "/api/v1/imports/{id}/resolve/": ([{"name": "Sở Không Có", "action": "map", "unit_id": 1}], "json"),
 }
@@ -158,12 +181,16 @@ def objects(world):
     )
     flag = Flag.objects.order_by("pk").first()
     assert flag is not None, "the world raises at least one flag"
+    explanation = _explained(flag)
     return {
         "allocation-revisions": AllocationRevision.objects.order_by("pk").first(),
         "allocations": Allocation.objects.order_by("pk").first(),
         "api-keys": create_api_key(name="Khóa để thu hồi").api_key,
         "city-plan-revisions": CityPlanRevision.objects.order_by("pk").first(),
         "city-plans": CityPlan.objects.order_by("pk").first(),
+        "commitments": explanation.commitments.get(),
+        "explanation-requests": explanation.request,
+        "explanations": explanation,
         "districts": District.objects.order_by("pk").first(),
         "flags": flag,
         "imports": job,
@@ -173,6 +200,34 @@ def objects(world):
         "streams": snapshot.figures.exclude(stream=None).first().stream,
         "submissions": submission,
     }
+
+
+def _explained(flag: Flag) -> Explanation:
+    """A request about a unit's flag, answered with one commitment."""
+    unit_flag = Flag.objects.filter(investor__isnull=False).order_by("pk").first() or flag
+    unit = unit_flag.investor or unit_flag.district
+    request = ExplanationRequest.objects.create(
+        year=unit_flag.year,
+        stream=unit_flag.stream,
+        investor=unit_flag.investor,
+        district=unit_flag.district,
+        summary=unit_flag.reason,
+        recipients=[f"{unit.code.lower()}@example.vn"],
+        requested_at=timezone.now(),
+        working_days=5,
+        deadline=timezone.localdate(),
+    )
+    return services.submit_explanation(
+        request.pk,
+        services.ExplanationData(
+            cause=ExplanationCause.objects.first(),
+            cause_detail="",
+            actions="Đẩy nhanh thanh toán.",
+            responsible_name="Nguyễn Văn A",
+            responsible_title="",
+            commitments=[services.CommitmentData(timezone.localdate(), 1)],
+        ),
+    )
 
 
 def _staff(role: str) -> APIClient:

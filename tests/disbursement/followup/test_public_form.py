@@ -47,7 +47,7 @@ def test_the_form_shows_the_units_flags_and_nothing_of_other_units(lagging, clie
     for cause in ("Giải phóng mặt bằng", "Thủ tục đầu tư", "Năng lực nhà thầu", "Chưa được giao vốn chi tiết", "Khác"):
         assert cause in page
     assert "Sở Công Thương" not in page and "60,000" not in page
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_an_answer_is_recorded_with_its_commitments(lagging, client):
