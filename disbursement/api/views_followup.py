@@ -11,7 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from disbursement.api.base import ApiMixin
-from disbursement.filtersets import StreamCodeFilter, YearFilter
+from disbursement.filtersets import YearFilter, stream_filter, unit_filter
 from disbursement.followup import services
 from disbursement.models import Commitment, Explanation, ExplanationRequest, Flag
 
@@ -149,9 +149,9 @@ class RequestsMadeSerializer(serializers.Serializer):
 
 class _UnitFilters(django_filters.FilterSet):
     year = YearFilter()
-    stream = StreamCodeFilter()
-    investor = django_filters.CharFilter(field_name="investor__code", label="mã chủ đầu tư")
-    district = django_filters.CharFilter(field_name="district__code", label="mã quận, huyện")
+    stream = stream_filter()
+    investor = unit_filter("investor")
+    district = unit_filter("district")
 
 
 class RequestFilterSet(_UnitFilters):

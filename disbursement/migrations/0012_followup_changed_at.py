@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disbursement', '0010_followup'),
+        ('disbursement', '0011_comparison_basis_and_units_change'),
     ]
 
     operations = [
