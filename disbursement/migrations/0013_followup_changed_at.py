@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disbursement', '0011_comparison_basis_and_units_change'),
+        ('disbursement', '0012_units_change_wording'),
     ]
 
     operations = [
