@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disbursement', '0012_units_change_wording'),
+        ('disbursement', '0013_job_claims_outbox_beat_lock'),
     ]
 
     operations = [
