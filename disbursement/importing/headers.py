@@ -35,7 +35,7 @@ SOURCE = "source"  # "Tổng số", "NSTW", "NSĐP" on their own: an amount whos
 IGNORED = "ignored"  # same period last year, estimates: never read as this period's figure
 
 STT_WORDINGS = ("STT", "TT", "Số TT", "Số thứ tự", "Thứ tự")
-NAME_WORDINGS = ("Chủ đầu tư", "Đơn vị", "Tên", "Quận, huyện", "Địa bàn")
+NAME_WORDINGS = ("Chủ đầu tư", "Đơn vị", "Tên", "Quận, huyện", "Xã, phường, đặc khu", "Xã, phường", "Địa bàn")
 LABEL_WORDINGS = ("Nội dung", "Nguồn vốn", "Chỉ tiêu")
 PLAN_WORDINGS = ("Kế hoạch", "KH", "KH vốn", "Vốn được giao", "Được bố trí", "Vốn bố trí", "Dự toán")
 DISBURSED_WORDINGS = ("Giải ngân", "GN", "Thực hiện", "Lũy kế", "Đã thanh toán")
@@ -55,7 +55,9 @@ DETAILED_WORDINGS = ("Phân bổ chi tiết", "Đã phân bổ")
 
 # A unit table's name header tells which kind of unit it lists, when nothing else names its stream.
 INVESTOR_NAME_WORDINGS = ("Chủ đầu tư",)
-DISTRICT_NAME_WORDINGS = ("Quận, huyện", "Quận", "Huyện", "Địa bàn")
+# Since 1/7/2025 the local units are communes, wards and special zones ("Phường" alone would also be
+# "phương" once accents are dropped, as in "địa phương": only the pair is a name header).
+DISTRICT_NAME_WORDINGS = ("Quận, huyện", "Quận", "Huyện", "Xã, phường, đặc khu", "Xã, phường", "Địa bàn")
 
 UNIT_LINE_WORDINGS = ("Đơn vị tính:", "ĐVT:", "Đơn vị:")
 UNIT_WORDINGS = {

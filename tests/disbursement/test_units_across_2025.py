@@ -235,3 +235,27 @@ def test_the_rankings_page_names_the_level_and_what_cannot_be_compared(years, cl
     assert "Quận, huyện" in june.content.decode()
     # The draft's coverage names the units of the date too.
     assert "04/04 xã, phường, đặc khu đã báo cáo" in draft_report(july.id).text
+
+
+def test_a_commune_level_sender_layout_is_read(units_2025):
+    from openpyxl import Workbook
+
+    from tests.disbursement.importing.helpers import disbursed_by_unit
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Xa phuong"
+    ws["A1"] = "BIỂU TỔNG HỢP TÌNH HÌNH GIẢI NGÂN KẾ HOẠCH VỐN ĐẦU TƯ CÔNG NĂM 2026"
+    ws["A2"] = "(Số liệu tính đến hết ngày 20/7/2026)"
+    ws["A3"] = "Đơn vị tính: triệu đồng"
+    ws.append([])
+    ws.append(["STT", "Xã, phường, đặc khu", "Kế hoạch vốn năm 2026", "Giải ngân từ 01/01/2026 đến 20/7/2026"])
+    ws.append(["I", "VỐN BỔ SUNG CÓ MỤC TIÊU CHO CÁC XÃ, PHƯỜNG, ĐẶC KHU", 190_000, 70_000])
+    ws.append([1, "Xã Kiến Thụy", 120_000, 30_000])
+    ws.append([2, "Đặc khu Cát Hải", 70_000, 40_000])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    result = run(buffer.getvalue(), name="xa-phuong-2026-07-20.xlsx", confirm_warnings=True)
+    assert result.status == "imported", [str(i) for i in result.errors + result.warnings]
+    snapshot = Snapshot.objects.current().get(as_of=dt.date(2026, 7, 20))
+    assert disbursed_by_unit(snapshot) == {"X-KT": 30_000 * TRIEU, "DK-CH": 40_000 * TRIEU}
