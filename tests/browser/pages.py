@@ -101,7 +101,15 @@ def _draft() -> str:
     return reverse("admin:disbursement_report_draft")
 
 
+def _home() -> str:
+    from tests.builders import build_ranked_year
+
+    build_ranked_year()
+    return reverse("admin:index")
+
+
 PAGES = [
+    Page("home", _home, "#home"),
     Page("rankings", _rankings, "svg.chart-bar rect.bar"),
     Page("rankings-empty-choice", _rankings_empty_choice, "#empty-combination"),
     Page("unit-page", _unit_page, "#history"),
