@@ -379,7 +379,17 @@ API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", True)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "API giải ngân vốn đầu tư công",
-    "DESCRIPTION": "Số liệu giải ngân, tỷ lệ, xếp hạng và cảnh báo theo chủ đầu tư và quận, huyện.",
+    "DESCRIPTION": (
+        "Số liệu giải ngân, tỷ lệ, xếp hạng và cảnh báo theo chủ đầu tư và quận, huyện.\n\n"
+        "- **Xác thực**: tiêu đề `Authorization: Api-Key <khóa>` (nút *Authorize*), hoặc phiên đăng nhập "
+        "của cán bộ. Tài liệu và lược đồ mở cho mọi người (trừ khi đặt API_DOCS_PUBLIC=0); số liệu thì cần khóa.\n"
+        "- **Đơn vị**: mọi câu trả lời ghi một đơn vị là `unit` {level, id, code, name, display_name}; "
+        "các bộ lọc nhận mã (`?investor=SYT`, `?district=KT`); mã không có trả lời 400 nêu mã đó.\n"
+        '- **Lỗi**: `{"error": {"code", "message", "details"}}`, thông báo tiếng Việt.\n'
+        "- **Bộ nhớ đệm**: danh sách theo kỳ số liệu có `ETag`, `Last-Modified`; gửi lại `If-None-Match` "
+        "để nhận 304 khi chưa có gì mới.\n"
+        "- `/api/v1/` liệt kê mọi thao tác."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The documentation pages load Swagger UI and Redoc from this service, not from a CDN.

@@ -38,3 +38,6 @@ def test_schema_offers_the_key_to_try_the_operations(anon_client):
     scheme = schema["components"]["securitySchemes"]["ApiKeyAuth"]
     assert (scheme["type"], scheme["in"], scheme["name"]) == ("apiKey", "header", "Authorization")
     assert {"ApiKeyAuth": []} in schema["paths"]["/api/v1/rankings/"]["get"]["security"]
+    # The documentation's first lines say how to call and how units are named.
+    assert "Authorization: Api-Key <khóa>" in schema["info"]["description"]
+    assert "`?district=KT`" in schema["info"]["description"]
