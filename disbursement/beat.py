@@ -16,7 +16,7 @@ import socket
 import uuid
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_celery_beat.schedulers import DatabaseScheduler
@@ -62,6 +62,7 @@ class SingleBeatScheduler(DatabaseScheduler):
 
     def tick(self, *args, **kwargs) -> float:
         try:
+            close_old_connections()  # a connection broken by a database restart is replaced
             held = hold_lock(BEAT_LOCK, self.holder, settings.BEAT_LOCK_SECONDS)
         except Exception:
             logger.warning("Không giữ được khóa lịch chạy; không gửi tác vụ theo lịch lần này", exc_info=True)

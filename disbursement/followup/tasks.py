@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from disbursement.followup import services
+from disbursement.outbox import RETRY_POLICY, enqueue
 
 MAX_RETRIES = 5
 
@@ -47,7 +48,7 @@ def send_reminder_task(self, reminder_id: int, today: str) -> str:
     return _send_with_retries(self, services.send_reminder, reminder_id, dt.date.fromisoformat(today))
 
 
-@shared_task(name="disbursement.followup.tasks.run_follow_up_task", acks_late=True)
+@shared_task(name="disbursement.followup.tasks.run_follow_up_task", acks_late=True, **RETRY_POLICY)
 def run_follow_up_task(today: str | None = None) -> dict:
     """Daily (or for the date given): re-evaluate the flags that overdue requests change, then queue the
     reminders and escalations due. Runs on the compute queue, as it evaluates flags."""
@@ -60,6 +61,8 @@ def run_follow_up_task(today: str | None = None) -> dict:
 
 
 def enqueue_request_mails(request_ids: list[int]) -> None:
-    """Queue the request emails once the rows are committed."""
-    for request_id in request_ids:
-        transaction.on_commit(lambda request_id=request_id: send_request_mail_task.delay(request_id))
+    """Queue the request emails once the rows are committed; a broker that does not take them leaves them in the
+    outbox for the sweeper."""
+    with transaction.atomic():
+        for request_id in request_ids:
+            enqueue(send_request_mail_task.name, request_id)
