@@ -233,6 +233,8 @@ class UnitDigest:
     unit_name: str
     lines: list[UnitLine]
     streams: list[StreamSection]
+    # The unit's own overdue explanations and missed commitments, listed first.
+    follow_up: Attention | None = None
 
     @property
     def unchanged(self) -> bool:
@@ -597,6 +599,7 @@ def unit_digest(week: dt.date, recipient: DigestRecipient, snapshot: Snapshot | 
         unit_name=presentation.unit_name(recipient),
         lines=lines,
         streams=streams,
+        follow_up=attention(snapshot, unit=keep),
     )
 
 

@@ -259,8 +259,10 @@ class Attention:
         return bool(self.overdue or self.missed)
 
 
-def attention(snapshot: Snapshot, today: dt.date | None = None) -> Attention:
+def attention(snapshot: Snapshot, today: dt.date | None = None, unit: dict | None = None) -> Attention:
+    """Overdue explanations and missed commitments as of the snapshot; `unit` ({'investor_id': 3}) keeps one unit's."""
     day = reference_day(snapshot, today)
+    unit = unit or {}
     overdue = [
         OverdueItem(
             r.unit.display_name,
@@ -269,7 +271,7 @@ def attention(snapshot: Snapshot, today: dt.date | None = None) -> Attention:
             f"{r.deadline:%d/%m/%Y}",
             (day - r.deadline).days,
         )
-        for r in overdue_requests(snapshot.year, day)
+        for r in overdue_requests(snapshot.year, day).filter(**unit)
     ]
     missed = [
         MissedItem(
@@ -281,8 +283,8 @@ def attention(snapshot: Snapshot, today: dt.date | None = None) -> Attention:
             format_amount_with_unit(c.shortfall or 0),
             f"{c.evaluated_on:%d/%m/%Y}",
         )
-        for c in missed_commitments(snapshot)
+        for c in missed_commitments(snapshot).filter(**unit)
     ]
     end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
-    explained = ExplanationRequest.objects.filter(year=snapshot.year, answered_at__lt=end).count()
+    explained = ExplanationRequest.objects.filter(year=snapshot.year, answered_at__lt=end, **unit).count()
     return Attention(overdue, missed, explained)

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from core.money import TY
 from disbursement.digest import services as digest_services
 from disbursement.digest.selectors import week_start
-from disbursement.models import ReportTemplate
+from disbursement.models import DigestRecipient, ReportTemplate
 from disbursement.report.services import draft_report
 from tests.builders import computed, snapshot
 from tests.disbursement.followup.helpers import answer
@@ -154,3 +154,22 @@ def test_the_follow_up_wording_is_edited_like_the_other_sections(lagging):
 def test_a_draft_without_any_request_has_no_follow_up_section(lagging):
     titles = [title for title, _ in draft_report(lagging.first.pk).sections]
     assert not any("giải trình" in title for title in titles)
+
+
+def test_the_units_head_reads_its_own_overdue_explanation_first(lagging):
+    lagging.ask()
+    head = DigestRecipient.objects.create(
+        name="Trần Văn Bình", email="giamdoc.sxd@example.vn", kind="unit_head", investor=lagging.unit
+    )
+    other_head = DigestRecipient.objects.create(
+        name="Lê Thị C", email="giamdoc.sct@example.vn", kind="unit_head", investor=lagging.other
+    )
+    week = week_start(dt.date(2024, 7, 22))
+
+    own = digest_services.render_digest(head, week)
+    others = digest_services.render_digest(other_head, week)
+
+    assert own.text.index("CẦN XỬ LÝ TRƯỚC") < own.text.index("Tỷ lệ giải ngân:")
+    assert "- Quá hạn giải trình: Sở Xây dựng" in own.text
+    assert 'id="follow-up"' in own.html
+    assert "CẦN XỬ LÝ TRƯỚC" not in others.text and "Sở Xây dựng" not in others.text
