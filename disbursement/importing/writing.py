@@ -209,7 +209,9 @@ def _bulk_revise_allocations(prepared: Prepared, *, snapshot: Snapshot, file_nam
             (stream_id, source_id, investor_id, district_id): pk
             for pk, stream_id, source_id, investor_id, district_id in Allocation.objects.filter(
                 year=year, project__isnull=True
-            ).values_list("id", "stream_id", "source_id", "investor_id", "district_id")
+            )
+            .values_list("id", "stream_id", "source_id", "investor_id", "district_id")
+            .iterator(chunk_size=5000)
         }
 
     def key(change) -> tuple:
@@ -217,16 +219,18 @@ def _bulk_revise_allocations(prepared: Prepared, *, snapshot: Snapshot, file_nam
 
     existing = allocation_ids()
     deadline = disbursement_deadline(year)
-    missing: dict[tuple, tuple] = {}
-    for change in prepared.plan_changes:
-        if key(change) not in existing:
-            missing.setdefault(key(change), (year, *key(change), None, deadline))
+    # The keys of the allocations to create, in the order first met; their rows are made as they are written.
+    missing = dict.fromkeys(key(c) for c in prepared.plan_changes if key(c) not in existing)
     if missing:
-        insert_values(Allocation, ALLOCATION_COLUMNS, missing.values())
+        insert_values(Allocation, ALLOCATION_COLUMNS, ((year, *k, None, deadline) for k in missing))
         # Primary keys are not returned by every backend: read the new rows back.
         existing = allocation_ids()
         insert_history(
-            Allocation, ["id", *ALLOCATION_COLUMNS], ((existing[k], *row) for k, row in missing.items()), now, user_id
+            Allocation,
+            ["id", *ALLOCATION_COLUMNS],
+            ((existing[k], year, *k, None, deadline) for k in missing),
+            now,
+            user_id,
         )
     revisions = (
         (existing[key(c)], c.amount, c.effective_from, f"{c.note} ({file_name})"[:500], user_id, now, snapshot.id)

@@ -187,7 +187,9 @@ def test_many_plan_changes_are_written_like_single_ones(master_data, monkeypatch
                 r.amount,
                 r.effective_from,
                 r.snapshot.as_of,
-                r.history.count(),
+                r.note,
+                tuple(r.history.values_list("history_type", "amount", "effective_from", "note", "history_user_id")),
+                tuple(r.allocation.history.values_list("history_type", "year", "deadline")),
             )
             for r in AllocationRevision.objects.select_related("allocation__stream", "allocation__source", "snapshot")
         )
