@@ -76,11 +76,12 @@ def unit_plan_changes(
     dates: dict[dt.date, dt.date] = {}
     for entry in entries:
         existing = in_force.get((entry.stream.id, entry.investor_id, entry.district_id), {})
-        found = changes_to_record(existing, entry.plans, year, as_of)
-        wanted_sources = {c for c, a in entry.plans.items() if a is not None}
+        plans = entry.plans
+        found = changes_to_record(existing, plans, year, as_of)
+        wanted_sources = {c for c, a in plans.items() if a is not None}
         known_sources = {c for c, a in existing.items() if a is not None}
         if known_sources and not wanted_sources >= known_sources and not found and len(known_sources) > 1:
-            total = sum(a for a in entry.plans.values() if a is not None)
+            total = sum(a for a in plans.values() if a is not None)
             if total != sum(existing[c] for c in known_sources):
                 issues.warning(
                     "plan_basis_differs",

@@ -64,14 +64,11 @@ class Entry:
 
     @property
     def line_sources(self) -> list[str]:
-        """Sources that get a snapshot line: drop the all-zero parts of a split row."""
-        disbursed = self.disbursed
-        codes = list(disbursed)
-        if len(codes) == 1:
-            return codes
-        plans = self.plans
-        kept = [c for c in codes if disbursed.get(c) or plans.get(c)]
-        return kept or codes[-1:]
+        """Sources that get a snapshot line: drop the all-zero parts of a split row (the last if all are)."""
+        if not self.section.split:
+            return [_UNSPLIT[0][0]]
+        plan, disbursed = self.line.plan, self.line.disbursed
+        return [code for code, column in _SPLIT if disbursed.get(column) or plan.get(column)] or [_SPLIT[-1][0]]
 
 
 @dataclass(frozen=True, slots=True)

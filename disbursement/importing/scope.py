@@ -67,20 +67,20 @@ def preview(
     listed = {entry.key for entry in entries}
     streams_listed = {entry.stream.id for entry in entries}
     changes = []
-    unchanged = 0
+    unchanged = changed = 0
     for entry in entries:
         old = now.get(entry.key)
         new_disbursed = sum(entry.disbursed.values())
-        stated_plan = (
-            sum(v for v in entry.plans.values() if v is not None)
-            if any(v is not None for v in entry.plans.values())
-            else None
-        )
+        stated = [v for v in entry.plans.values() if v is not None]
+        stated_plan = sum(stated) if stated else None
         new_plan = stated_plan if stated_plan is not None else plans_in_force.get(entry.key)
         old_plan = plans_in_force.get(entry.key) if old is None or old.plan is None else old.plan
         if old is not None and old.disbursed == new_disbursed and old_plan == new_plan:
             unchanged += 1
             continue
+        changed += 1
+        if len(changes) == PREVIEW_CHANGES:
+            continue  # the preview shows the first ones; the rest are counted
         old_ratio = disbursement_ratio(old.disbursed, old_plan) if old and old.disbursed is not None else None
         new_ratio = disbursement_ratio(new_disbursed, new_plan)
         changes.append(
@@ -102,8 +102,8 @@ def preview(
         "units_replaced": sum(1 for key in listed if key in on_date),
         "units_new_on_date": sum(1 for key in listed if key not in on_date),
         "units_unchanged": unchanged,
-        "changes_total": len(changes),
-        "changes": changes[:PREVIEW_CHANGES],
+        "changes_total": changed,
+        "changes": changes,
         "missing_units": missing,
         "replaces_city": states_city,
     }
