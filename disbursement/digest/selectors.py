@@ -607,7 +607,8 @@ def flagged_units(snapshot: Snapshot) -> tuple[set[int], set[int]]:
     """(investor ids, district ids) with at least one open flag in the snapshot."""
     investors: set[int] = set()
     districts: set[int] = set()
-    for investor_id, district_id in open_flags(snapshot).values_list("investor_id", "district_id").distinct():
+    units = open_flags(snapshot).order_by().values_list("investor_id", "district_id").distinct()
+    for investor_id, district_id in units:
         if investor_id is not None:
             investors.add(investor_id)
         elif district_id is not None:
