@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
@@ -14,10 +15,17 @@ from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from disbursement.models import BandConfig, ReportTemplate, Snapshot
+from disbursement.report import docx as docx_module
 from disbursement.report import wording
-from disbursement.report.docx import LayoutError
+from disbursement.report.docx import LayoutError, layout_path, layout_source
 from disbursement.report.rendering import TemplateError
-from disbursement.report.services import ReportError, draft_report, render_docx
+from disbursement.report.services import (
+    ReportError,
+    draft_report,
+    render_docx,
+    replace_layout,
+    restore_shipped_layout,
+)
 from disbursement.snapshots.selectors import latest_snapshot
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -36,6 +44,7 @@ class ReportTemplateAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         urls = [
             path("draft/", self.admin_site.admin_view(self.draft_view), name="disbursement_report_draft"),
+            path("layout/", self.admin_site.admin_view(self.layout_view), name="disbursement_report_layout"),
             path(
                 "draft/<int:snapshot_id>/docx/",
                 self.admin_site.admin_view(self.docx_view),
@@ -89,6 +98,53 @@ class ReportTemplateAdmin(SimpleHistoryAdmin):
         response = HttpResponse(document, content_type=DOCX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="du-thao-bao-cao-{snapshot.as_of:%Y-%m-%d}.docx"'
         return response
+
+    def layout_view(self, request: HttpRequest) -> HttpResponse:
+        """The layout of the official report: which one is used, download it, replace it, go back to the default."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        may_change = self.has_change_permission(request)
+        form = LayoutForm()
+        if request.method == "POST":
+            if not may_change:
+                raise PermissionDenied
+            if "restore" in request.POST:
+                restore_shipped_layout()
+                messages.success(request, "Đã bỏ mẫu văn bản tải lên; dự thảo dùng lại mẫu mặc định.")
+                return HttpResponseRedirect(request.path)
+            form = LayoutForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                try:
+                    replace_layout(upload.read(), upload.name)
+                except LayoutError as exc:
+                    form.add_error("file", str(exc))
+                else:
+                    messages.success(request, f"Đã dùng tệp {upload.name} làm mẫu văn bản báo cáo.")
+                    return HttpResponseRedirect(request.path)
+        if request.GET.get("tai") == "1":
+            path = layout_path()
+            response = HttpResponse(path.read_bytes(), content_type=DOCX_TYPE)
+            response["Content-Disposition"] = 'attachment; filename="mau-bao-cao.docx"'
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Mẫu văn bản báo cáo (.docx)",
+            "opts": self.model._meta,
+            "form": form,
+            "may_change": may_change,
+            "source": layout_source(),
+            "setting_path": settings.REPORT_DOCX_TEMPLATE,
+            "variables": linebreaksbr(docx_module.__doc__),
+        }
+        return TemplateResponse(request, "admin/report/layout.html", context)
+
+
+class LayoutForm(forms.Form):
+    file = forms.FileField(
+        label="Tệp mẫu .docx",
+        help_text="Một tệp Word có các biến {{ ... }} như mẫu mặc định (tải mẫu đang dùng để sửa).",
+    )
 
 
 class BandConfigForm(forms.ModelForm):

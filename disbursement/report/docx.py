@@ -1,8 +1,9 @@
 """The draft as an official report (.docx): the layout from a docxtpl template, the words and
 figures from the draft and the stored ranking.
 
-The layout is a Word file the staff can replace (settings.REPORT_DOCX_TEMPLATE; the shipped one is
-built by disbursement.report.docx_layout). It receives these variables:
+The layout is a Word file the staff can replace: one uploaded in the admin (Mẫu câu báo cáo → Mẫu
+văn bản .docx) comes first, then the file named by settings.REPORT_DOCX_TEMPLATE, then the shipped
+one (built by disbursement.report.docx_layout). It receives these variables:
 
 - co_quan_chu_quan, co_quan_ban_hanh, ky_hieu, dia_danh, chuc_vu_ky, nguoi_ky, noi_nhan: the office's
   names and the signer, from settings (REPORT_DOCX_*);
@@ -41,9 +42,27 @@ class LayoutError(ValueError):
     """The report layout cannot be read or filled in."""
 
 
+def uploaded_layout() -> Path:
+    """Where the layout uploaded in the admin is kept (shared by every process, like the uploaded workbooks)."""
+    return Path(settings.MEDIA_ROOT) / "bao-cao" / "mau-bao-cao.docx"
+
+
+def layout_source() -> str:
+    """Which layout is in force: 'uploaded', 'setting' or 'shipped'."""
+    if uploaded_layout().is_file():
+        return "uploaded"
+    if getattr(settings, "REPORT_DOCX_TEMPLATE", ""):
+        return "setting"
+    return "shipped"
+
+
 def layout_path() -> Path:
-    configured = getattr(settings, "REPORT_DOCX_TEMPLATE", "") or ""
-    return Path(configured) if configured else SHIPPED_LAYOUT
+    source = layout_source()
+    if source == "uploaded":
+        return uploaded_layout()
+    if source == "setting":
+        return Path(settings.REPORT_DOCX_TEMPLATE)
+    return SHIPPED_LAYOUT
 
 
 def _amount(dong: int | None) -> str:
@@ -108,6 +127,14 @@ def docx_context(draft: Draft) -> dict:
         "ngay_so_lieu": format_report_date(snapshot.as_of),
         "bang_xep_hang": ranking_tables(snapshot),
     }
+
+
+def check_layout(data: bytes, name: str) -> None:
+    """Refuse a layout that is not a Word file or whose template tags do not parse, naming the file."""
+    try:
+        DocxTemplate(BytesIO(data)).get_undeclared_template_variables()
+    except Exception as exc:
+        raise LayoutError(f"Tệp mẫu báo cáo {name} không dùng được: {exc}") from exc
 
 
 def render_docx(draft: Draft, layout: Path | None = None) -> bytes:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from html import escape
+from pathlib import Path
 
 from core.fiscal import same_date_last_year, year_start
 from core.money import TY
@@ -36,14 +37,14 @@ from disbursement.models import (
     ReportTemplate,
     Snapshot,
 )
-from disbursement.report.docx import render_docx
+from disbursement.report.docx import check_layout, render_docx, uploaded_layout
 from disbursement.report.rendering import render_text
 from disbursement.report.selectors import BandedUnits, BandKind, band_config_for, banded_units
 from disbursement.report.units_change import units_change_context
 from disbursement.report.wording import DEFAULTS
 from districts.selectors import commune_level_on
 
-__all__ = ["Draft", "ReportError", "draft_report", "render_docx"]
+__all__ = ["Draft", "ReportError", "draft_report", "render_docx", "replace_layout", "restore_shipped_layout"]
 
 
 class ReportError(ValueError):
@@ -410,3 +411,22 @@ def _follow_up_context(snapshot: Snapshot) -> dict | None:
         "missed_count_text": format_count(len(found.missed)),
         "explained_count": found.explained_count,
     }
+
+
+# --- The layout of the official report ----------------------------------------------------------------
+
+
+def replace_layout(data: bytes, name: str) -> Path:
+    """Keep an uploaded .docx as the report's layout, once it is checked; the previous one is replaced whole."""
+    check_layout(data, name)
+    path = uploaded_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.write_bytes(data)
+    partial.replace(path)
+    return path
+
+
+def restore_shipped_layout() -> None:
+    """Drop the uploaded layout: the setting's, or the shipped one, is used again."""
+    uploaded_layout().unlink(missing_ok=True)

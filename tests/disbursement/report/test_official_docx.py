@@ -17,6 +17,13 @@ from disbursement.report.docx import LayoutError, render_docx
 from disbursement.report.services import draft_report
 
 
+@pytest.fixture(autouse=True)
+def no_uploaded_layout(settings, tmp_path):
+    """The shipped layout, whatever a local run may have uploaded in its own media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.REPORT_DOCX_TEMPLATE = ""
+
+
 @pytest.fixture
 def report(sample_snapshot):
     return Document(BytesIO(render_docx(draft_report(sample_snapshot.id))))
