@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from core import presentation
 from core.notation import format_amount_with_unit, format_count, format_percent
@@ -221,6 +222,42 @@ def overdue_explanations(year: int, today: dt.date | None = None) -> list[Overdu
     ]
 
 
+WEEKLY_TASK = "disbursement.digest.tasks.send_weekly_digests_task"
+WEEKDAYS = {
+    "0": "Chủ nhật",
+    "1": "thứ Hai",
+    "2": "thứ Ba",
+    "3": "thứ Tư",
+    "4": "thứ Năm",
+    "5": "thứ Sáu",
+    "6": "thứ Bảy",
+}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When the weekly digest goes out by itself (the beat's periodic task, editable in the admin)."""
+
+    task_id: int
+    enabled: bool
+    when: str
+
+
+def digest_schedule() -> Schedule | None:
+    task = PeriodicTask.objects.filter(task=WEEKLY_TASK).select_related("crontab").order_by("id").first()
+    if task is None:
+        return None
+    cron = task.crontab
+    when = ""
+    if cron is not None:
+        day = WEEKDAYS.get(cron.day_of_week, f"ngày trong tuần {cron.day_of_week}")
+        if cron.hour.isdigit() and cron.minute.isdigit():
+            when = f"{day} lúc {int(cron.hour):02d}:{int(cron.minute):02d}"
+        else:
+            when = f"{day}, giờ {cron.hour}, phút {cron.minute}"
+    return Schedule(task_id=task.pk, enabled=task.enabled, when=when)
+
+
 @dataclass(frozen=True)
 class DigestStatus:
     week: dt.date
@@ -232,6 +269,7 @@ class DigestStatus:
     waiting: int
     failed: int
     staff_recipient_id: int | None
+    schedule: Schedule | None = None
 
     @property
     def state(self) -> str:
@@ -264,6 +302,7 @@ def digest_status(week: dt.date | None = None) -> DigestStatus:
         waiting=counts.get(Status.PENDING, 0) + counts.get(Status.CLAIMED, 0),
         failed=counts.get(Status.FAILED, 0),
         staff_recipient_id=staff.pk if staff else None,
+        schedule=digest_schedule(),
     )
 
 

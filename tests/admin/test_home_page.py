@@ -9,6 +9,7 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
+from django_celery_beat.models import PeriodicTask
 
 from core.money import TY
 from disbursement.figures.services import recompute_year
@@ -73,6 +74,10 @@ def test_flags_digest_and_draft_each_lead_to_their_page(client, staff_user, rank
     digest = _section(html, "home-digest")
     assert "Chưa gửi bản tin tuần này." in digest
     assert "1 người nhận" in digest
+    # The beat's weekly task, as the migration sets it: Monday 07:00, one click to change it.
+    assert "Gửi tự động thứ Hai lúc 07:00." in digest
+    task = PeriodicTask.objects.get(task="disbursement.digest.tasks.send_weekly_digests_task")
+    assert reverse("admin:django_celery_beat_periodictask_change", args=[task.pk]) in html
     preview = reverse("admin:disbursement_digestrecipient_preview", args=[DigestRecipient.objects.get().pk])
     assert preview in html
 
