@@ -22,7 +22,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -324,9 +324,11 @@ def run_import_job(job_id: int) -> ImportJob | None:
         result = _run(job, **kwargs)
     except outbox.RETRY_ON:
         try:
+            if not connection.in_atomic_block:
+                close_old_connections()  # a connection the database cut is replaced by a new one
             release_import_job(job_id, job.attempts)
         except outbox.RETRY_ON:
-            pass  # the claim expires on its own
+            pass  # the database is still away: the claim expires on its own
         raise
     except Exception:
         ImportJob.objects.filter(id=job_id, attempts=job.attempts).update(

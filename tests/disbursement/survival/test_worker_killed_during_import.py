@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from disbursement.importing.jobs import create_import_job
 from disbursement.models import ImportJob, Snapshot, SnapshotLine, Submission
@@ -48,3 +49,33 @@ def test_a_job_whose_worker_dies_is_retaken_and_imports_once(processes, settings
     assert Submission.objects.count() == 1 and Snapshot.objects.count() == 1
     assert job.snapshot == Snapshot.objects.get()
     assert SnapshotLine.objects.filter(snapshot=job.snapshot).count() == job.summary["lines"] >= ROWS
+
+
+def _worker_backend() -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND backend_type = 'client backend'"
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def test_a_job_that_loses_its_database_connection_is_retried_at_once(processes, settings):
+    settings.IMPORT_BACKGROUND_ROWS = 100
+    add_investors(ROWS)
+    # A claim that would take minutes to expire: the retry must not wait for it.
+    worker = processes.worker(IMPORT_BACKGROUND_ROWS="100", IMPORT_CLAIM_TIMEOUT_SECONDS="600")
+
+    job = create_import_job(SimpleUploadedFile("giai-ngan-lon.xlsx", long_workbook(ROWS), content_type=XLSX))
+    wait_until(lambda: _status(job.id) == ImportJob.Status.PARSING, timeout=120)
+    backend = wait_until(_worker_backend, timeout=30)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
+    wait_until(lambda: _status(job.id) in {ImportJob.Status.DONE, ImportJob.Status.FAILED}, timeout=120, interval=0.2)
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert (job.attempts, job.retakes) == (2, 0)
+    assert Submission.objects.count() == 1
+    assert worker.poll() is None and "Retry in" in processes.log(worker)
