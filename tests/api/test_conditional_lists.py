@@ -17,6 +17,9 @@ NOT_BOUND_TO_SNAPSHOTS = {
     "/api/v1/imports/": "import jobs: their progress, not a snapshot's data",
     "/api/v1/api-keys/": "the administrators' keys",
     "/api/v1/health/": "a probe of the service",
+    "/api/v1/explanation-requests/": "follow-up of flags, written by staff and units as they act",
+    "/api/v1/explanations/": "follow-up of flags, written by the units through their form",
+    "/api/v1/commitments/": "follow-up of flags, written with the units' explanations",
 }
 # The parameters a list cannot answer without.
 QUERIES = {
