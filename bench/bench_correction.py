@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.testdb import setup_django, throwaway_database
+from bench.testdb import held_recomputes, setup_django, throwaway_database
 
 setup_django("bench-correction-")
 
@@ -73,16 +73,6 @@ def correction_workbook(name: str, as_of: dt.date, nstw: int, nsdp: int) -> byte
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-class Requests:
-    """Stands in for the broker: keeps the recompute requests an import sends after commit."""
-
-    def __init__(self):
-        self.sent: list[tuple[int, dt.date]] = []
-
-    def __call__(self, years: dict[int, dt.date]) -> None:
-        self.sent += sorted(years.items())
 
 
 class Parts:
@@ -170,7 +160,6 @@ def main() -> None:
 
 
 def run(args) -> None:
-    from disbursement import recompute
     from disbursement.figures import services
     from disbursement.figures.services import compute_snapshot
     from disbursement.figures.tasks import recompute_from_task
@@ -201,8 +190,7 @@ def run(args) -> None:
         "source__code", "disbursed"
     ):
         amounts[code] = amounts.get(code, 0) + disbursed
-    requests = Requests()
-    recompute._send = requests
+    requests = held_recomputes()
     parts = Parts()
     parts.watch(writing, "copy_lines_outside_scope", "lines carried (database copy)")
     parts.watch(services, "inputs_from_base", "compute: inputs from the superseded version")
@@ -224,12 +212,12 @@ def run(args) -> None:
         nstw = amounts.get("nstw", 0) // TRIEU + step
         nsdp = amounts.get("nsdp", 0) // TRIEU + 10 * step
         data = correction_workbook(investor.name, last.as_of, nstw, nsdp)
-        requests.sent.clear()
+        requests.clear()
         t0, c0 = time.perf_counter(), time.process_time()
         result = import_workbook(io.BytesIO(data), file_name=f"sua-{step}.xlsx", confirm_warnings=True)
         t1, c1 = time.perf_counter(), time.process_time()
         assert result.status == "imported", [str(e) for e in result.errors + result.to_confirm]
-        for year, from_date in requests.sent:
+        for year, from_date in requests:
             if incremental:
                 recompute_from_task(year, from_date.isoformat())
             else:

@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.testdb import setup_django, throwaway_database
+from bench.testdb import held_recomputes, setup_django, throwaway_database
 
 
 def _build(rows: int) -> bytes:
@@ -195,13 +195,10 @@ def _run(args) -> None:
     from django.db import connection
     from django.test.utils import override_settings
 
-    from disbursement import recompute
-
     data = _build(args.rows)
     _investors(args.rows)
     # The recompute an import asks for runs in a worker: keep the request, and time it on its own line.
-    requests: list[tuple[int, object]] = []
-    recompute._send = lambda years: requests.extend(sorted(years.items()))
+    requests = held_recomputes()
     print(f"{connection.vendor}: workbook of {args.rows:,} unit rows, {len(data) / 1e6:.1f} MB")
     with override_settings(IMPORT_MAX_FILE_BYTES=10**9, IMPORT_MAX_UNCOMPRESSED_BYTES=10**10):
         _floor(data)  # warm-up

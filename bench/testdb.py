@@ -13,6 +13,7 @@ does (the role needs CREATEDB) and dropped at the end; <name> itself is never wr
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -55,3 +56,29 @@ def throwaway_database() -> Iterator[None]:
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
+
+
+def held_recomputes() -> list[tuple[int, dt.date]]:
+    """Stand in for the broker: the recompute requests sent after commit are kept, as (year, from date), in the
+    list returned, and marked sent, instead of reaching a worker (or running in-process), so that a bench
+    times the import and the recompute a worker would run apart. Other tasks are sent as usual."""
+    from django.utils import timezone
+
+    from disbursement import outbox
+    from disbursement.models import OutboxMessage
+    from disbursement.recompute import RECOMPUTE_TASK
+
+    held: list[tuple[int, dt.date]] = []
+    send = outbox.send
+
+    def keep(message_id: int) -> bool:
+        message = OutboxMessage.objects.filter(id=message_id, sent_at__isnull=True).first()
+        if message is None or message.task != RECOMPUTE_TASK:
+            return send(message_id)
+        year, day = message.args
+        held.append((year, dt.date.fromisoformat(day)))
+        OutboxMessage.objects.filter(id=message_id).update(sent_at=timezone.now())
+        return True
+
+    outbox.send = keep
+    return held
