@@ -38,6 +38,23 @@ class SuccessionKind(models.TextChoices):
     TRANSFER = "transfer", "điều chuyển một phần"
 
 
+class Succession(models.Model):
+    """The fields and wording a succession has, whichever kind of unit it links.
+
+    Each app adds its own predecessor and successor keys to its units.
+    """
+
+    kind = models.CharField("hình thức", max_length=20, choices=SuccessionKind.choices)
+    effective_from = models.DateField("có hiệu lực từ ngày")
+    note = models.CharField("căn cứ, ghi chú", max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.get_kind_display()}, {self.effective_from:%d/%m/%Y})"
+
+
 class ComparisonBasis(models.TextChoices):
     """What an earlier figure a unit is compared with is made of."""
 

@@ -10,12 +10,17 @@ class DistrictAliasInline(admin.TabularInline):
     fields = ["name"]
 
 
-class SuccessionOutInline(admin.TabularInline):
-    model = DistrictSuccession
+class SuccessionOutInlineBase(admin.TabularInline):
+    """The successions leaving a unit, edited on the unit's page (local units and investors alike)."""
+
     fk_name = "predecessor"
     extra = 0
     fields = ["successor", "kind", "effective_from", "note"]
     autocomplete_fields = ["successor"]
+
+
+class SuccessionOutInline(SuccessionOutInlineBase):
+    model = DistrictSuccession
     verbose_name = "đơn vị kế thừa"
     verbose_name_plural = "Kế thừa: đơn vị nhận (một phần hoặc toàn bộ) đơn vị này"
 

@@ -17,7 +17,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from core.names import normalize_name
-from core.succession import SuccessionKind
+from core.succession import Succession
 
 
 class District(models.Model):
@@ -104,7 +104,7 @@ class District(models.Model):
         super().save(*args, **kwargs)
 
 
-class DistrictSuccession(models.Model):
+class DistrictSuccession(Succession):
     """A dated change: (part of) a unit passed to another (merge, split, partial transfer)."""
 
     predecessor = models.ForeignKey(
@@ -113,9 +113,6 @@ class DistrictSuccession(models.Model):
     successor = models.ForeignKey(
         District, on_delete=models.CASCADE, related_name="successions_in", verbose_name="đơn vị kế thừa"
     )
-    kind = models.CharField("hình thức", max_length=20, choices=SuccessionKind.choices)
-    effective_from = models.DateField("có hiệu lực từ ngày")
-    note = models.CharField("căn cứ, ghi chú", max_length=300, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -128,9 +125,6 @@ class DistrictSuccession(models.Model):
                 condition=~Q(predecessor=models.F("successor")), name="district_succession_not_self"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.predecessor} → {self.successor} ({self.get_kind_display()}, {self.effective_from:%d/%m/%Y})"
 
 
 class DistrictAlias(models.Model):

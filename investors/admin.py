@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from districts.admin import SuccessionOutInlineBase
 from investors.models import Investor, InvestorAlias, InvestorSuccession
 
 
@@ -10,12 +11,8 @@ class InvestorAliasInline(admin.TabularInline):
     fields = ["name"]
 
 
-class SuccessionOutInline(admin.TabularInline):
+class SuccessionOutInline(SuccessionOutInlineBase):
     model = InvestorSuccession
-    fk_name = "predecessor"
-    extra = 0
-    fields = ["successor", "kind", "effective_from", "note"]
-    autocomplete_fields = ["successor"]
     verbose_name = "chủ đầu tư kế thừa"
     verbose_name_plural = "Kế thừa: chủ đầu tư nhận (một phần hoặc toàn bộ) chủ đầu tư này"
 

@@ -14,7 +14,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from core.names import normalize_name
-from core.succession import SuccessionKind
+from core.succession import Succession
 from districts.models import District
 
 
@@ -79,7 +79,7 @@ class Investor(models.Model):
         super().save(*args, **kwargs)
 
 
-class InvestorSuccession(models.Model):
+class InvestorSuccession(Succession):
     """A dated change: (part of) an investor passed to another (merge, split, partial transfer)."""
 
     predecessor = models.ForeignKey(
@@ -88,9 +88,6 @@ class InvestorSuccession(models.Model):
     successor = models.ForeignKey(
         Investor, on_delete=models.CASCADE, related_name="successions_in", verbose_name="chủ đầu tư kế thừa"
     )
-    kind = models.CharField("hình thức", max_length=20, choices=SuccessionKind.choices)
-    effective_from = models.DateField("có hiệu lực từ ngày")
-    note = models.CharField("căn cứ, ghi chú", max_length=300, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -103,9 +100,6 @@ class InvestorSuccession(models.Model):
                 condition=~Q(predecessor=models.F("successor")), name="investor_succession_not_self"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.predecessor} → {self.successor} ({self.get_kind_display()}, {self.effective_from:%d/%m/%Y})"
 
 
 class InvestorAlias(models.Model):

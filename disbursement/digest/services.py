@@ -15,15 +15,14 @@ import email.message
 import email.policy
 import logging
 from dataclasses import dataclass
-from email.utils import formatdate, make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.mail import ServiceEmail, mail_domain, new_message_id
 from disbursement.digest import selectors
 from disbursement.digest.chart import ranking_chart
 from disbursement.models import DigestDelivery, DigestRecipient, Snapshot
@@ -148,7 +147,7 @@ def send_delivery(delivery_id: int) -> str:
         return "skipped"
     if not delivery.message_id:
         # Kept across retries so a receiving server can recognise a repeat.
-        delivery.message_id = make_msgid("bantin", domain=_mail_domain())
+        delivery.message_id = new_message_id("bantin")
         DigestDelivery.objects.filter(pk=delivery.pk).update(message_id=delivery.message_id)
     try:
         rendered = render_digest(delivery.recipient, delivery.week)
@@ -179,10 +178,6 @@ class RenderedDigest:
     snapshot: Snapshot
 
 
-def _mail_domain() -> str:
-    return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(">") or "localhost"
-
-
 def render_digest(recipient: DigestRecipient, week: dt.date, *, for_browser: bool = False) -> RenderedDigest | None:
     """Subject, text, HTML and chart of a recipient's digest; for_browser embeds the chart as a data: URL."""
     if recipient.kind == DigestRecipient.Kind.STAFF:
@@ -196,7 +191,7 @@ def render_digest(recipient: DigestRecipient, week: dt.date, *, for_browser: boo
     if digest is None:
         return None
     chart = ranking_chart(digest.streams, highlight)
-    cid = f"bieu-do-{week:%Y%m%d}-{recipient.pk}@{_mail_domain()}"
+    cid = f"bieu-do-{week:%Y%m%d}-{recipient.pk}@{mail_domain()}"
     src = f"data:image/png;base64,{base64.b64encode(chart).decode()}" if for_browser else f"cid:{cid}"
     context = {"digest": digest, "recipient": recipient, "chart_src": src, "site_url": settings.SITE_URL}
     return RenderedDigest(
@@ -209,30 +204,14 @@ def render_digest(recipient: DigestRecipient, week: dt.date, *, for_browser: boo
     )
 
 
-class _MIMEMessage(email.message.EmailMessage):
-    """A standard-library message that Django's mail backends can serialise."""
-
-    def as_bytes(self, unixfrom: bool = False, linesep: str = "\n", policy=None) -> bytes:
-        return super().as_bytes(unixfrom=unixfrom, policy=(policy or self.policy).clone(linesep=linesep))
-
-
-class DigestEmail(EmailMessage):
+class DigestEmail(ServiceEmail):
     """multipart/alternative: the text part, and the HTML part related to its inline chart."""
 
     def __init__(self, rendered: RenderedDigest, to: list[str], message_id: str):
-        super().__init__(subject=rendered.subject, body=rendered.text, to=to)
+        super().__init__(rendered.subject, rendered.text, to, message_id)
         self.rendered = rendered
-        self.message_id = message_id
 
-    def message(self, **kwargs):
-        msg = _MIMEMessage(policy=email.policy.SMTP)
-        msg["Subject"] = self.subject
-        msg["From"] = self.from_email
-        msg["To"] = ", ".join(self.to)
-        msg["Date"] = formatdate(localtime=True)
-        msg["Message-ID"] = self.message_id
-        msg["Auto-Submitted"] = "auto-generated"
-        msg.set_content(self.body, cte="quoted-printable")
+    def add_parts(self, msg: email.message.EmailMessage) -> None:
         msg.add_alternative(self.rendered.html, subtype="html", cte="quoted-printable")
         html_part = msg.get_payload()[1]
         html_part.add_related(
@@ -243,7 +222,6 @@ class DigestEmail(EmailMessage):
             disposition="inline",
             filename="bieu-do-giai-ngan.png",
         )
-        return msg
 
 
 def digest_email(rendered: RenderedDigest, recipient: DigestRecipient, *, message_id: str) -> DigestEmail:

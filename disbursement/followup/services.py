@@ -8,15 +8,11 @@ the request moves from pending to answered in the same UPDATE that admits the an
 from __future__ import annotations
 
 import datetime as dt
-import email.message
-import email.policy
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from email.utils import formatdate, make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.dispatch import Signal
@@ -25,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.fiscal import add_working_days
+from core.mail import ServiceEmail, new_message_id
 from core.notation import format_amount_with_unit
 from disbursement.figures.services import compute_snapshot
 from disbursement.flags.followup import judged_on
@@ -218,10 +215,6 @@ def form_url(request: ExplanationRequest) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("explanation-form", args=[make_token(request)])
 
 
-def _mail_domain() -> str:
-    return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(">") or "localhost"
-
-
 def _context(request: ExplanationRequest) -> dict:
     unit = request.unit
     head = request.investor.head_name if request.investor_id and request.investor.head_name else ""
@@ -239,37 +232,11 @@ def _context(request: ExplanationRequest) -> dict:
     }
 
 
-class _MIMEMessage(email.message.EmailMessage):
-    """A standard-library message that Django's mail backends can serialise."""
-
-    def as_bytes(self, unixfrom: bool = False, linesep: str = "\n", policy=None) -> bytes:
-        return super().as_bytes(unixfrom=unixfrom, policy=(policy or self.policy).clone(linesep=linesep))
+def _message(subject: str, template: str, context: dict, to: list[str], message_id: str) -> ServiceEmail:
+    return ServiceEmail(subject, render_to_string(template, context), to, message_id)
 
 
-class FollowUpEmail(EmailMessage):
-    """A plain-text message with headers encoded as RFC 6532/2047 by the standard library's SMTP policy."""
-
-    def __init__(self, subject: str, body: str, to: list[str], message_id: str):
-        super().__init__(subject=subject, body=body, to=to)
-        self.message_id = message_id
-
-    def message(self, **kwargs):
-        msg = _MIMEMessage(policy=email.policy.SMTP)
-        msg["Subject"] = self.subject
-        msg["From"] = self.from_email
-        msg["To"] = ", ".join(self.to)
-        msg["Date"] = formatdate(localtime=True)
-        msg["Message-ID"] = self.message_id
-        msg["Auto-Submitted"] = "auto-generated"
-        msg.set_content(self.body, cte="quoted-printable")
-        return msg
-
-
-def _message(subject: str, template: str, context: dict, to: list[str], message_id: str) -> FollowUpEmail:
-    return FollowUpEmail(subject, render_to_string(template, context), to, message_id)
-
-
-def request_email(request: ExplanationRequest, message_id: str) -> FollowUpEmail:
+def request_email(request: ExplanationRequest, message_id: str) -> ServiceEmail:
     context = _context(request)
     subject = f"Yêu cầu giải trình tiến độ giải ngân – {context['unit_name']} (hạn {context['deadline']})"
     return _message(subject, "followup/request_email.txt", context, list(request.recipients), message_id)
@@ -284,7 +251,7 @@ def send_request_mail(request_id: int) -> str:
         return "skipped"
     request = ExplanationRequest.objects.select_related("investor", "district", "stream").get(pk=request_id)
     if not request.message_id:
-        request.message_id = make_msgid("giaitrinh", domain=_mail_domain())
+        request.message_id = new_message_id("giaitrinh")
         ExplanationRequest.objects.filter(pk=request_id).update(message_id=request.message_id)
     try:
         request_email(request, request.message_id).send()
@@ -304,7 +271,7 @@ def staff_addresses() -> list[str]:
     return _unique(rows.values_list("email", flat=True))
 
 
-def reminder_email(reminder: ExplanationReminder) -> FollowUpEmail:
+def reminder_email(reminder: ExplanationReminder) -> ServiceEmail:
     request = reminder.request
     context = _context(request)
     if reminder.kind == ExplanationReminder.Kind.REMINDER:
@@ -313,7 +280,7 @@ def reminder_email(reminder: ExplanationReminder) -> FollowUpEmail:
     else:
         subject = f"Quá hạn giải trình tiến độ giải ngân – {context['unit_name']} (hạn {context['deadline']})"
         template = "followup/escalation_email.txt"
-    message_id = make_msgid("nhacgiaitrinh", domain=_mail_domain())
+    message_id = new_message_id("nhacgiaitrinh")
     return _message(subject, template, context, list(reminder.recipients), message_id)
 
 

@@ -13,21 +13,16 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from core.requests import client_ip
 from disbursement.followup import services
 from disbursement.followup.forms import ExplanationForm
 from disbursement.followup.tokens import LinkExpired, LinkInvalid, read_token
 from disbursement.models import ExplanationRequest
 
 
-def _client_ip(request) -> str:
-    if settings.BEHIND_PROXY and request.META.get("HTTP_X_REAL_IP"):
-        return request.META["HTTP_X_REAL_IP"].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _over_limit(request) -> bool:
     """Count this hit for the client address; True once it is beyond the allowance of the window."""
-    key = f"giai-trinh:{_client_ip(request)}"
+    key = f"giai-trinh:{client_ip(request) or ''}"
     try:
         cache.add(key, 0, timeout=settings.EXPLANATION_FORM_WINDOW_SECONDS)
         hits = cache.incr(key)
