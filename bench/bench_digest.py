@@ -21,14 +21,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
-import statistics
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.measure import median, peak
 from bench.testdb import setup_django, throwaway_database
 
 setup_django("bench-digest-")
@@ -52,24 +51,6 @@ def floor(snapshot_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(FLOOR_SQL, [snapshot_id])
         cursor.fetchall()
-
-
-def _timed(fn) -> tuple[float, float]:
-    """(wall, process CPU) seconds; on SQLite the CPU time includes the database's work."""
-    gc.collect()
-    start, cpu = time.perf_counter(), time.process_time()
-    fn()
-    return time.perf_counter() - start, time.process_time() - cpu
-
-
-def _peak(fn) -> int:
-    gc.collect()
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def _status(field: str) -> int | None:
@@ -157,14 +138,13 @@ def main() -> None:
             ("unit head's digest", unit_digest),
         ):
             fn()  # warm-up
-            runs = [_timed(fn) for _ in range(args.repeat)]
-            wall, cpu = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+            wall, cpu = median(fn, args.repeat)
             floor_wall = floor_wall or wall  # the first row is the floor
-            peak = _peak(fn)
+            peak_bytes = peak(fn)
             rss = _rss_growth(fn)
             key = "staff" if name.startswith("staff") else "unit" if name.startswith("unit") else ""
             print(
-                f"{name:<22} {wall:>8.3f} {cpu:>8.3f} {wall / floor_wall:>8.1f} {peak / 2**20:>9.1f} "
+                f"{name:<22} {wall:>8.3f} {cpu:>8.3f} {wall / floor_wall:>8.1f} {peak_bytes / 2**20:>9.1f} "
                 f"{(rss or 0) / 2**20:>9.1f} {sizes.get(key, 0) / 1024:>8.0f}"
             )
             if args.queries and key:

@@ -24,70 +24,14 @@ import argparse
 import gc
 import io
 import os
-import statistics
 import sys
-import time
-import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.measure import median, peak, timed
 from bench.testdb import held_recomputes, setup_django, throwaway_database
-
-
-def _build(rows: int) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Giai ngan 20.7.2024")
-    ws.append(["ỦY BAN NHÂN DÂN THÀNH PHỐ HẢI PHÒNG"])
-    ws.append(["BIỂU TỔNG HỢP TÌNH HÌNH GIẢI NGÂN KẾ HOẠCH VỐN ĐẦU TƯ CÔNG NĂM 2024"])
-    ws.append(["(Số liệu tính đến hết ngày 20/7/2024)"])
-    ws.append(["Đơn vị tính: triệu đồng"])
-    ws.append([])
-    ws.append(
-        [
-            "STT",
-            "Chủ đầu tư / Đơn vị",
-            "Kế hoạch vốn năm 2024",
-            None,
-            None,
-            "Giải ngân từ 01/01/2024 đến 20/7/2024",
-            None,
-            None,
-            "Tỷ lệ giải ngân (%)",
-            "Ghi chú",
-        ]
-    )
-    ws.append(
-        [None, None, "Tổng số", "Trong đó: NSTW", "Trong đó: NSĐP", "Tổng số", "Trong đó: NSTW", "Trong đó: NSĐP"]
-    )
-    ws.append([f"({i})" for i in range(1, 11)])
-    data = []
-    for i in range(rows):
-        nstw, nsdp = (i % 7) * 1000, 5000 + i % 9973
-        d_nstw, d_nsdp = nstw // 3, nsdp // 2
-        data.append((i + 1, f"Ban quản lý dự án số {i + 1}", nstw + nsdp, nstw, nsdp, d_nstw + d_nsdp, d_nstw, d_nsdp))
-    totals = [sum(r[k] for r in data) for k in range(2, 8)]
-    ws.append(
-        ["A", "DỰ ÁN DO ỦY BAN NHÂN DÂN THÀNH PHỐ GIAO KẾ HOẠCH VỐN", *totals, round(totals[3] * 100 / totals[0], 2)]
-    )
-    for r in data:
-        ws.append([*r, round(r[5] * 100 / r[2], 2)])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def _investors(rows: int) -> None:
-    from core.names import normalize_name
-    from investors.models import Investor
-
-    objs = []
-    for i in range(rows):
-        name = f"Ban quản lý dự án số {i + 1}"
-        objs.append(Investor(code=f"B{i + 1}", name=name, kind="board", name_key=normalize_name(name)))
-    Investor.objects.bulk_create(objs, batch_size=5000)
+from bench.workbooks import add_investors, long_workbook
 
 
 def _floor(data: bytes) -> int:
@@ -108,29 +52,6 @@ def _import(data: bytes, *, dry_run: bool):
     result = import_workbook(io.BytesIO(data), file_name="bench.xlsx", dry_run=dry_run, confirm_warnings=True)
     assert result.status == ("dry_run" if dry_run else "imported"), [str(e) for e in result.errors[:5]]
     return result
-
-
-def _timed(fn) -> tuple[float, float]:
-    """(wall, process CPU) seconds; on SQLite the CPU time includes the database's work."""
-    gc.collect()
-    start, cpu = time.perf_counter(), time.process_time()
-    fn()
-    return time.perf_counter() - start, time.process_time() - cpu
-
-
-def _median(fn, repeat: int) -> tuple[float, float]:
-    runs = [_timed(fn) for _ in range(repeat)]
-    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
-
-
-def _peak(fn) -> int:
-    gc.collect()
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def _rss() -> int:
@@ -195,16 +116,16 @@ def _run(args) -> None:
     from django.db import connection
     from django.test.utils import override_settings
 
-    data = _build(args.rows)
-    _investors(args.rows)
+    data = long_workbook(args.rows)
+    add_investors(args.rows)
     # The recompute an import asks for runs in a worker: keep the request, and time it on its own line.
     requests = held_recomputes()
     print(f"{connection.vendor}: workbook of {args.rows:,} unit rows, {len(data) / 1e6:.1f} MB")
     with override_settings(IMPORT_MAX_FILE_BYTES=10**9, IMPORT_MAX_UNCOMPRESSED_BYTES=10**10):
         _floor(data)  # warm-up
-        floor = _median(lambda: _floor(data), args.repeat)
-        dry = _median(lambda: _import(data, dry_run=True), args.repeat)
-        floor_mem, dry_mem = _peak(lambda: _floor(data)), _peak(lambda: _import(data, dry_run=True))
+        floor = median(lambda: _floor(data), args.repeat)
+        dry = median(lambda: _import(data, dry_run=True), args.repeat)
+        floor_mem, dry_mem = peak(lambda: _floor(data)), peak(lambda: _import(data, dry_run=True))
         floor_rss, dry_rss = _rss_growth(lambda: _floor(data)), _rss_growth(lambda: _import(data, dry_run=True))
         print(f"{'stage':<36}{'wall s':>8}{'x':>6}{'cpu s':>8}{'x':>6}{'py peak MB':>11}{'x':>6}{'+RSS MB':>9}{'x':>6}")
 
@@ -241,10 +162,10 @@ def _run(args) -> None:
                     _import(data, dry_run=False)
                     transaction.set_rollback(True)
 
-            full_mem = _peak(rolled_back_import)
-            full = _timed(lambda: _import(data, dry_run=False))
+            full_mem = peak(rolled_back_import)
+            full = timed(lambda: _import(data, dry_run=False))
             line("import (checks + write, committed)", full, full_mem)
-            compute = _timed(lambda: [recompute_from_task(y, d.isoformat()) for y, d in requests])
+            compute = timed(lambda: [recompute_from_task(y, d.isoformat()) for y, d in requests])
             line("recompute it asks for (worker)", compute)
 
 

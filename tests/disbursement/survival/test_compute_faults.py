@@ -9,12 +9,13 @@ import io
 import pytest
 from django.db import connection
 
+from bench.workbooks import add_investors, long_workbook
 from disbursement.figures.services import compute_snapshot
 from disbursement.figures.tasks import compute_snapshot_task
 from disbursement.importing.services import IMPORTED, import_workbook
 from disbursement.models import Figure, Snapshot
 from tests.builders import figure_rows
-from tests.disbursement.survival.conftest import add_investors, long_workbook, wait_until
+from tests.disbursement.survival.conftest import wait_until
 
 pytestmark = [
     pytest.mark.integration,

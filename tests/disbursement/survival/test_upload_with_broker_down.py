@@ -6,9 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from bench.workbooks import add_investors, long_workbook
 from disbursement.models import ImportJob, OutboxMessage, Snapshot, Submission
 from disbursement.upkeep.services import sweep
-from tests.disbursement.survival.conftest import add_investors, long_workbook, wait_until
+from tests.disbursement.survival.conftest import wait_until
 
 pytestmark = [
     pytest.mark.integration,

@@ -7,9 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from bench.workbooks import add_investors, long_workbook
 from disbursement.importing.jobs import create_import_job
 from disbursement.models import ImportJob, Snapshot, SnapshotLine, Submission
-from tests.disbursement.survival.conftest import add_investors, long_workbook, wait_until
+from tests.disbursement.survival.conftest import wait_until
 
 # serialized_rollback restores the migrations' reference rows that the flush after this test removes.
 pytestmark = [
