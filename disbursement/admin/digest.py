@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from disbursement.admin.display import ReadOnlyAdmin
 from disbursement.digest import selectors, services, tasks
 from disbursement.models import DigestDelivery, DigestRecipient
 
@@ -126,7 +127,7 @@ def _framed_mail(html: str) -> HttpResponse:
 
 
 @admin.register(DigestDelivery)
-class DigestDeliveryAdmin(admin.ModelAdmin):
+class DigestDeliveryAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["week", "recipient", "status", "attempts", "sent_at", "error_summary"]
     list_filter = ["status", "week", "recipient__kind"]
     search_fields = ["recipient__name", "recipient__email", "message_id"]
@@ -138,15 +139,6 @@ class DigestDeliveryAdmin(admin.ModelAdmin):
     @admin.display(description="lỗi gần nhất")
     def error_summary(self, obj: DigestDelivery) -> str:
         return obj.last_error[:120]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def _may_send(self, request: HttpRequest) -> bool:
         return request.user.has_perm("disbursement.change_digestrecipient")

@@ -17,6 +17,19 @@ from core.presentation import amount_web
 from disbursement.models import BudgetSource
 
 
+class ReadOnlyAdmin:
+    """A record the service writes (a flag, a commitment, a delivery): staff read it, never add, edit or delete it."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 def money(dong: int | None) -> str:
     """Đồng as tỷ đồng with three decimals, '–' when absent."""
     return amount_web(dong)

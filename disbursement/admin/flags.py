@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core import presentation
 from core.notation import format_number, format_percent, format_unit_percent
 from core.presentation import DASH, amount_text, date_web
-from disbursement.admin.display import year
+from disbursement.admin.display import ReadOnlyAdmin, year
 from disbursement.admin.followup import has_request_explanation_permission, request_explanation
 from disbursement.flags.selectors import flag_events
 from disbursement.models import EngineSetting, Flag, FlagRule, MilestoneSchedule, QuarterlySchedule, StatedSubtotal
@@ -75,7 +75,7 @@ def flag_value(kind: str, value: Decimal | None) -> str:
 
 
 @admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Flags are raised, updated and cleared by the compute only: the pages show them, nothing edits them."""
 
     list_display = ["reason", "unit_name", "kind", "stream", "raised_on", "last_seen_on", "cleared_on", "status", year]
@@ -103,15 +103,6 @@ class FlagAdmin(admin.ModelAdmin):
         "history",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Năm kế hoạch")
     def plan_year(self, obj):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from core.presentation import DASH, date_web, datetime_web
+from disbursement.admin.display import ReadOnlyAdmin
 from disbursement.followup import services
 from disbursement.models import (
     Commitment,
@@ -236,22 +237,13 @@ class ExplanationRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Commitments come from the units' explanations and are judged by the compute: read only."""
 
     list_display = ["unit_name", "stream", "due", "amount_text", "status", "evaluated_on", "shortfall_text", "year"]
     list_filter = ["status", "year", "stream"]
     list_select_related = ["investor", "district", "stream"]
     search_fields = ["investor__name", "district__name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Đơn vị")
     def unit_name(self, obj):
@@ -267,15 +259,6 @@ class CommitmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExplanationReminder)
-class ExplanationReminderAdmin(admin.ModelAdmin):
+class ExplanationReminderAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["request", "kind", "due_on", "status", "sent_at"]
     list_filter = ["kind", "status"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -17,7 +17,7 @@ from django.db import connection
 
 from config.celery import app
 from tests.api.conftest import RedisServer
-from tests.conftest import ROOT
+from tests.conftest import ROOT, wait_for
 
 # Short enough for a test to see a redelivery and a retake in seconds; the deployment's are minutes.
 FAST_FAULTS = {
@@ -147,11 +147,5 @@ def queued_messages(server: RedisServer, queue: str) -> list[dict]:
 
 
 def wait_until(predicate, timeout: float = 60.0, interval: float = 0.005):
-    """Poll fast (a state that lasts a fraction of a second must be seen); the value, or fail."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout} s")
+    """Poll fast by default (a state that lasts a fraction of a second must be seen); the value, or fail."""
+    return wait_for(predicate, timeout=timeout, interval=interval)
