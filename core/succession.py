@@ -162,6 +162,27 @@ class Successions:
             current = passed[0].successor
         return None
 
+    def heirs_on(self, unit: int, day: dt.date) -> frozenset[int]:
+        """Every unit that holds a part of `unit`'s figures on `day`, following every link in effect by then.
+
+        Itself while valid (or when nothing of it passed); one unit for a chain of merges (holder_on), several
+        when it was split or parts of it were transferred: an old name of it then says not which.
+        """
+        heirs: set[int] = set()
+        seen: set[int] = set()
+        stack = [unit]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            passed = [link for link in self.outgoing.get(current, ()) if link.effective <= day]
+            if self.is_valid_on(current, day) or not passed:
+                heirs.add(current)
+                continue
+            stack.extend(link.successor for link in passed)
+        return frozenset(heirs)
+
     def passed_on(self, unit: int, day: dt.date) -> dt.date | None:
         """The date `unit`'s figures last passed to another unit by `day` (the last merge followed by
         holder_on); None while it holds its own."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
@@ -54,3 +55,46 @@ def district_successions() -> Successions:
         )
     ]
     return Successions(links, validity)
+
+
+@dataclass(frozen=True, slots=True)
+class FormerUnit:
+    """A unit that ended before a date and passed on, as files may still name it on that date.
+
+    `holder` is the one unit that took the whole of it (through mergers, a change of name or kind); None
+    when it was split or transferred in parts: `heirs` are then the units its old name may stand for.
+    """
+
+    unit: District
+    holder: District | None
+    heirs: tuple[District, ...]
+    changed_on: dt.date
+
+
+def former_districts_on(day: dt.date, successions: Successions | None = None) -> list[FormerUnit]:
+    """Local units no longer valid on `day` whose figures passed to others by then, oldest change first."""
+    ended = list(
+        District.objects.filter(successions_out__effective_from__lte=day)
+        .exclude(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .distinct()
+        .order_by("valid_from", "order", "id")
+    )
+    if not ended:
+        return []
+    successions = successions or district_successions()
+    heirs = {unit.id: successions.heirs_on(unit.id, day) for unit in ended}
+    wanted = set().union(*heirs.values())
+    units = District.objects.in_bulk(wanted)
+    result = []
+    for unit in ended:
+        holder = successions.holder_on(unit.id, day)
+        changed_on = min(link.effective for link in successions.outgoing[unit.id] if link.effective <= day)
+        result.append(
+            FormerUnit(
+                unit=unit,
+                holder=units.get(holder) if holder is not None and holder != unit.id else None,
+                heirs=tuple(sorted((units[i] for i in heirs[unit.id] if i in units), key=lambda d: (d.order, d.name))),
+                changed_on=changed_on,
+            )
+        )
+    return result

@@ -7,7 +7,9 @@ sides, so 'Ban QLDA ĐTXD các công trình giao thông' meets 'Ban Quản lý d
 and aliases. A stream ranked by investor matches the investors valid on the
 date (an old name of a merged one leads to its successor), one ranked by
 district matches the local units valid on the date (a district committee acting
-as investor is written with the bare place name: the section tells the role).
+as investor is written with the bare place name: the section tells the role);
+an old name of a local unit merged into one leads to it, and one of a unit split
+among several is ambiguous: refused with its successors named, never guessed.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 
 from core.names import expand_abbreviations, normalize_name
 from disbursement.models import CapitalStream, NameAbbreviation
 from districts.models import DistrictAlias
-from districts.selectors import districts_valid_on
+from districts.selectors import FormerUnit, districts_valid_on, former_districts_on
 from investors.models import InvestorAlias
 from investors.selectors import investors_on
 
@@ -75,9 +78,21 @@ class UnitMatcher:
                 self._add(INVESTOR, alias_name, holders[investor_id])
         for district in districts_valid_on(as_of).order_by("valid_from"):
             self._add(DISTRICT, district.name, district)
+        former_aliases: dict[int, list[str]] = defaultdict(list)
         for alias in DistrictAlias.objects.select_related("district"):
             if alias.district.is_valid_on(as_of):
                 self._add(DISTRICT, alias.name, alias.district)
+            else:
+                former_aliases[alias.district_id].append(alias.name)
+        # Old names after a change, behind the names valid on the date.
+        self._divided: dict[str, FormerUnit] = {}
+        for former in former_districts_on(as_of):
+            for name in (former.unit.name, *former_aliases.get(former.unit.id, ())):
+                if former.holder is not None:
+                    self._add(DISTRICT, name, former.holder)
+                elif former.heirs:
+                    for key in (self.key(name), normalize_name(name)):
+                        self._divided.setdefault(key, former)
 
     def _add(self, level: str, name: str, unit) -> None:
         index = self._index[level]
@@ -107,6 +122,12 @@ class UnitMatcher:
         if unit is None:
             return None
         return _match(level, unit)
+
+    def divided(self, name: str, level: str) -> FormerUnit | None:
+        """The unit split among several that `name` names by its old name, when no unit valid on the date has it."""
+        if level != DISTRICT or self.match(name, level) is not None:
+            return None
+        return self._divided.get(self.key(name)) or self._divided.get(normalize_name(name))
 
     def candidates(self, name: str, level: str, limit: int = CANDIDATES) -> list[Match]:
         """The known units whose names are most like `name`, closest first, each once."""

@@ -180,6 +180,15 @@ def _at_name(line: Line) -> dict:
 def _entry(section: Section, line: Line, stream: CapitalStream, matcher: UnitMatcher, issues: IssueList):
     level = matcher.level_of(stream)
     match = matcher.match(line.name, level)
+    if match is None and (former := matcher.divided(line.name, level)) is not None:
+        issues.error(
+            "ambiguous_name",
+            f"'{line.name}' là tên cũ của {former.unit.display_name}, đã chia tách từ ngày "
+            f"{former.changed_on:%d/%m/%Y} cho {', '.join(heir.display_name for heir in former.heirs)}: "
+            "không biết số liệu thuộc đơn vị nào. Hãy ghi số liệu theo từng đơn vị mới.",
+            **_at_name(line),
+        )
+        return None
     if match is None:
         near = matcher.candidates(line.name, level)
         hint = f" Tên gần giống: {', '.join(m.display_name for m in near[:3])}." if near else ""

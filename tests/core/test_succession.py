@@ -68,3 +68,20 @@ def test_the_holder_of_a_split_unit_is_none_and_of_an_unrecorded_end_is_itself()
     assert successions.holder_on(1, AFTER) is None
     assert successions.holder_on(1, BEFORE) == 1
     assert successions.holder_on(5, AFTER) == 5
+
+
+def test_the_heirs_of_a_unit_on_a_date():
+    successions = Successions(
+        [
+            Link(1, 10, SuccessionKind.MERGE, JUL_1),
+            Link(2, 11, SuccessionKind.SPLIT, JUL_1),
+            Link(2, 12, SuccessionKind.SPLIT, JUL_1),
+            Link(10, 20, SuccessionKind.MERGE, dt.date(2026, 1, 1)),
+        ],
+        {1: ENDED, 2: ENDED, 10: (JUL_1, dt.date(2025, 12, 31)), 11: NEW, 12: NEW, 20: (dt.date(2026, 1, 1), None)},
+    )
+    assert successions.heirs_on(1, BEFORE) == {1}
+    assert successions.heirs_on(1, AFTER) == {10}
+    assert successions.heirs_on(1, dt.date(2026, 2, 1)) == {20}
+    assert successions.heirs_on(2, AFTER) == {11, 12}
+    assert successions.holder_on(2, AFTER) is None
