@@ -82,10 +82,13 @@ class UnitChanges:
         return [unit], True
 
 
-def rekeyed(values: dict[tuple, object], day: dt.date, changes: UnitChanges, add: Callable) -> dict[tuple, object]:
+def rekeyed(
+    values: dict[tuple, object], day: dt.date, changes: UnitChanges, add: Callable, *, keep_unheld: bool = False
+) -> dict[tuple, object]:
     """`values` keyed (..., investor_id, district_id) moved to the units holding them on `day`.
 
-    Values landing on one key are combined with `add`; those of units held by none are left out.
+    Values landing on one key are combined with `add`; those of units held by none are left out, or kept
+    under their own key with `keep_unheld` (a line stated for that unit on the date).
     """
     if not changes:
         return values
@@ -93,7 +96,9 @@ def rekeyed(values: dict[tuple, object], day: dt.date, changes: UnitChanges, add
     for key, value in values.items():
         holder = changes.holder(key[-2:], day)
         if holder is None:
-            continue
+            if not keep_unheld:
+                continue
+            holder = key[-2:]
         new_key = (*key[:-2], *holder)
         moved[new_key] = value if new_key not in moved else add(moved[new_key], value)
     return moved

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import BooleanField, ExpressionWrapper, Max, Q, Sum
 from django.utils import timezone
 
 from core.figures import change_in_points, disbursement_ratio
@@ -162,15 +162,17 @@ def reported_by_unit_and_source(snapshot: Snapshot, changes: UnitChanges | None 
     that has not is carried whole from the previous snapshot, whose figures already carry theirs. An
     earlier report of a unit merged since is carried under its successor (lineage.UnitChanges).
     """
+    changes = UnitChanges.read() if changes is None else changes
     own = {
         key: Reported(amount, snapshot.as_of, submission_id)
         for key, (amount, submission_id) in _own_lines(snapshot.id).items()
     }
+    # A line of a merged unit's project on a later date counts under the successor (a file's names already do).
+    own = rekeyed(own, snapshot.as_of, changes, _combined, keep_unheld=True)
     present = {(k[0], k[2], k[3]) for k in own}
     previous = previous_snapshot(snapshot)
     if previous is None:
         return own
-    changes = UnitChanges.read() if changes is None else changes
     carried = rekeyed(_reported_per_source(previous), snapshot.as_of, changes, _combined)
     for key, earlier in carried.items():
         if (key[0], key[2], key[3]) not in present:
@@ -293,17 +295,23 @@ def read_inputs(snapshot: Snapshot, changes: UnitChanges | None = None) -> Input
     """
     changes = UnitChanges.read() if changes is None else changes
     plans: dict[tuple, int] = {}
+    project_plans: dict[tuple, int] = {}
     # Summed in SQL per unit and source; allocations without a revision in force add nothing (SUM skips NULL).
-    for stream_id, source_id, investor_id, district_id, amount in (
+    for stream_id, source_id, investor_id, district_id, of_project, amount in (
         allocations_in_force(snapshot.year, snapshot.as_of)
-        .values("stream_id", "source_id", "investor_id", "district_id")
+        .annotate(of_project=ExpressionWrapper(Q(project__isnull=False), output_field=BooleanField()))
+        .values("stream_id", "source_id", "investor_id", "district_id", "of_project")
         .annotate(total=Sum("amount"))
-        .values_list("stream_id", "source_id", "investor_id", "district_id", "total")
+        .values_list("stream_id", "source_id", "investor_id", "district_id", "of_project", "total")
         .order_by()
     ):
         if amount is not None:
-            plans[(stream_id, source_id, investor_id, district_id)] = amount
-    return Inputs(_held_plans(plans, snapshot, changes), reported_by_unit_and_source(snapshot, changes))
+            (project_plans if of_project else plans)[(stream_id, source_id, investor_id, district_id)] = amount
+    held = _held_plans(plans, snapshot, changes)
+    # A project's plan is its own: it follows the project to the unit holding it, whatever that unit's own plan.
+    for key, amount in rekeyed(project_plans, snapshot.as_of, changes, int.__add__).items():
+        held[key] = held.get(key, 0) + amount
+    return Inputs(held, reported_by_unit_and_source(snapshot, changes))
 
 
 def _held_plans(plans: dict[tuple, int], snapshot: Snapshot, changes: UnitChanges) -> dict[tuple, int]:
@@ -333,7 +341,7 @@ def _held_plans(plans: dict[tuple, int], snapshot: Snapshot, changes: UnitChange
     stated = {
         (stream_id, source_id, investor_id, district_id): latest
         for stream_id, source_id, investor_id, district_id, latest in AllocationRevision.objects.filter(
-            allocation__year=snapshot.year, effective_from__lte=day
+            allocation__year=snapshot.year, allocation__project__isnull=True, effective_from__lte=day
         )
         .values("allocation__stream_id", "allocation__source_id", "allocation__investor_id", "allocation__district_id")
         .annotate(latest=Max("effective_from"))
