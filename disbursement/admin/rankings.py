@@ -31,8 +31,15 @@ from disbursement.figures import selectors as figure_selectors
 from disbursement.figures.lineage import related_units
 from disbursement.filtersets import RankingFilterSet, SeriesFilterSet
 from disbursement.flags.selectors import flags_by_unit
-from disbursement.followup.selectors import FollowUp, follow_up_by_unit, unit_commitments, unit_timeline
+from disbursement.followup.selectors import (
+    FollowUp,
+    follow_up_by_unit,
+    predecessors_timeline,
+    unit_commitments,
+    unit_timeline,
+)
 from disbursement.models import BudgetSource, CapitalStream, Figure, Snapshot
+from disbursement.plans.schedules import own_schedules, unit_schedule
 from disbursement.report.selectors import BandKind, band_config_for, band_for
 from disbursement.snapshots.selectors import latest_snapshot
 from districts.models import District
@@ -448,8 +455,43 @@ def unit_history_view(model_admin, request, stream_code: str, kind: str, unit_id
         "predecessors": predecessors,
         "successors": successors,
         "predecessor_rows": _predecessor_rows(stream, year, predecessors),
+        "predecessor_timeline": predecessors_timeline(
+            year, [(p["unit"], p["date"]) for p in predecessors], stream=stream
+        ),
+        "schedule_rows": _schedule_rows(stream, year, kind, unit, predecessors),
     }
     return TemplateResponse(request, "admin/disbursement/unit_history.html", context)
+
+
+QUARTERS = (1, 2, 3, 4)
+
+
+def _schedule_rows(stream: CapitalStream, year: int, kind: str, unit, predecessors: list[dict]) -> list[dict]:
+    """The registered quarterly schedule the unit is held to at the end of the year (its own, else the sum of
+    its merged predecessors', marked), then each predecessor's own registration of the year."""
+
+    def row(name: str, schedule, note: str = "") -> dict:
+        return {
+            "name": name,
+            "note": note,
+            "quarters": [display.money(schedule.quarters[q]) if q in schedule.quarters else "–" for q in QUARTERS],
+            "total": display.money(schedule.total),
+        }
+
+    unit_ids = {"investor_id": unit.id} if kind == "investor" else {"district_id": unit.id}
+    rows = []
+    schedule = unit_schedule(year, dt.date(year, 12, 31), stream.id, **unit_ids)
+    if schedule is not None:
+        note = "cộng tiến độ đăng ký của các đơn vị trước sắp xếp" if schedule.inherited else "đơn vị đăng ký"
+        rows.append(row(unit.display_name, schedule, note))
+    ids = [p["unit"].id for p in predecessors]
+    if ids:
+        given = {"investor_ids": ids} if kind == "investor" else {"district_ids": ids}
+        own = own_schedules(year, stream.id, **given)
+        for p in predecessors:
+            if p["unit"].id in own:
+                rows.append(row(p["name"], own[p["unit"].id], f"đơn vị trước sắp xếp ({p['change']})"))
+    return rows
 
 
 def _related(stream: CapitalStream, kind: str, unit) -> tuple[list[dict], list[dict]]:

@@ -31,7 +31,6 @@ from django.db import connection
 from django.db.models import OuterRef, Q, Subquery, Sum
 
 from core.figures import disbursement_ratio
-from core.fiscal import quarter_end
 from core.notation import format_amount_with_unit, format_percent, format_unit_percent
 from disbursement.db import insert_rows
 from disbursement.flags import followup
@@ -40,14 +39,16 @@ from disbursement.models import (
     Flag,
     FlagRule,
     MilestoneSchedule,
-    QuarterlySchedule,
     Snapshot,
     SnapshotLine,
     StatedSubtotal,
 )
 from disbursement.models.flags import FlagEvent
+from disbursement.plans.schedules import Schedule, quarterly_schedules
 from disbursement.plans.selectors import engine_setting
 from disbursement.snapshots.selectors import unit_readings
+from districts.models import District
+from investors.models import Investor
 
 Kind = FlagRule.Kind
 
@@ -123,16 +124,31 @@ def _milestone(snapshot: Snapshot) -> dict[int | None, MilestoneSchedule]:
     return latest
 
 
-def _registered(snapshot: Snapshot) -> dict[tuple, tuple[int, int]]:
-    """Registered amount due by the snapshot date per unit: {(stream, investor, district): (amount, last quarter)}."""
-    due: dict[tuple, tuple[int, int]] = {}
-    for schedule in QuarterlySchedule.objects.filter(year=snapshot.year).order_by("quarter"):
-        if quarter_end(snapshot.year, schedule.quarter) > snapshot.as_of:
+def _registered(snapshot: Snapshot) -> dict[tuple, tuple[int, int, str]]:
+    """Registered amount due by the snapshot date per unit: {(stream, investor, district): (amount, last quarter,
+    whose registration it is when not the unit's own)}."""
+    due: dict[tuple, tuple[int, int, str]] = {}
+    schedules = quarterly_schedules(snapshot.year, snapshot.as_of)
+    names = _predecessor_names(schedules)
+    for key, schedule in schedules.items():
+        found = schedule.due_by(snapshot.year, snapshot.as_of)
+        if found is None:
             continue
-        key = (schedule.stream_id, schedule.investor_id, schedule.district_id)
-        amount, _ = due.get(key, (0, 0))
-        due[key] = (amount + schedule.amount, schedule.quarter)
+        kind = Investor if key[1] is not None else District
+        whose = ", ".join(names[kind][unit] for unit in schedule.predecessors if unit in names[kind])
+        due[key] = (*found, whose)
     return due
+
+
+def _predecessor_names(schedules: dict[tuple, Schedule]) -> dict[type, dict[int, str]]:
+    """The names of the units whose registrations a successor's schedule sums, by model."""
+    ids: dict[type, set[int]] = {Investor: set(), District: set()}
+    for key, schedule in schedules.items():
+        ids[Investor if key[1] is not None else District].update(schedule.predecessors)
+    return {
+        model: {u.id: u.display_name for u in model.objects.filter(id__in=found)} if found else {}
+        for model, found in ids.items()
+    }
 
 
 def _nth_previous(snapshot: Snapshot, n: int) -> Snapshot | None:
@@ -223,10 +239,11 @@ def unit_conditions(snapshot: Snapshot, figures: list[Figure], rules: RuleBook) 
         due = registered.get(unit)
         if due is not None and f.disbursed < due[0]:
             shortfall = due[0] - f.disbursed
+            whose = f" của các đơn vị trước sắp xếp ({due[2]})" if due[2] else ""
             add(
                 Kind.BEHIND_REGISTERED,
                 shortfall,
-                f"Giải ngân {_amount(f.disbursed)}, thấp hơn tiến độ đã đăng ký đến hết quý {due[1]} "
+                f"Giải ngân {_amount(f.disbursed)}, thấp hơn tiến độ đã đăng ký{whose} đến hết quý {due[1]} "
                 f"({_amount(due[0])}); còn thiếu {_amount(shortfall)}.",
             )
         rule = rules.rule(Kind.STALLED, f.stream_id)

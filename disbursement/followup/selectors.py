@@ -135,12 +135,44 @@ class TimelineEntry:
     kind: str  # 'flag_raised' | 'flag_cleared' | 'requested' | 'explained' | 'overdue' | 'commitment'
     title: str
     text: str
+    # The unit it is about, on a successor's page (a predecessor's entries).
+    unit: str = ""
+
+
+OPEN_AT_CHANGE = "còn mở khi sắp xếp"
+UNANSWERED_AT_CHANGE = "chưa giải trình khi sắp xếp"
+
+
+def predecessors_timeline(
+    year: int, predecessors: list[tuple[object, dt.date]], *, stream=None, today: dt.date | None = None
+) -> list[TimelineEntry]:
+    """The flags, requests, explanations and commitments of a unit's predecessors in the year, by date, each
+    naming its unit; a flag still open and a request still unanswered when the unit passed on say so.
+
+    `predecessors`: (investor or local unit, the date it passed to the successor).
+    """
+    entries: list[TimelineEntry] = []
+    for unit, changed_on in predecessors:
+        unit_filter = {"investor": unit} if unit._meta.model_name == "investor" else {"district": unit}
+        for entry in unit_timeline(year, stream=stream, today=today, open_on=changed_on, **unit_filter):
+            entries.append(TimelineEntry(entry.day, entry.kind, entry.title, entry.text, unit.display_name))
+    entries.sort(key=lambda e: (e.day, PRIORITY_OF_KIND.get(e.kind, 9), e.unit))
+    return entries
 
 
 def unit_timeline(
-    year: int, *, investor=None, district=None, stream=None, today: dt.date | None = None
+    year: int,
+    *,
+    investor=None,
+    district=None,
+    stream=None,
+    today: dt.date | None = None,
+    open_on: dt.date | None = None,
 ) -> list[TimelineEntry]:
-    """A unit's flags, explanation requests, explanations and commitments of the year, by date."""
+    """A unit's flags, explanation requests, explanations and commitments of the year, by date.
+
+    `open_on`: the date the unit passed to a successor; flags open then and requests unanswered then say so.
+    """
     today = today or timezone.localdate()
     unit = Q(investor=investor) if investor is not None else Q(district=district)
     flags = Flag.objects.filter(unit, year=year)
@@ -149,21 +181,32 @@ def unit_timeline(
     entries: list[TimelineEntry] = []
     for flag in flags.order_by("raised_on", "id"):
         kind_label = flag.get_kind_display()
-        entries.append(TimelineEntry(flag.raised_on, "flag_raised", f"Cảnh báo: {kind_label}", flag.reason))
+        still_open = (
+            open_on is not None and flag.raised_on < open_on and (flag.cleared_on is None or flag.cleared_on >= open_on)
+        )
+        title = f"Cảnh báo: {kind_label}" + (f" ({OPEN_AT_CHANGE})" if still_open else "")
+        entries.append(TimelineEntry(flag.raised_on, "flag_raised", title, flag.reason))
         if flag.cleared_on:
             entries.append(TimelineEntry(flag.cleared_on, "flag_cleared", f"Hết cảnh báo: {kind_label}", ""))
     for request in unit_requests(year, investor=investor, district=district, stream=stream):
         asked = timezone.localdate(request.requested_at)
+        explanation = getattr(request, "explanation", None)
+        unanswered = (
+            open_on is not None
+            and request.status != Status.CANCELLED
+            and asked < open_on
+            and (explanation is None or timezone.localdate(explanation.submitted_at) >= open_on)
+        )
         entries.append(
             TimelineEntry(
                 asked,
                 "requested",
                 f"Yêu cầu giải trình (hạn {request.deadline:%d/%m/%Y})"
-                + (" – đã hủy" if request.status == Status.CANCELLED else ""),
+                + (" – đã hủy" if request.status == Status.CANCELLED else "")
+                + (f" ({UNANSWERED_AT_CHANGE})" if unanswered else ""),
                 request.summary,
             )
         )
-        explanation = getattr(request, "explanation", None)
         if explanation is None:
             if request.status == Status.PENDING and request.deadline < today:
                 entries.append(
