@@ -98,3 +98,13 @@ def former_districts_on(day: dt.date, successions: Successions | None = None) ->
             )
         )
     return result
+
+
+def search_districts(term: str, on: dt.date | None = None) -> QuerySet[District]:
+    """Units whose name or other spelling holds `term` (marks, case, 'quận'/'huyện' aside), valid `on` a date
+    if given, in their usual order: what a search box over tens of thousands of units offers."""
+    units = districts_valid_on(on) if on else District.objects.all()
+    key = normalize_name(term)
+    if key:
+        units = units.filter(Q(name_key__contains=key) | Q(aliases__name_key__contains=key)).distinct()
+    return units.order_by("order", "name", "id")

@@ -69,3 +69,15 @@ def investors_on(day: dt.date, successions: Successions | None = None) -> list[t
             # Ended without a recorded successor: still found, as before validity dates existed.
             ended.append((investor, investor))
     return valid + ended
+
+
+def search_investors(term: str, on: dt.date | None = None) -> QuerySet[Investor]:
+    """Investors whose name, short name or other spelling holds `term` (marks, case and prefixes aside),
+    valid `on` a date if given, by name: what a search box over tens of thousands of investors offers."""
+    investors = investors_valid_on(on) if on else Investor.objects.all()
+    key = normalize_name(term)
+    if key:
+        investors = investors.filter(
+            Q(name_key__contains=key) | Q(short_name__icontains=term.strip()) | Q(aliases__name_key__contains=key)
+        ).distinct()
+    return investors.order_by("name", "id")

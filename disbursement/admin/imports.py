@@ -9,11 +9,12 @@ and the unknown names with their resolution form.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -23,8 +24,9 @@ from disbursement.importing import jobs
 from disbursement.importing.preview import change_rows
 from disbursement.models import ImportJob
 from districts.models import District
-from districts.selectors import districts_valid_on
+from districts.selectors import search_districts
 from investors.models import Investor
+from investors.selectors import search_investors
 
 IMPORT_PERMISSION = "disbursement.add_snapshot"
 
@@ -209,18 +211,11 @@ def _unknown_names(job: ImportJob, user) -> dict:
     }
     if not names:
         return {"names": [], "allowed": False, "count": "0", "more": ""}
-    as_of = jobs.job_date(job)
-    units = {
-        jobs.INVESTOR: list(Investor.objects.order_by("name").values_list("id", "name")),
-        jobs.DISTRICT: [
-            (d.id, d.display_name) for d in (districts_valid_on(as_of) if as_of else District.objects.all())
-        ],
-    }
     kinds = {jobs.INVESTOR: Investor.Kind.choices, jobs.DISTRICT: District.Kind.choices}
+    units_url = reverse("admin:disbursement_snapshot_import_units", args=[job.pk])
     rows = []
     for index, item in enumerate(names):
         level = item["level"]
-        near = {c["id"] for c in item.get("candidates", [])}
         cells = ", ".join(item.get("cells", []))
         cells_more = item.get("cells_total", 0) - len(item.get("cells", []))
         if cells_more > 0:
@@ -231,7 +226,8 @@ def _unknown_names(job: ImportJob, user) -> dict:
                 "index": index,
                 "cells": cells,
                 "streams": ", ".join(item.get("streams", [])),
-                "others": [(uid, name) for uid, name in units[level] if uid not in near],
+                # The other units are searched as the person types (unit_search_view), never listed whole.
+                "search_url": f"{units_url}?{urlencode({'level': level, 'name': index})}",
                 "kinds": kinds[level],
                 "can_map": allowed[(level, jobs.MAP)],
                 "can_create": allowed[(level, jobs.CREATE)],
@@ -243,9 +239,56 @@ def _unknown_names(job: ImportJob, user) -> dict:
         "count": format_count(total),
         "more": _more(total, len(rows)),
         "allowed": any(r["can_map"] or r["can_create"] for r in rows),
-        "districts": units[jobs.DISTRICT],
+        "districts_url": f"{units_url}?{urlencode({'level': jobs.DISTRICT})}",
         "resolvable": job.status in jobs.RESOLVABLE,
     }
+
+
+# Units offered per page of the search box.
+UNITS_PER_PAGE = 20
+
+
+def unit_search_view(model_admin, request, job_id: int):
+    """The units valid on the job's date whose names hold the typed text, a page at a time, for the search box
+    of "là đơn vị đã có" (select2's format). Before anything is typed, the closest units to the unknown name
+    come first."""
+    _check(request)
+    job = get_object_or_404(ImportJob, pk=job_id)
+    level = request.GET.get("level")
+    if level not in (jobs.INVESTOR, jobs.DISTRICT):
+        return JsonResponse({"results": [], "pagination": {"more": False}}, status=400)
+    term = request.GET.get("term", "")[:200]
+    try:
+        page = max(1, int(request.GET.get("page") or 1))
+    except ValueError:
+        page = 1
+    as_of = jobs.job_date(job)
+    if level == jobs.INVESTOR:
+        found = search_investors(term, as_of)
+        label = lambda unit: unit.name  # noqa: E731  (an investor is offered by its full name)
+    else:
+        found = search_districts(term, as_of)
+        label = lambda unit: unit.display_name  # noqa: E731
+    start = (page - 1) * UNITS_PER_PAGE
+    units = list(found[start : start + UNITS_PER_PAGE + 1])
+    results: list[dict] = []
+    if page == 1 and not term.strip():
+        closest = _closest(job, level, request.GET.get("name"))
+        if closest:
+            results.append({"text": "Gần giống nhất", "children": closest})
+    results += [{"id": unit.id, "text": label(unit)} for unit in units[:UNITS_PER_PAGE]]
+    return JsonResponse({"results": results, "pagination": {"more": len(units) > UNITS_PER_PAGE}})
+
+
+def _closest(job: ImportJob, level: str, index) -> list[dict]:
+    """The closest units stored with the job for its unknown name at `index` (of those the page shows)."""
+    try:
+        item = (job.summary or {}).get("unknown_names", [])[:SHOWN_UNKNOWN_NAMES][int(index)]
+    except (TypeError, ValueError, IndexError):
+        return []
+    if item.get("level") != level:
+        return []
+    return [{"id": c["id"], "text": c["name"]} for c in item.get("candidates", [])]
 
 
 def _resolutions_from(post) -> list[dict]:

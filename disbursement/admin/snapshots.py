@@ -140,6 +140,11 @@ class SnapshotAdmin(SimpleHistoryAdmin):
                 name="disbursement_snapshot_import_job",
             ),
             path(
+                "import/<int:job_id>/units/",
+                wrap(lambda request, job_id: imports.unit_search_view(self, request, job_id)),
+                name="disbursement_snapshot_import_units",
+            ),
+            path(
                 "import/<int:job_id>/confirm/",
                 wrap(lambda request, job_id: imports.confirm_view(self, request, job_id)),
                 name="disbursement_snapshot_import_confirm",
