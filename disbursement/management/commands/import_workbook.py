@@ -1,8 +1,10 @@
-"""python manage.py import_workbook FILE [--dry-run] [--as-of DD/MM/YYYY] [--yes] [--accept KEY ...]
+"""python manage.py import_workbook FILE [--dry-run] [--as-of DD/MM/YYYY] [--yes] [--accept KEY ...] [--show N]
 
 Warnings are accepted together with --yes; a figure to confirm (a tenfold jump, a ratio far
 above 100%, a printed ratio that its row does not give) is accepted only by its own key,
-printed with it: --accept KEY, once per item.
+printed with it: --accept KEY, once per item. Errors, warnings and the units missing from the
+file are printed as the admin's job page shows them: the first --show (100), then how many more,
+with the total.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from core.notation import format_amount
+from core.notation import format_amount, format_count, format_number
 from disbursement.importing.preview import preview_change_lines
 from disbursement.importing.services import import_workbook
+
+# Errors, warnings and missing units printed before "và N ... khác", as the admin's job page shows them.
+SHOWN = 100
 
 
 def _date(text: str) -> dt.date:
@@ -50,6 +55,13 @@ class Command(BaseCommand):
         parser.add_argument("--sender", default="", help="Đơn vị gửi tệp; mặc định: đơn vị ghi ở tiêu đề tệp.")
         parser.add_argument("--user", help="Tên đăng nhập của người nhập.")
         parser.add_argument("--no-progress", action="store_true", help="Không hiện thanh tiến độ.")
+        parser.add_argument(
+            "--show",
+            type=int,
+            default=SHOWN,
+            metavar="N",
+            help=f"In tối đa N lỗi, N cảnh báo và N đơn vị thiếu trong tệp (mặc định {SHOWN}; 0: in hết).",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -72,10 +84,13 @@ class Command(BaseCommand):
         )
         if progress:
             self.stderr.write("")
-        for issue in result.errors:
+        self.shown = options["show"] if options["show"] > 0 else None
+        for issue in result.errors[: self.shown]:
             self.stderr.write(self.style.ERROR(f"LỖI  {issue}"))
-        for issue in result.warnings:
+        self._more(len(result.errors), "lỗi", self.style.ERROR)
+        for issue in result.warnings[: self.shown]:
             self.stderr.write(self.style.WARNING(f"CẢNH BÁO  {issue}"))
+        self._more(len(result.warnings), "cảnh báo", self.style.WARNING)
         accepted = set(options["accept"])
         for issue in result.to_confirm:
             mark = "ĐÃ XÁC NHẬN" if issue.key in accepted else "CẦN XÁC NHẬN"
@@ -142,5 +157,20 @@ class Command(BaseCommand):
         for line in preview_change_lines(summary):
             self.stdout.write(f"  {line}")
         if summary.get("missing_units"):
-            missing = ", ".join(summary["missing_units"])
-            self.stdout.write(f"Đơn vị có số liệu trong ngày nhưng thiếu trong tệp: {missing}")
+            names = summary["missing_units"]
+            total = summary.get("missing_units_total", len(names))
+            shown = names[: self.shown]
+            more = f" và {format_number(total - len(shown))} đơn vị khác" if total > len(shown) else ""
+            self.stdout.write(
+                f"Có {format_count(total)} đơn vị có số liệu trong ngày nhưng thiếu trong tệp (giữ nguyên số liệu "
+                f"đã có): {', '.join(shown)}{more}."
+            )
+
+    def _more(self, total: int, words: str, style) -> None:
+        if self.shown is not None and total > self.shown:
+            self.stderr.write(
+                style(
+                    f"và {format_number(total - self.shown)} {words} khác (tổng cộng {format_number(total)}; "
+                    f"--show 0 để in hết)."
+                )
+            )
