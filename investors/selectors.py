@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 
 from django.db.models import Q, QuerySet
 
@@ -81,3 +82,68 @@ def search_investors(term: str, on: dt.date | None = None) -> QuerySet[Investor]
             Q(name_key__contains=key) | Q(short_name__icontains=term.strip()) | Q(aliases__name_key__contains=key)
         ).distinct()
     return investors.order_by("name", "id")
+
+
+def investor_names_on(day: dt.date) -> Iterator[tuple[str, int]]:
+    """(a name a file may write, the id of the investor that holds its figures on `day`), in the order a
+    matcher takes them: the names of investors_on(day), then their short names, then their aliases.
+
+    The same names and holders as investors_on, without model instances: a city's master data may hold
+    tens of thousands of investors, read here as plain values and never held all at once (only the
+    ended investors, the short names and the links are kept until their turn).
+    """
+    links = list(InvestorSuccession.objects.values_list("predecessor_id", "successor_id", "kind", "effective_from"))
+    ended: list[tuple[int, str, str]] = []
+    short_names: list[tuple[str, int]] = []
+    for pk, name, short_name, valid_from, valid_to in (
+        Investor.objects.order_by(*Investor._meta.ordering, "id")
+        .values_list("id", "name", "short_name", "valid_from", "valid_to")
+        .iterator(chunk_size=5000)
+    ):
+        if valid_from <= day and (valid_to is None or day <= valid_to):
+            yield name, pk
+            if short_name:
+                short_names.append((short_name, pk))
+        elif valid_from <= day or links:
+            ended.append((pk, name, short_name))
+    holders = _holders_on(day, links, [pk for pk, _name, _short in ended])
+    for pk, name, _short in ended:
+        holder = holders.get(pk)
+        if holder is not None:
+            yield name, holder
+    short_names += [(short_name, holders[pk]) for pk, _name, short_name in ended if short_name and pk in holders]
+    yield from short_names
+    for name, investor_id, valid_from, valid_to in InvestorAlias.objects.values_list(
+        "name", "investor_id", "investor__valid_from", "investor__valid_to"
+    ).order_by("id"):
+        valid = valid_from <= day and (valid_to is None or day <= valid_to)
+        holder = investor_id if valid else holders.get(investor_id)
+        if holder is not None:
+            yield name, holder
+
+
+def _holders_on(day: dt.date, links: list[tuple], ended: list[int]) -> dict[int, int]:
+    """The holder on `day` of each ended investor that has one (investors_on's rule), from the validity of
+    the investors the links and `ended` name only."""
+    named = set(ended) | {p for p, *_ in links} | {s for _p, s, *_ in links}
+    validity = {
+        pk: (start, end)
+        for pk, start, end in Investor.objects.filter(id__in=named).values_list("id", "valid_from", "valid_to")
+    }
+    successions = Successions([Link(*link) for link in links], validity)
+    holders = {}
+    for pk in ended:
+        holder = successions.holder_on(pk, day)
+        if holder is not None and holder != pk and holder in validity:
+            holders[pk] = holder
+        elif holder == pk and validity[pk][0] <= day:
+            holders[pk] = pk
+    return holders
+
+
+def investor_display_names(ids: Iterable[int]) -> dict[int, str]:
+    """Investor id -> the name it is shown by (its short name, else its name)."""
+    return {
+        pk: short_name or name
+        for pk, name, short_name in Investor.objects.filter(id__in=set(ids)).values_list("id", "name", "short_name")
+    }

@@ -24,8 +24,8 @@ from core.names import expand_abbreviations, normalize_name
 from disbursement.models import CapitalStream, NameAbbreviation
 from districts.models import DistrictAlias
 from districts.selectors import FormerUnit, districts_valid_on, former_districts_on
-from investors.models import InvestorAlias
-from investors.selectors import investors_on
+from investors.models import Investor
+from investors.selectors import investor_display_names, investor_names_on
 
 INVESTOR = "investor"
 DISTRICT = "district"
@@ -40,8 +40,15 @@ CANDIDATE_CUTOFF = 0.5
 class Match:
     level: str
     unit_id: int
-    display_name: str
+    # An investor's is read when first asked for (a file may match tens of thousands; few are shown).
+    known_name: str | None
     is_rural: bool
+
+    @property
+    def display_name(self) -> str:
+        if self.known_name is None:
+            object.__setattr__(self, "known_name", investor_display_names([self.unit_id]).get(self.unit_id, ""))
+        return self.known_name
 
     @property
     def investor_id(self) -> int | None:
@@ -62,20 +69,12 @@ class UnitMatcher:
 
     def __init__(self, as_of: dt.date, abbreviations: tuple[tuple[str, str], ...] | None = None):
         self.abbreviations = abbreviation_pairs() if abbreviations is None else abbreviations
+        # Key -> unit: an investor by the id of its holder on the date (master data may hold tens of thousands,
+        # kept as plain keys and ids), a local unit (a few hundred) as the model instance.
         self._index: dict[str, dict[str, object]] = {INVESTOR: {}, DISTRICT: {}}
-        # Names already normalised: a file mostly writes the names the master data holds.
-        self._keys: dict[str, str] = {}
         # Names valid on the date first; a merged department's old names lead to its successor.
-        investors = investors_on(as_of)
-        for investor, holder in investors:
-            self._add(INVESTOR, investor.name, holder)
-        for investor, holder in investors:
-            if investor.short_name:
-                self._add(INVESTOR, investor.short_name, holder)
-        holders = {investor.id: holder for investor, holder in investors}
-        for alias_name, investor_id in InvestorAlias.objects.values_list("name", "investor_id"):
-            if investor_id in holders:
-                self._add(INVESTOR, alias_name, holders[investor_id])
+        for name, holder in investor_names_on(as_of):
+            self._add(INVESTOR, name, holder)
         for district in districts_valid_on(as_of).order_by("valid_from"):
             self._add(DISTRICT, district.name, district)
         former_aliases: dict[int, list[str]] = defaultdict(list)
@@ -98,19 +97,14 @@ class UnitMatcher:
         index = self._index[level]
         text = unicodedata.normalize("NFC", name or "")
         expanded = expand_abbreviations(text, self.abbreviations) if self.abbreviations else text
-        key = self._keys.get(name)
-        if key is None:
-            key = self._keys[name] = normalize_name(expanded)
+        key = normalize_name(expanded)
         index.setdefault(key, unit)
         # The key stored with the unit (no list abbreviations) still finds it; the same key unless the list
         # writes out part of the name.
         index.setdefault(key if expanded == text else normalize_name(text), unit)
 
     def key(self, name: str) -> str:
-        found = self._keys.get(name)
-        if found is None:
-            found = self._keys[name] = normalize_name(name, self.abbreviations)
-        return found
+        return normalize_name(name, self.abbreviations)
 
     @staticmethod
     def level_of(stream: CapitalStream) -> str:
@@ -133,20 +127,23 @@ class UnitMatcher:
         """The known units whose names are most like `name`, closest first, each once."""
         index = self._index[level]
         keys = difflib.get_close_matches(self.key(name), list(index), n=limit * 3, cutoff=CANDIDATE_CUTOFF)
-        found: dict[int, Match] = {}
-        for key in keys:
-            unit = index[key]
-            found.setdefault(unit.id, _match(level, unit, full=True))
-        return list(found.values())[:limit]
+        units = list({_unit_id(index[key]): index[key] for key in keys}.values())[:limit]
+        if level == INVESTOR:
+            # Offered as a choice, an investor is named in full, not by its short form.
+            names = dict(Investor.objects.filter(id__in=units).values_list("id", "name"))
+            return [Match(level, pk, names.get(pk, ""), False) for pk in units]
+        return [_match(level, unit) for unit in units]
 
     def suggestions(self, name: str, level: str) -> list[str]:
         """Known names most like `name`, for the message that asks for a decision."""
         return [m.display_name for m in self.candidates(name, level, limit=3)]
 
 
-def _match(level: str, unit, *, full: bool = False) -> Match:
-    display = getattr(unit, "display_name", None) or str(unit)
-    if full and level == INVESTOR:
-        # Offered as a choice, an investor is named in full, not by its short form.
-        display = unit.name
-    return Match(level, unit.id, display, bool(getattr(unit, "is_rural", False)))
+def _unit_id(unit) -> int:
+    return unit if isinstance(unit, int) else unit.id
+
+
+def _match(level: str, unit) -> Match:
+    if isinstance(unit, int):
+        return Match(level, unit, None, False)
+    return Match(level, unit.id, unit.display_name, bool(getattr(unit, "is_rural", False)))

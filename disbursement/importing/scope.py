@@ -19,6 +19,7 @@ from disbursement.models import Snapshot, SnapshotLine
 from disbursement.snapshots.selectors import unit_readings
 from districts.models import District
 from investors.models import Investor
+from investors.selectors import investor_display_names
 
 Key = tuple[int, int | None, int | None]  # (stream_id, investor_id, district_id)
 # The preview lists this many changed units; the rest are counted.
@@ -87,7 +88,7 @@ def preview(
             {
                 "stream": entry.stream.code,
                 "stream_name": entry.stream.name,
-                "unit": entry.match.display_name,
+                "unit": entry.match,
                 "old_disbursed": old.disbursed if old else None,
                 "old_reported_on": old.reported_on.isoformat() if old and old.reported_on else None,
                 "old_ratio": None if old_ratio is None else str(old_ratio.quantize(RATIO_PLACES)),
@@ -95,6 +96,11 @@ def preview(
                 "new_ratio": None if new_ratio is None else str(new_ratio.quantize(RATIO_PLACES)),
             }
         )
+    # The shown units' names, read at once.
+    names = investor_display_names(c["unit"].unit_id for c in changes if c["unit"].known_name is None)
+    for change in changes:
+        match = change["unit"]
+        change["unit"] = names.get(match.unit_id, "") if match.known_name is None else match.known_name
     missing = unit_names([key for key in on_date if key[0] in streams_listed and key not in listed])
     kept = sum(1 for key in on_date if key not in listed)
     return {
