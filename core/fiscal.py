@@ -8,6 +8,7 @@ next year (Law on Public Investment); some capital may be extended to
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 
 def year_start(year: int) -> dt.date:
@@ -48,16 +49,14 @@ def weeks_between(start: dt.date, end: dt.date) -> int:
     return max(1, -(-days // 7))
 
 
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """The date `days` working days (Monday to Friday) after `start` (before it when negative).
-
-    Public holidays are not told apart from working days.
-    """
+def add_working_days(start: dt.date, days: int, holidays: Collection[dt.date] = frozenset()) -> dt.date:
+    """The date `days` working days after `start` (before it when negative): Monday to Friday, except the
+    `holidays` (public holidays and the days off given for them)."""
     day = start
     step = dt.timedelta(days=1 if days >= 0 else -1)
     left = abs(days)
     while left > 0:
         day += step
-        if day.weekday() < 5:
+        if day.weekday() < 5 and day not in holidays:
             left -= 1
     return day

@@ -37,6 +37,7 @@ EDITOR_MODELS = {
         "schedule",
         "explanationrequest",
         "explanationcause",
+        "publicholiday",
     },
 }
 # Editors may delete aliases (a wrong spelling); plans and snapshots are revised or superseded, never deleted.

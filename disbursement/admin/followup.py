@@ -1,5 +1,6 @@
 """Admin of the follow-up: requesting explanations from flags, the requests with their answers and commitments,
-the list of causes. Requests are made from flags; answers come from the units' form, never typed here."""
+the list of causes and the public holidays deadlines skip. Requests are made from flags; answers come from the
+units' form, never typed here."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from disbursement.models import (
     ExplanationCause,
     ExplanationReminder,
     ExplanationRequest,
+    PublicHoliday,
 )
 
 Status = ExplanationRequest.Status
@@ -106,6 +108,28 @@ def has_request_explanation_permission(model_admin, request) -> bool:
 class ExplanationCauseAdmin(admin.ModelAdmin):
     list_display = ["name", "order", "needs_detail", "is_active"]
     list_editable = ["order", "needs_detail", "is_active"]
+
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+@admin.register(PublicHoliday)
+class PublicHolidayAdmin(admin.ModelAdmin):
+    """The days off besides weekends: a request's deadline in working days skips them."""
+
+    list_display = ["day", "weekday", "name", "note"]
+    list_filter = [("date", admin.DateFieldListFilter)]
+    date_hierarchy = "date"
+    search_fields = ["name", "note"]
+    fields = ["date", "name", "note"]
+
+    @admin.display(description="Ngày nghỉ", ordering="date")
+    def day(self, obj):
+        return date_web(obj.date)
+
+    @admin.display(description="Thứ")
+    def weekday(self, obj):
+        return WEEKDAYS[obj.date.weekday()]
 
 
 class FollowUpStatusFilter(admin.SimpleListFilter):

@@ -10,10 +10,15 @@ from django.utils import timezone
 
 from core.notation import format_amount_with_unit
 from disbursement.flags.followup import overdue_on
-from disbursement.models import Commitment, ExplanationRequest, Flag, Snapshot
+from disbursement.models import Commitment, ExplanationRequest, Flag, PublicHoliday, Snapshot
 
 Status = ExplanationRequest.Status
 UnitKey = tuple  # (stream_id, investor_id, district_id)
+
+
+def public_holidays() -> frozenset[dt.date]:
+    """The days that are not working days besides weekends (the list staff keep in the admin)."""
+    return frozenset(PublicHoliday.objects.values_list("date", flat=True))
 
 
 def latest_computed_snapshot(year: int) -> Snapshot | None:

@@ -92,9 +92,9 @@ class Requested:
     already_pending: list[ExplanationRequest] = field(default_factory=list)
 
 
-def _reminders(request: ExplanationRequest, today: dt.date) -> list[ExplanationReminder]:
+def _reminders(request: ExplanationRequest, today: dt.date, holidays: frozenset[dt.date]) -> list[ExplanationReminder]:
     rows = []
-    before = add_working_days(request.deadline, -settings.EXPLANATION_REMINDER_DAYS_BEFORE)
+    before = add_working_days(request.deadline, -settings.EXPLANATION_REMINDER_DAYS_BEFORE, holidays)
     if before > today:
         rows.append(ExplanationReminder(request=request, kind=ExplanationReminder.Kind.REMINDER, due_on=before))
     rows.append(
@@ -134,6 +134,7 @@ def create_requests(
     if not groups:
         raise FollowUpError("Chưa chọn cảnh báo nào.")
     extra = _unique(extra_emails)
+    holidays = selectors.public_holidays()
     result = Requested()
     for (year, stream_id, investor_id, district_id), group in groups.items():
         unit = group[0].unit
@@ -164,10 +165,10 @@ def create_requests(
             requested_at=now,
             changed_at=timezone.now(),
             working_days=working_days,
-            deadline=add_working_days(today, working_days),
+            deadline=add_working_days(today, working_days, holidays),
         )
         request.flags.add(*group)
-        ExplanationReminder.objects.bulk_create(_reminders(request, today))
+        ExplanationReminder.objects.bulk_create(_reminders(request, today, holidays))
         result.created.append(request)
     from disbursement.followup.tasks import enqueue_request_mails
 

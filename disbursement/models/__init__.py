@@ -14,6 +14,7 @@ from disbursement.models.followup import (
     ExplanationCause,
     ExplanationReminder,
     ExplanationRequest,
+    PublicHoliday,
 )
 from disbursement.models.imports import ImportJob
 from disbursement.models.jobs import OutboxMessage, ScheduleLock
@@ -41,6 +42,7 @@ __all__ = [
     "NameAbbreviation",
     "OutboxMessage",
     "Project",
+    "PublicHoliday",
     "ReportTemplate",
     "ScheduleLock",
     "Snapshot",

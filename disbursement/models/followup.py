@@ -17,6 +17,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from core.notation import format_amount_with_unit
 from disbursement.models.flags import Flag
@@ -49,6 +50,23 @@ class ExplanationCause(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PublicHoliday(models.Model):
+    """A public holiday or a day off given for one (nghỉ bù, hoán đổi): not a working day in follow-up deadlines."""
+
+    date = models.DateField("ngày nghỉ", unique=True)
+    name = models.CharField("tên ngày lễ", max_length=200)
+    note = models.CharField("căn cứ, ghi chú", max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "ngày nghỉ lễ, Tết"
+        verbose_name_plural = "ngày nghỉ lễ, Tết (không tính vào thời hạn giải trình)"
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date:%d/%m/%Y})"
 
 
 class ExplanationRequest(models.Model):
