@@ -192,7 +192,7 @@ def run(args) -> None:
         amounts[code] = amounts.get(code, 0) + disbursed
     requests = held_recomputes()
     parts = Parts()
-    parts.watch(writing, "copy_lines_outside_scope", "lines carried (database copy)")
+    parts.watch(writing, "end_replaced_lines", "lines the file restates, ended")
     parts.watch(services, "inputs_from_base", "compute: inputs from the superseded version")
     parts.watch(services, "build_figures", "compute: figures built")
     parts.watch(services, "_insert_figures", "compute: figures stored")

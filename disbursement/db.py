@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import connection, models
 
 
 def insert_rows(model: type[models.Model], objects: Iterable[models.Model]) -> int:
@@ -115,47 +115,3 @@ def insert_history_of(model: type[models.Model], where: str, params: Sequence, w
             [when, "+", user_id, *params],
         )
         return cursor.rowcount
-
-
-def copy_lines_outside_scope(model: type[models.Model], *, parent: str, old_id: int, new_id: int) -> int:
-    """Copy, in the database, the rows of `old_id` whose (stream, unit) the rows of `new_id` do not hold.
-
-    `model` has the columns stream_id, investor_id and district_id (exactly one unit set) and a foreign
-    key `parent` to the version they belong to. The scope is read from the rows already written for
-    `new_id`; it is put in a temporary table with a primary key so that the anti-join is a hash or index
-    lookup on every backend, whatever the number of units. Rows are copied in id order. Returns the
-    number of rows copied.
-    """
-    ops = connection.ops
-    table = ops.quote_name(model._meta.db_table)
-    parent_column = model._meta.get_field(parent).column
-    columns = [f.column for f in model._meta.concrete_fields if not f.primary_key and f.column != parent_column]
-    listed = ", ".join(ops.quote_name(c) for c in columns)
-    selected = ", ".join(f"l.{ops.quote_name(c)}" for c in columns)
-    scope = ops.quote_name("copy_scope")
-    parent_q = ops.quote_name(parent_column)
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Zero stands for "no investor" / "no district": ids are positive, and NULL never equals NULL.
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {scope} (stream_id bigint NOT NULL, investor_id bigint NOT NULL, "
-            "district_id bigint NOT NULL, PRIMARY KEY (stream_id, investor_id, district_id))"
-        )
-        cursor.execute(
-            f"INSERT INTO {scope} (stream_id, investor_id, district_id) "
-            f"SELECT DISTINCT stream_id, COALESCE(investor_id, 0), COALESCE(district_id, 0) FROM {table} "
-            f"WHERE {parent_q} = %s",
-            [new_id],
-        )
-        if connection.vendor == "postgresql":
-            # A fresh temporary table has no statistics: without them the planner may loop instead of hashing.
-            cursor.execute(f"ANALYZE {scope}")
-        cursor.execute(
-            f"INSERT INTO {table} ({parent_q}, {listed}) SELECT %s, {selected} FROM {table} l "
-            f"WHERE l.{parent_q} = %s AND NOT EXISTS (SELECT 1 FROM {scope} s WHERE s.stream_id = l.stream_id "
-            "AND s.investor_id = COALESCE(l.investor_id, 0) AND s.district_id = COALESCE(l.district_id, 0)) "
-            "ORDER BY l.id",
-            [new_id, old_id],
-        )
-        copied = cursor.rowcount
-        cursor.execute(f"DROP TABLE {scope}")
-    return copied

@@ -129,15 +129,8 @@ class Reported:
     submission_id: int | None
 
 
-def disbursed_by_unit_and_source(snapshot_id: int) -> dict[tuple, int]:
-    """Cumulative disbursed per (stream_id, source_id, investor_id, district_id) of a snapshot's own lines."""
-    return {key: amount for key, (amount, _submission) in _own_lines(snapshot_id).items()}
-
-
-def _own_lines(snapshot_id: int, submission_id: int | None = None) -> dict[tuple, tuple[int, int | None]]:
-    lines = SnapshotLine.objects.filter(snapshot_id=snapshot_id)
-    if submission_id is not None:
-        lines = lines.filter(submission_id=submission_id)
+def _lines_by_unit_and_source(lines) -> dict[tuple, tuple[int, int | None]]:
+    """Lines summed per (stream_id, source_id, investor_id, district_id), with the file they came from."""
     return {
         (stream_id, source_id, investor_id, district_id): (total, submission_id)
         for stream_id, source_id, investor_id, district_id, total, submission_id in (
@@ -165,7 +158,7 @@ def reported_by_unit_and_source(snapshot: Snapshot, changes: UnitChanges | None 
     changes = UnitChanges.read() if changes is None else changes
     own = {
         key: Reported(amount, snapshot.as_of, submission_id)
-        for key, (amount, submission_id) in _own_lines(snapshot.id).items()
+        for key, (amount, submission_id) in _lines_by_unit_and_source(SnapshotLine.objects.of(snapshot)).items()
     }
     # A line of a merged unit's project on a later date counts under the successor (a file's names already do).
     own = rekeyed(own, snapshot.as_of, changes, _combined, keep_unheld=True)
@@ -206,11 +199,6 @@ def _all_sources(by_source: dict[tuple, int]) -> dict[tuple, int]:
     for (stream_id, _source_id, investor_id, district_id), amount in by_source.items():
         totals[(stream_id, investor_id, district_id)] += amount
     return totals
-
-
-def unit_disbursed(snapshot_id: int) -> dict[tuple, int]:
-    """Cumulative disbursed per (stream_id, investor_id, district_id) of a snapshot's own lines, all sources."""
-    return _all_sources(disbursed_by_unit_and_source(snapshot_id))
 
 
 def _ranked(rows: list[_Row], field_name: str) -> tuple[dict[tuple, int], int]:
@@ -722,7 +710,7 @@ def incremental_base(snapshot: Snapshot) -> Snapshot | None:
     if len(bases) != 1 or bases[0].computed_at is None:
         return None
     base = bases[0]
-    if not SnapshotLine.objects.filter(snapshot=snapshot).exclude(submission_id=submission_id).exists():
+    if not SnapshotLine.objects.of(snapshot).exclude(submission_id=submission_id).exists():
         return None
     previous = previous_snapshot(snapshot)
     used = Figure.objects.filter(snapshot=base, scope=Figure.Scope.CITY).values_list("previous_snapshot_id", flat=True)
@@ -745,7 +733,7 @@ def inputs_from_base(snapshot: Snapshot, base: Snapshot) -> Inputs:
     with the units of the snapshot's own file read from its lines: each such unit replaces, in its stream,
     every source it had."""
     submission_id = Submission.objects.filter(snapshot=snapshot).values_list("id", flat=True).get()
-    from_file = _own_lines(snapshot.id, submission_id=submission_id)
+    from_file = _lines_by_unit_and_source(SnapshotLine.objects.filter(snapshot=snapshot, submission_id=submission_id))
     listed = {(stream_id, investor_id, district_id) for stream_id, _s, investor_id, district_id in from_file}
     plans: dict[tuple, int] = {}
     reported: dict[tuple, Reported] = {}

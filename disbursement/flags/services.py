@@ -357,7 +357,8 @@ def _stated_ratio_conditions(snapshot: Snapshot, figures: list[Figure], rules: R
     plans = {(f.stream_id, f.investor_id, f.district_id): f.plan for f in figures if f.stream_id}
     rows: dict[tuple, dict] = {}
     lines = (
-        SnapshotLine.objects.filter(snapshot=snapshot, stated_ratio__isnull=False)
+        SnapshotLine.objects.of(snapshot)
+        .filter(stated_ratio__isnull=False)
         .values_list(
             "stream_id", "investor_id", "district_id", "sheet", "row", "disbursed", "stated_plan", "stated_ratio"
         )
@@ -414,7 +415,7 @@ def _subtotal_conditions(snapshot: Snapshot, rules: RuleBook) -> list[Condition]
         return conditions
     sums: dict[tuple, dict] = {}
     for stream_id, source_id, submission_id, disbursed, plan in (
-        SnapshotLine.objects.filter(snapshot=snapshot)
+        SnapshotLine.objects.of(snapshot)
         .values_list("stream_id", "source_id", "submission_id")
         .annotate(d=Sum("disbursed"), p=Sum("stated_plan"))
         .values_list("stream_id", "source_id", "submission_id", "d", "p")

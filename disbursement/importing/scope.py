@@ -44,7 +44,7 @@ def units_on_date(snapshot: Snapshot | None) -> dict[Key, int]:
     if counts is None:
         counts = dict(
             ((stream_id, investor_id, district_id), lines)
-            for stream_id, investor_id, district_id, lines in SnapshotLine.objects.filter(snapshot=snapshot)
+            for stream_id, investor_id, district_id, lines in SnapshotLine.objects.of(snapshot)
             .values("stream_id", "investor_id", "district_id")
             .annotate(lines=Count("id"))
             .values_list("stream_id", "investor_id", "district_id", "lines")

@@ -1,10 +1,10 @@
 """Write a checked file as a new version of its date's snapshot, in the caller's transaction.
 
-The new version holds the file's lines and, carried over unchanged with the
+The new version holds the file's lines and reads, unchanged and with the
 submission they came from, every line of the previous version that lies
 outside the file's scope (the units it lists in the streams it lists them
-under; the city-wide lines when it states them). The previous version is
-superseded and kept.
+under; the city-wide lines when it states them): those lines are shared, not
+copied (models/snapshots.py). The previous version is superseded and kept.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from core.fiscal import disbursement_deadline
-from disbursement.db import copy_lines_outside_scope, insert_history, insert_history_of, insert_values
+from disbursement.db import insert_history, insert_history_of, insert_values
 from disbursement.importing.prepare import Prepared
 from disbursement.models import (
     Allocation,
@@ -27,7 +27,7 @@ from disbursement.models import (
     Submission,
 )
 from disbursement.plans.services import revise_allocation, revise_city_plan
-from disbursement.snapshots.services import create_snapshot
+from disbursement.snapshots.services import create_snapshot, end_replaced_lines
 from districts.models import District
 from investors.models import Investor
 
@@ -54,7 +54,12 @@ STORED_RATIO = Decimal("0.0001")
 
 def write_submission(prepared: Prepared, *, file_name: str, digest: str, user, sender: str = "") -> Submission:
     snapshot = create_snapshot(
-        year=prepared.year, as_of=prepared.as_of, file_name=file_name, content_hash=digest, user=user
+        year=prepared.year,
+        as_of=prepared.as_of,
+        file_name=file_name,
+        content_hash=digest,
+        user=user,
+        shares_lines=True,
     )
     submission = Submission.objects.create(
         year=prepared.year,
@@ -109,8 +114,8 @@ def _write_lines(
 
     insert_values(SnapshotLine, LINE_COLUMNS, lines())
     if superseded is not None:
-        # The file's lines are the scope: every other line of the superseded version is carried, by the database.
-        copy_lines_outside_scope(SnapshotLine, parent="snapshot", old_id=superseded.id, new_id=snapshot.id)
+        # The file's lines are the scope: they end the earlier lines they restate; the others are shared.
+        end_replaced_lines(snapshot)
 
 
 def _write_city(

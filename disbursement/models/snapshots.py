@@ -3,13 +3,21 @@
 A snapshot is the picture of a date assembled from the files received for it
 (see submissions.py). Each file that lands makes a new version: the earlier
 version is superseded and kept, so every past picture can be read again.
+
+A version written by an import shares the unchanged lines of the versions
+before it (`shares_lines`): a line belongs to the version whose file stated it
+and stays in every later version of the date until a file restates its unit in
+its stream (`until`, the version that replaced it). So a correction of one unit
+writes that unit's lines only, whatever the size of the date, and each earlier
+version still reads exactly the lines it had. A version written whole (by hand,
+by the sample loader) reads only its own lines.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
 from simple_history.models import HistoricalRecords
 
 from disbursement.models.reference import BudgetSource, CapitalStream, Project, one_unit_constraints, submission_link
@@ -49,6 +57,8 @@ class Snapshot(models.Model):
     imported_at = models.DateTimeField("thời điểm nhập", auto_now_add=True)
     computed_at = models.DateTimeField("thời điểm tính", null=True, blank=True)
     note = models.CharField("ghi chú", max_length=500, blank=True)
+    # Reads the lines of the versions before it that no later file restated (SnapshotLineQuerySet.of).
+    shares_lines = models.BooleanField("dùng chung số liệu của phiên bản trước", default=False)
     history = HistoricalRecords()
 
     objects = SnapshotQuerySet.as_manager()
@@ -91,8 +101,29 @@ class CityDisbursement(models.Model):
         return f"{self.snapshot} – {self.source}"
 
 
+class SnapshotLineQuerySet(models.QuerySet):
+    def of(self, snapshot: Snapshot):
+        """The lines a version of a date reads: its own, and if it shares lines, those of the versions since
+        the last one written whole that no version up to it has replaced.
+
+        Versions of a date are created one after another (create_snapshot locks the current one), so an
+        earlier version has a smaller id.
+        """
+        if not snapshot.shares_lines:
+            return self.filter(snapshot=snapshot)
+        versions = Snapshot.objects.filter(year=snapshot.year, as_of=snapshot.as_of, id__lte=snapshot.id)
+        whole = versions.filter(shares_lines=False).aggregate(last=Max("id"))["last"]
+        if whole is not None:
+            versions = versions.filter(id__gte=whole)
+        return self.filter(snapshot__in=versions.values("id")).filter(Q(until__isnull=True) | Q(until__gt=snapshot.id))
+
+
 class SnapshotLine(models.Model):
-    """Cumulative disbursement of one unit in one stream from one source, as the file stated it."""
+    """Cumulative disbursement of one unit in one stream from one source, as the file stated it.
+
+    `snapshot` is the version whose file stated the line; later versions of the date read it too until
+    `until`, the version whose file restated the unit in that stream (see SnapshotLineQuerySet.of).
+    """
 
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="lines", verbose_name="kỳ số liệu")
     stream = models.ForeignKey(CapitalStream, verbose_name="dòng vốn", on_delete=models.PROTECT)
@@ -106,6 +137,16 @@ class SnapshotLine(models.Model):
     sheet = models.CharField("trang tính", max_length=100, blank=True)
     row = models.PositiveIntegerField("dòng", null=True, blank=True)
     submission = submission_link("lines")
+    until = models.ForeignKey(
+        Snapshot,
+        verbose_name="được thay ở kỳ số liệu",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = SnapshotLineQuerySet.as_manager()
 
     class Meta:
         verbose_name = "số liệu đơn vị"

@@ -80,7 +80,7 @@ def unit_readings(snapshot: Snapshot | None) -> dict[UnitKey, UnitReading]:
     return {
         (stream_id, investor_id, district_id): UnitReading(total, None, snapshot.as_of)
         for stream_id, investor_id, district_id, total in (
-            SnapshotLine.objects.filter(snapshot=snapshot)
+            SnapshotLine.objects.of(snapshot)
             .values("stream_id", "investor_id", "district_id")
             .annotate(total=Sum("disbursed"))
             .values_list("stream_id", "investor_id", "district_id", "total")

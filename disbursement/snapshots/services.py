@@ -8,7 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.fiscal import in_disbursement_period
-from disbursement.models import Snapshot
+from disbursement.models import Snapshot, SnapshotLine
+
+# Units per UPDATE when ending the lines a file restates (SQLite binds at most 32,766 parameters).
+REPLACE_CHUNK = 5000
 
 
 class SnapshotError(ValueError):
@@ -25,11 +28,14 @@ def create_snapshot(
     user=None,
     is_estimate: bool = False,
     note: str = "",
+    shares_lines: bool = False,
 ) -> Snapshot:
     """Create the current snapshot for (year, as_of), superseding the one it replaces.
 
     The previous current snapshot is locked first, so two imports of the same
     date cannot both become current (the partial unique constraint backs this).
+    With `shares_lines` the new version reads the earlier versions' lines that its
+    own do not restate (see end_replaced_lines); otherwise only its own.
     """
     if not in_disbursement_period(year, as_of, extended=True):
         raise SnapshotError(f"Ngày số liệu {as_of:%d/%m/%Y} nằm ngoài thời gian giải ngân kế hoạch năm {year}.")
@@ -46,8 +52,35 @@ def create_snapshot(
         imported_by=user,
         is_estimate=is_estimate,
         note=note,
+        shares_lines=shares_lines,
     )
     for previous in old:
         previous.superseded_by = snapshot
         previous.save(update_fields=["superseded_by"])
     return snapshot
+
+
+def end_replaced_lines(snapshot: Snapshot) -> int:
+    """End, at `snapshot`, the lines of the date's earlier versions that its own lines restate.
+
+    The scope of a file is the units it lists in the streams it lists them under: every earlier line of such
+    a unit in such a stream is replaced, whatever its sources; every other line stays in the new version
+    as it was (SnapshotLineQuerySet.of). Returns the number of lines ended.
+    """
+    scope: dict[tuple[int, str], set[int]] = {}
+    for stream_id, investor_id, district_id in (
+        SnapshotLine.objects.filter(snapshot=snapshot)
+        .values_list("stream_id", "investor_id", "district_id")
+        .distinct()
+        .order_by()
+    ):
+        level, unit_id = ("investor", investor_id) if investor_id else ("district", district_id)
+        scope.setdefault((stream_id, level), set()).add(unit_id)
+    earlier = SnapshotLine.objects.of(snapshot).exclude(snapshot=snapshot)
+    ended = 0
+    for (stream_id, level), unit_ids in scope.items():
+        ordered = sorted(unit_ids)
+        for start in range(0, len(ordered), REPLACE_CHUNK):
+            chunk = ordered[start : start + REPLACE_CHUNK]
+            ended += earlier.filter(stream_id=stream_id, **{f"{level}_id__in": chunk}).update(until=snapshot)
+    return ended

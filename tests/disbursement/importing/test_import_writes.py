@@ -1,9 +1,10 @@
 """What an import writes for a date that already has figures: the file's lines, and every other line carried.
 
-A correction of one investor makes a new version of the date holding the file's
+A correction of one investor makes a new version of the date that reads the file's
 line and, unchanged and with the file each came from, every line of the version
 it supersedes outside the file's scope (the units it lists, in the streams it
-lists them under). The superseded version keeps all its lines.
+lists them under). Those lines are shared, not written again. The superseded
+version keeps reading all its lines.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from tests.builders import SECTION_B, Row, SectionSpec, WorkbookSpec, build_work
 SUMMARY = "giai-ngan-2024-07-20.xlsx"
 CORRECTION = "sua-so-lieu-2024-07-20.xlsx"
 # Every column a line has, but its id and the version it belongs to.
-COLUMNS = [f.attname for f in SnapshotLine._meta.concrete_fields if f.attname not in ("id", "snapshot_id")]
+COLUMNS = [f.attname for f in SnapshotLine._meta.concrete_fields if f.attname not in ("id", "snapshot_id", "until_id")]
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def imported(data: bytes, name: str):
 
 def lines_of(snapshot) -> list[tuple]:
     return sorted(
-        SnapshotLine.objects.filter(snapshot=snapshot).values_list(*COLUMNS),
+        SnapshotLine.objects.of(snapshot).values_list(*COLUMNS),
         key=lambda row: tuple((v is None, str(v)) for v in row),
     )
 
@@ -61,6 +62,21 @@ def test_a_correction_carries_every_line_outside_its_scope_unchanged(master):
     assert [row for row in after if unit_key(row) not in scope] == [row for row in before if unit_key(row) not in scope]
     # The superseded version is kept as it was.
     assert lines_of(first.snapshot) == before
+
+
+def test_a_correction_writes_only_the_lines_of_its_own_file(master):
+    first = imported((SAMPLE_DIR / SUMMARY).read_bytes(), SUMMARY)
+    stored = SnapshotLine.objects.count()
+
+    second = imported((SAMPLE_DIR / CORRECTION).read_bytes(), CORRECTION)
+
+    own = SnapshotLine.objects.filter(snapshot=second.snapshot)
+    assert own.exists() and set(own.values_list("submission_id", flat=True)) == {second.submission.id}
+    assert SnapshotLine.objects.count() == stored + own.count()
+    # The lines it restates end at the new version and stay in the old one.
+    ended = SnapshotLine.objects.filter(snapshot=first.snapshot, until=second.snapshot)
+    assert ended.exists()
+    assert set(ended.values_list("investor_id", flat=True)) == set(own.values_list("investor_id", flat=True))
 
 
 def test_a_unit_listed_under_one_stream_keeps_its_lines_in_the_others(master):
