@@ -303,7 +303,8 @@ class FigureSerializer(serializers.Serializer):
         basis_code = ctx.get("basis", "city")
         basis = BASES[basis_code]
         snapshots = ctx.get("snapshots") or {}
-        snapshot = snapshots.get(f.snapshot_id) or f.snapshot
+        # The version asked for: a figure it shares with the version it superseded belongs to that one.
+        snapshot = ctx.get("version") or snapshots.get(f.snapshot_id) or f.snapshot
         previous = snapshots.get(f.previous_snapshot_id) if f.previous_snapshot_id else None
         same = snapshots.get(f.same_period_snapshot_id) if f.same_period_snapshot_id else None
         submission = None
@@ -312,7 +313,7 @@ class FigureSerializer(serializers.Serializer):
         is_unit = f.scope in (Figure.Scope.INVESTOR, Figure.Scope.DISTRICT)
         compares = basis.compares_previous
         return {
-            "snapshot": f.snapshot_id,
+            "snapshot": snapshot.pk,
             "as_of": snapshot.as_of.isoformat(),
             "scope": f.scope,
             "stream": f.stream.code if f.stream_id else None,

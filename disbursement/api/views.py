@@ -155,12 +155,13 @@ class SnapshotViewSet(ApiMixin, DataBoundListMixin, viewsets.ReadOnlyModelViewSe
 
 def figure_context(snapshot: Snapshot, basis: str) -> dict:
     """What FigureSerializer needs besides the rows: the plan basis, the snapshots and files the rows name."""
-    rows = Figure.objects.filter(snapshot=snapshot).order_by()
+    rows = Figure.objects.of(snapshot).order_by()
     compared = rows.values_list("previous_snapshot_id", "same_period_snapshot_id").distinct()
     wanted = {snapshot.pk} | {i for pair in compared for i in pair if i}
     files = rows.filter(submission__isnull=False).values_list("submission_id", flat=True).distinct()
     return {
         "basis": basis,
+        "version": snapshot,
         "snapshots": {x.pk: x for x in Snapshot.objects.filter(pk__in=wanted)},
         "submissions": {x.pk: x for x in Submission.objects.filter(pk__in=files)},
     }
@@ -211,7 +212,7 @@ class RatioListView(FigureListBase):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Figure.objects.none()
-        qs = Figure.objects.filter(snapshot=self.get_snapshot())
+        qs = Figure.objects.of(self.get_snapshot())
         qs = qs.select_related("stream", "source", "investor", "district")
         if not self.request.query_params.get("source"):
             # Streams and units over all their sources; their figures per source only when one is asked for.

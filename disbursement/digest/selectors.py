@@ -470,7 +470,7 @@ class WeekChanges:
 
 def _compared_with(snapshot: Snapshot) -> dt.date | None:
     """The date of the snapshot the stored changes were computed against (the city's, else any figure's)."""
-    figures = Figure.objects.filter(snapshot=snapshot, previous_snapshot__isnull=False)
+    figures = Figure.objects.of(snapshot).filter(previous_snapshot__isnull=False)
     row = (
         figures.order_by(Case(When(scope=Figure.Scope.CITY, then=Value(0)), default=Value(1)), "id")
         .values_list("previous_snapshot__as_of", flat=True)
@@ -483,7 +483,7 @@ def _figures_changed(snapshot: Snapshot) -> bool:
     """Some stored figure of the snapshot moved since the previous one: an amount, a ratio or a rank."""
     moved = Q(change_amount__gt=0) | Q(change_amount__lt=0) | Q(change_points__gt=0) | Q(change_points__lt=0)
     moved |= Q(rank_change__gt=0) | Q(rank_change__lt=0)
-    if Figure.objects.filter(snapshot=snapshot).filter(moved).exists():
+    if Figure.objects.of(snapshot).filter(moved).exists():
         return True
     raised, cleared = flag_change_counts(snapshot)
     return bool(raised or cleared)

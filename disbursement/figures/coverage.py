@@ -84,9 +84,8 @@ def submissions_of_date(year: int, as_of: dt.date) -> list[Submission]:
 
 def coverage(snapshot: Snapshot) -> Coverage:
     figures = (
-        Figure.objects.filter(
-            snapshot=snapshot, scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT], source__isnull=True
-        )
+        Figure.objects.of(snapshot)
+        .filter(scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT], source__isnull=True)
         .select_related("stream", "investor", "district", "submission")
         .order_by("stream__order", "investor__name", "district__name")
     )
@@ -94,7 +93,7 @@ def coverage(snapshot: Snapshot) -> Coverage:
     for figure in figures:
         item = by_stream.setdefault(figure.stream_id, StreamCoverage(figure.stream))
         item.units.append(UnitCoverage(figure, unit_status(figure, snapshot.as_of)))
-    city = Figure.objects.filter(snapshot=snapshot, scope=Figure.Scope.CITY).first()
+    city = Figure.objects.of(snapshot).filter(scope=Figure.Scope.CITY).first()
     summary_line = snapshot.city_lines.select_related("submission").first()
     return Coverage(
         snapshot=snapshot,

@@ -14,16 +14,12 @@ from disbursement.plans.selectors import engine_setting
 
 
 def city_figure(snapshot: Snapshot) -> Figure | None:
-    return (
-        Figure.objects.filter(snapshot=snapshot, scope=Figure.Scope.CITY).select_related("same_period_snapshot").first()
-    )
+    return Figure.objects.of(snapshot).filter(scope=Figure.Scope.CITY).select_related("same_period_snapshot").first()
 
 
 def source_figures(snapshot: Snapshot) -> QuerySet[Figure]:
     return (
-        Figure.objects.filter(snapshot=snapshot, scope=Figure.Scope.SOURCE)
-        .select_related("source")
-        .order_by("source__order")
+        Figure.objects.of(snapshot).filter(scope=Figure.Scope.SOURCE).select_related("source").order_by("source__order")
     )
 
 
@@ -35,9 +31,7 @@ def stream_figures(snapshot: Snapshot, source: BudgetSource | None = None) -> Qu
 def every_stream_figure(snapshot: Snapshot) -> QuerySet[Figure]:
     """Each stream over all its sources and over each source."""
     return (
-        Figure.objects.filter(snapshot=snapshot, scope=Figure.Scope.STREAM)
-        .select_related("stream")
-        .order_by("stream__order")
+        Figure.objects.of(snapshot).filter(scope=Figure.Scope.STREAM).select_related("stream").order_by("stream__order")
     )
 
 
@@ -45,7 +39,7 @@ def sources_of_stream(snapshot: Snapshot, stream: CapitalStream) -> list[BudgetS
     """The budget sources a stream has figures for in a snapshot, in the sources' order."""
     return list(
         BudgetSource.objects.filter(
-            figure__snapshot=snapshot, figure__scope=Figure.Scope.STREAM, figure__stream=stream
+            id__in=Figure.objects.of(snapshot).filter(scope=Figure.Scope.STREAM, stream=stream).values("source_id")
         ).order_by("order")
     )
 
@@ -57,7 +51,8 @@ def ranking(snapshot: Snapshot, stream: CapitalStream, source: BudgetSource | No
     """
     scope = Figure.Scope.INVESTOR if stream.ranks_investors else Figure.Scope.DISTRICT
     return (
-        Figure.objects.filter(snapshot=snapshot, scope=scope, stream=stream, source=source)
+        Figure.objects.of(snapshot)
+        .filter(scope=scope, stream=stream, source=source)
         .select_related("investor", "district", "stream")
         .order_by(F("rank").asc(nulls_last=True), "-disbursed", "investor__name", "district__name")
     )
@@ -75,7 +70,7 @@ def unit_series(
     A unit's or stream's figures over all sources, or over `source` alone. For a chart against
     last year, call it again with snapshot_year - 1.
     """
-    qs = Figure.objects.filter(snapshot__year=snapshot_year, snapshot__is_current=True)
+    qs = Figure.objects.current().filter(snapshot__year=snapshot_year)
     if stream is not None:
         qs = qs.filter(source=source)
     if stream is None:
@@ -86,7 +81,17 @@ def unit_series(
         qs = qs.filter(scope=Figure.Scope.DISTRICT, stream=stream, district=district)
     else:
         qs = qs.filter(scope=Figure.Scope.STREAM, stream=stream)
-    return list(qs.select_related("snapshot").order_by("snapshot__as_of"))
+    figures = list(qs.select_related("snapshot").order_by("snapshot__as_of"))
+    # A figure a version shares with the one it superseded is read in that version.
+    reading = {
+        s.as_of: s
+        for s in Snapshot.objects.current().filter(year=snapshot_year, shares_figures=True, computed_at__isnull=False)
+    }
+    for figure in figures:
+        version = reading.get(figure.snapshot.as_of)
+        if version is not None:
+            figure.snapshot = version
+    return figures
 
 
 def stream_unit_series(
@@ -98,9 +103,9 @@ def stream_unit_series(
     """
     scope = Figure.Scope.INVESTOR if stream.ranks_investors else Figure.Scope.DISTRICT
     rows = (
-        Figure.objects.filter(
+        Figure.objects.current()
+        .filter(
             snapshot__year=year,
-            snapshot__is_current=True,
             scope=scope,
             stream=stream,
             source=source,

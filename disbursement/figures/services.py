@@ -176,13 +176,16 @@ def reported_by_unit_and_source(snapshot: Snapshot, changes: UnitChanges | None 
 def _reported_per_source(snapshot: Snapshot) -> dict[tuple, Reported]:
     """Per-source unit figures of an earlier snapshot: stored if computed, else computed in memory."""
     if snapshot.computed_at is not None:
-        rows = Figure.objects.filter(
-            snapshot=snapshot,
-            scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT],
-            source__isnull=False,
-            disbursed__isnull=False,
-        ).values_list(
-            "stream_id", "source_id", "investor_id", "district_id", "disbursed", "reported_on", "submission_id"
+        rows = (
+            Figure.objects.of(snapshot)
+            .filter(
+                scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT],
+                source__isnull=False,
+                disbursed__isnull=False,
+            )
+            .values_list(
+                "stream_id", "source_id", "investor_id", "district_id", "disbursed", "reported_on", "submission_id"
+            )
         )
         stored = {
             (stream_id, source_id, investor_id, district_id): Reported(amount, on or snapshot.as_of, submission_id)
@@ -490,7 +493,7 @@ def past_figures(snapshot: Snapshot | None) -> dict[Key, Past]:
         stored = {
             (scope, stream_id, source_id, investor_id, district_id): Past(disbursed, plan, plan_pm, rank)
             for scope, stream_id, source_id, investor_id, district_id, disbursed, plan, plan_pm, rank in (
-                Figure.objects.filter(snapshot=snapshot).values_list(
+                Figure.objects.of(snapshot).values_list(
                     "scope",
                     "stream_id",
                     "source_id",
@@ -651,6 +654,32 @@ def lock_year(year: int) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s::integer, %s::integer)", [COMPUTE_LOCK_KEY, year])
 
 
+def next_version(snapshot: Snapshot) -> Snapshot | None:
+    """The version of the same date written right after this one, if any."""
+    return Snapshot.objects.filter(year=snapshot.year, as_of=snapshot.as_of, id__gt=snapshot.id).order_by("id").first()
+
+
+def _store_whole(snapshot: Snapshot, figures: list[Figure], following: Snapshot | None) -> None:
+    """Store every figure of a version as its own.
+
+    A current version ends the earlier versions' figures it no longer reads, so that the figures with no end
+    are those of each date's latest computed version (FigureQuerySet.current). A superseded version's figures
+    end where the next version begins.
+    """
+    Figure.objects.filter(snapshot=snapshot).delete()
+    for figure in figures:
+        figure.until = None if snapshot.is_current else following
+    _insert_figures(figures)
+    if snapshot.is_current:
+        Figure.objects.filter(snapshot__in=_earlier_versions(snapshot).values("id"), until__isnull=True).update(
+            until=snapshot
+        )
+
+
+def _earlier_versions(snapshot: Snapshot):
+    return Snapshot.objects.filter(year=snapshot.year, as_of=snapshot.as_of, id__lt=snapshot.id)
+
+
 def later_snapshots(snapshot: Snapshot):
     return Snapshot.objects.current().filter(year=snapshot.year, as_of__gt=snapshot.as_of).order_by("as_of", "id")
 
@@ -670,18 +699,22 @@ def compute_snapshot(snapshot_id: int, *, cascade: bool = True, incremental: boo
     # year's lock serialises: it is no row lock, so nothing but another computation of the year waits for it.
     lock_year(year)
     snapshot = Snapshot.objects.get(pk=snapshot_id)
+    following = next_version(snapshot)
+    if following is not None and following.shares_figures and snapshot.computed_at is not None:
+        # A superseded version whose figures the next version reads is history: it stays as it was computed.
+        return Figure.objects.of(snapshot).count()
     base = incremental_base(snapshot) if incremental else None
     figures = build_figures(snapshot, inputs_from_base(snapshot, base) if base is not None else None)
     # The snapshot's row is locked only to write its figures, and without its key (FOR NO KEY UPDATE):
     # rows that refer to the snapshot (an import job, a digest delivery) are written meanwhile, while an
     # import that supersedes it waits for the figures. is_current is read again under the lock.
     snapshot = Snapshot.objects.select_for_update(no_key=True).get(pk=snapshot_id)
-    Figure.objects.filter(snapshot=snapshot).delete()
-    _insert_figures(figures)
+    _store_whole(snapshot, figures, next_version(snapshot))
     if snapshot.is_current:
         evaluate_flags(snapshot, figures)
     snapshot.computed_at = timezone.now()
-    snapshot.save(update_fields=["computed_at"])
+    snapshot.shares_figures = False
+    snapshot.save(update_fields=["computed_at", "shares_figures"])
     if cascade and snapshot.is_current and later_snapshots(snapshot).exists():
         request_recompute(snapshot.year, snapshot.as_of + dt.timedelta(days=1))
     return len(figures)
@@ -713,7 +746,7 @@ def incremental_base(snapshot: Snapshot) -> Snapshot | None:
     if not SnapshotLine.objects.of(snapshot).exclude(submission_id=submission_id).exists():
         return None
     previous = previous_snapshot(snapshot)
-    used = Figure.objects.filter(snapshot=base, scope=Figure.Scope.CITY).values_list("previous_snapshot_id", flat=True)
+    used = Figure.objects.of(base).filter(scope=Figure.Scope.CITY).values_list("previous_snapshot_id", flat=True)
     if list(used) != [previous.id if previous else None]:
         return None
     if previous is not None and (previous.computed_at is None or previous.computed_at > base.computed_at):
@@ -737,10 +770,12 @@ def inputs_from_base(snapshot: Snapshot, base: Snapshot) -> Inputs:
     listed = {(stream_id, investor_id, district_id) for stream_id, _s, investor_id, district_id in from_file}
     plans: dict[tuple, int] = {}
     reported: dict[tuple, Reported] = {}
-    for stream_id, source_id, investor_id, district_id, amount, plan, on, from_submission in Figure.objects.filter(
-        snapshot=base, scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT], source__isnull=False
-    ).values_list(
-        "stream_id", "source_id", "investor_id", "district_id", "disbursed", "plan", "reported_on", "submission_id"
+    for stream_id, source_id, investor_id, district_id, amount, plan, on, from_submission in (
+        Figure.objects.of(base)
+        .filter(scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT], source__isnull=False)
+        .values_list(
+            "stream_id", "source_id", "investor_id", "district_id", "disbursed", "plan", "reported_on", "submission_id"
+        )
     ):
         key = (stream_id, source_id, investor_id, district_id)
         if plan is not None:

@@ -1,7 +1,10 @@
 """Computed figures of a snapshot: what the staff read.
 
-Rows are replaced in one transaction per snapshot by the compute job, so a
-reader never sees half a computation. Ratios are stored in percent with six
+Rows are written in one transaction per snapshot by the compute job, so a
+reader never sees half a computation. Like lines, figures are shared between
+versions of a date: a version computed from the one it superseded writes only
+the figures that differ and reads the others from it (FigureQuerySet.of);
+every reader asks for a version's figures through `of`, never by its id. Ratios are stored in percent with six
 decimals for sorting and filtering; every display reads them through
 core.figures / core.notation.
 """
@@ -9,7 +12,7 @@ core.figures / core.notation.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from core.succession import ComparisonBasis
 from disbursement.models.reference import BudgetSource, CapitalStream
@@ -18,6 +21,23 @@ from districts.models import District
 from investors.models import Investor
 
 RATIO = {"max_digits": 14, "decimal_places": 6, "null": True, "blank": True}
+
+
+class FigureQuerySet(models.QuerySet):
+    def of(self, snapshot: Snapshot):
+        """The figures of a version: its own, and if it shares figures (computed from the version it
+        superseded), those of the versions since the last one computed whole that it has not replaced."""
+        if not snapshot.shares_figures:
+            return self.filter(snapshot=snapshot)
+        versions = Snapshot.objects.filter(year=snapshot.year, as_of=snapshot.as_of, id__lte=snapshot.id)
+        whole = versions.filter(shares_figures=False).aggregate(last=Max("id"))["last"]
+        if whole is not None:
+            versions = versions.filter(id__gte=whole)
+        return self.filter(snapshot__in=versions.values("id")).filter(Q(until__isnull=True) | Q(until__gt=snapshot.id))
+
+    def current(self):
+        """The figures of every date as its latest computed version reads them (see services.compute_snapshot)."""
+        return self.filter(until__isnull=True)
 
 
 class Figure(models.Model):
@@ -105,6 +125,17 @@ class Figure(models.Model):
     weekly_required = models.BigIntegerField("bình quân mỗi tuần cần giải ngân (đồng)", null=True, blank=True)
     target_date = models.DateField("hạn đạt mục tiêu", null=True, blank=True)
     weeks_remaining = models.PositiveIntegerField("số tuần còn lại", null=True, blank=True)
+    # The version from which this figure no longer holds (a later version of the date replaced it).
+    until = models.ForeignKey(
+        Snapshot,
+        verbose_name="được thay ở kỳ số liệu",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = FigureQuerySet.as_manager()
 
     class Meta:
         verbose_name = "số liệu đã tính"

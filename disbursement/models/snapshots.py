@@ -59,6 +59,8 @@ class Snapshot(models.Model):
     note = models.CharField("ghi chú", max_length=500, blank=True)
     # Reads the lines of the versions before it that no later file restated (SnapshotLineQuerySet.of).
     shares_lines = models.BooleanField("dùng chung số liệu của phiên bản trước", default=False)
+    # Computed from the version it superseded: reads that version's unchanged figures (FigureQuerySet.of).
+    shares_figures = models.BooleanField("dùng chung kết quả tính của phiên bản trước", default=False)
     history = HistoricalRecords()
 
     objects = SnapshotQuerySet.as_manager()

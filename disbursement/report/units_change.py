@@ -78,9 +78,8 @@ def units_change_context(snapshot: Snapshot) -> dict:
         )
     not_comparable = [
         figure.unit.display_name
-        for figure in Figure.objects.filter(
-            snapshot=snapshot, scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT], source__isnull=True
-        )
+        for figure in Figure.objects.of(snapshot)
+        .filter(scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT], source__isnull=True)
         .filter(previous_basis="not_comparable")
         .select_related("investor", "district")
         .order_by("stream__order", "investor__name", "district__order")

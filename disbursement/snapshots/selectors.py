@@ -68,12 +68,13 @@ def unit_readings(snapshot: Snapshot | None) -> dict[UnitKey, UnitReading]:
     if snapshot.computed_at is not None:
         stored = {
             (stream_id, investor_id, district_id): UnitReading(disbursed, plan, reported_on)
-            for stream_id, investor_id, district_id, disbursed, plan, reported_on in Figure.objects.filter(
-                snapshot=snapshot,
+            for stream_id, investor_id, district_id, disbursed, plan, reported_on in Figure.objects.of(snapshot)
+            .filter(
                 scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT],
                 source__isnull=True,
                 disbursed__isnull=False,
-            ).values_list("stream_id", "investor_id", "district_id", "disbursed", "plan", "reported_on")
+            )
+            .values_list("stream_id", "investor_id", "district_id", "disbursed", "plan", "reported_on")
         }
         if stored:
             return stored
