@@ -125,11 +125,13 @@ class Parts:
 
 
 def figure_rows(snapshot_id: int) -> list[tuple]:
-    from disbursement.models import Figure
+    from disbursement.models import Figure, Snapshot
 
-    fields = [f.attname for f in Figure._meta.concrete_fields if f.attname not in ("id",)]
+    # What a reader sees: every figure the version reads, without ids and where each is stored.
+    fields = [f.attname for f in Figure._meta.concrete_fields if f.attname not in ("id", "snapshot_id", "until_id")]
+    snapshot = Snapshot.objects.get(pk=snapshot_id)
     return sorted(
-        Figure.objects.filter(snapshot_id=snapshot_id).values_list(*fields),
+        Figure.objects.of(snapshot).values_list(*fields, "stream_average"),
         key=lambda row: tuple((v is None, str(v)) for v in row),
     )
 

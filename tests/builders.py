@@ -359,18 +359,18 @@ def computed(snap: Snapshot) -> Snapshot:
 
 
 def unit_figure(snap: Snapshot, unit) -> Figure:
-    return Figure.objects.get(snapshot=snap, scope__in=["investor", "district"], source=None, **_unit_kwargs(unit))
+    return Figure.objects.of(snap).get(scope__in=["investor", "district"], source=None, **_unit_kwargs(unit))
 
 
 def stream_figure(snap: Snapshot, code: str = CapitalStream.CITY_ASSIGNED) -> Figure:
-    return Figure.objects.get(snapshot=snap, scope=Figure.Scope.STREAM, stream=stream(code), source=None)
+    return Figure.objects.of(snap).get(scope=Figure.Scope.STREAM, stream=stream(code), source=None)
 
 
 def figure_rows(snap: Snapshot) -> list[tuple]:
-    """Every stored figure of a snapshot, without ids, in a stable order."""
-    fields = [f.attname for f in Figure._meta.concrete_fields if f.attname != "id"]
+    """Every figure a snapshot reads, without ids and where each is stored, in a stable order."""
+    fields = [f.attname for f in Figure._meta.concrete_fields if f.attname not in ("id", "snapshot_id", "until_id")]
     return sorted(
-        Figure.objects.filter(snapshot=snap).values_list(*fields),
+        Figure.objects.of(snap).values_list(*fields, "stream_average"),
         key=lambda row: tuple((v is None, str(v)) for v in row),
     )
 

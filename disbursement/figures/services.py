@@ -585,7 +585,6 @@ def build_figures(snapshot: Snapshot, inputs: Inputs | None = None) -> list[Figu
             ratio=_stored(ratio),
             ratio_pm=_stored(disbursement_ratio(row.disbursed, row.plan_pm)),
             ratio_detailed=_stored(disbursement_ratio(row.disbursed, row.plan_detailed)),
-            stream_average=_stored(row.stream_average),
             rank=row.rank,
             rank_of=row.rank_of,
             reported_on=row.reported_on,
@@ -608,6 +607,8 @@ def build_figures(snapshot: Snapshot, inputs: Inputs | None = None) -> list[Figu
             target_date=ahead.target_date,
             weeks_remaining=ahead.weeks_remaining,
         )
+        # Read with the figures (FigureQuerySet.of), stored once on the stream's figure as its ratio.
+        figure.stream_average = _stored(row.stream_average)
         before, figure.previous_basis = _compared(row, before_index, previous, snapshot.as_of, changes)
         if before is not None and before.disbursed is not None and row.disbursed is not None:
             figure.previous_snapshot = previous

@@ -12,7 +12,7 @@ core.figures / core.notation.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import Case, Max, OuterRef, Q, Subquery, Value, When
 
 from core.succession import ComparisonBasis
 from disbursement.models.reference import BudgetSource, CapitalStream
@@ -25,8 +25,25 @@ RATIO = {"max_digits": 14, "decimal_places": 6, "null": True, "blank": True}
 
 class FigureQuerySet(models.QuerySet):
     def of(self, snapshot: Snapshot):
-        """The figures of a version: its own, and if it shares figures (computed from the version it
-        superseded), those of the versions since the last one computed whole that it has not replaced."""
+        """The figures of a version, each with its stream's average (`stream_average`).
+
+        A version's own figures, and if it shares figures (computed from the version it superseded), those
+        of the versions since the last one computed whole that it has not replaced.
+        """
+        rows = self._rows_of(snapshot)
+        return rows.annotate(stream_average=_stream_average(Figure.objects.all()._rows_of(snapshot)))
+
+    def current(self):
+        """The figures of every date as its latest computed version reads them (see services.compute_snapshot),
+        each with its stream's average on that date (`stream_average`)."""
+        same_date = Figure.objects.filter(
+            until__isnull=True,
+            snapshot__year=OuterRef("snapshot__year"),
+            snapshot__as_of=OuterRef("snapshot__as_of"),
+        )
+        return self.filter(until__isnull=True).annotate(stream_average=_stream_average(same_date))
+
+    def _rows_of(self, snapshot: Snapshot):
         if not snapshot.shares_figures:
             return self.filter(snapshot=snapshot)
         versions = Snapshot.objects.filter(year=snapshot.year, as_of=snapshot.as_of, id__lte=snapshot.id)
@@ -35,9 +52,20 @@ class FigureQuerySet(models.QuerySet):
             versions = versions.filter(id__gte=whole)
         return self.filter(snapshot__in=versions.values("id")).filter(Q(until__isnull=True) | Q(until__gt=snapshot.id))
 
-    def current(self):
-        """The figures of every date as its latest computed version reads them (see services.compute_snapshot)."""
-        return self.filter(until__isnull=True)
+
+def _stream_average(rows) -> Case:
+    """The ratio of the stream a figure belongs to, over the same source (or all sources), among `rows`.
+
+    The average of a stream is the ratio of its totals, stored once on the stream's own figure: a unit's
+    correction then changes that figure, not every unit's.
+    """
+    streams = rows.filter(scope=Figure.Scope.STREAM, stream_id=OuterRef("stream_id"))
+    return Case(
+        When(stream__isnull=True, then=Value(None)),
+        When(source__isnull=True, then=Subquery(streams.filter(source__isnull=True).values("ratio")[:1])),
+        default=Subquery(streams.filter(source_id=OuterRef("source_id")).values("ratio")[:1]),
+        output_field=models.DecimalField(**RATIO),
+    )
 
 
 class Figure(models.Model):
@@ -108,7 +136,6 @@ class Figure(models.Model):
         "so với cùng kỳ theo", max_length=20, choices=ComparisonBasis.choices, blank=True, default=""
     )
 
-    stream_average = models.DecimalField("tỷ lệ chung của dòng vốn (%)", **RATIO)
     rank = models.PositiveIntegerField("xếp hạng", null=True, blank=True)
     rank_of = models.PositiveIntegerField("trên tổng số", null=True, blank=True)
     previous_rank = models.PositiveIntegerField("xếp hạng kỳ trước", null=True, blank=True)

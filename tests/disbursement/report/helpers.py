@@ -84,7 +84,6 @@ def figures_snapshot(
         disbursed=total_disbursed,
         plan=total_plan,
         ratio=average,
-        stream_average=average,
         is_partial=len(reported) < len(units),
     )
     for u in units:
@@ -100,7 +99,6 @@ def figures_snapshot(
             reported_on=u.reported_on if u.disbursed is not None else None,
             plan=u.plan,
             ratio=_ratio(u.disbursed, u.plan),
-            stream_average=average,
             rank=ranks.get(u.name),
             rank_of=len(ranks),
             **unit,
