@@ -21,7 +21,7 @@ from django.utils import timezone
 from core.figures import change_in_points, disbursement_ratio
 from core.fiscal import disbursement_deadline, weeks_between
 from core.succession import ComparisonBasis
-from disbursement.db import insert_rows
+from disbursement.db import insert_values
 from disbursement.figures.lineage import UnitChanges, rekeyed
 from disbursement.flags.services import evaluate_flags
 from disbursement.models import (
@@ -545,7 +545,37 @@ def _compared(
     return found, ComparisonBasis.PREDECESSORS if found is not None else ComparisonBasis.SAME_UNIT
 
 
-def build_figures(snapshot: Snapshot, inputs: Inputs | None = None) -> list[Figure]:
+# Every stored column of a figure, and those that say what it reads (not where it is stored).
+FIGURE_COLUMNS = [f.attname for f in Figure._meta.concrete_fields if not f.primary_key]
+FIGURE_VALUES = [name for name in FIGURE_COLUMNS if name not in ("snapshot_id", "until_id")]
+_DEFAULTS = {f.attname: f.get_default() for f in Figure._meta.concrete_fields if not f.primary_key}
+
+
+class FigureRow:
+    """A computed figure before it is stored: the Figure's columns by attname, the snapshots it was compared
+    with and its stream's average, as a reader of a fresh computation (the flags) asks for them.
+
+    Built for every figure of a date at each computation, so it is a plain slotted object, not a model instance.
+    """
+
+    __slots__ = (*FIGURE_COLUMNS, "previous_snapshot", "same_period_snapshot", "stream_average")
+
+    def __init__(self, **values):
+        for name in self.__slots__:
+            setattr(self, name, values[name] if name in values else _DEFAULTS.get(name))
+
+    @property
+    def key(self) -> Key:
+        return (self.scope, self.stream_id, self.source_id, self.investor_id, self.district_id)
+
+    def stored(self) -> list:
+        return [getattr(self, name) for name in FIGURE_COLUMNS]
+
+    def values(self) -> tuple:
+        return tuple(getattr(self, name) for name in FIGURE_VALUES)
+
+
+def build_figures(snapshot: Snapshot, inputs: Inputs | None = None) -> list[FigureRow]:
     """The figures of a snapshot, with comparisons and outlook, unsaved.
 
     A unit formed by mergers since the snapshot compared with is compared with its predecessors'
@@ -571,8 +601,8 @@ def build_figures(snapshot: Snapshot, inputs: Inputs | None = None) -> list[Figu
             target_percent=setting.target_percent,
             target_date=target_date,
         )
-        figure = Figure(
-            snapshot=snapshot,
+        figure = FigureRow(
+            snapshot_id=snapshot.id,
             scope=row.scope,
             stream_id=row.stream_id,
             source_id=row.source_id,
@@ -611,7 +641,7 @@ def build_figures(snapshot: Snapshot, inputs: Inputs | None = None) -> list[Figu
         figure.stream_average = _stored(row.stream_average)
         before, figure.previous_basis = _compared(row, before_index, previous, snapshot.as_of, changes)
         if before is not None and before.disbursed is not None and row.disbursed is not None:
-            figure.previous_snapshot = previous
+            figure.previous_snapshot, figure.previous_snapshot_id = previous, previous.id
             figure.previous_disbursed = before.disbursed
             previous_ratio = disbursement_ratio(before.disbursed, before.plan)
             figure.previous_ratio = _stored(previous_ratio)
@@ -623,7 +653,7 @@ def build_figures(snapshot: Snapshot, inputs: Inputs | None = None) -> list[Figu
                 figure.rank_change = before.rank - figure.rank
         last_year, figure.same_period_basis = _compared(row, last_year_index, same_period, snapshot.as_of, changes)
         if last_year is not None and last_year.disbursed is not None:
-            figure.same_period_snapshot = same_period
+            figure.same_period_snapshot, figure.same_period_snapshot_id = same_period, same_period.id
             figure.same_period_disbursed = last_year.disbursed
             figure.same_period_plan = last_year.plan
             figure.same_period_ratio = _stored(disbursement_ratio(last_year.disbursed, last_year.plan))
@@ -633,8 +663,8 @@ def build_figures(snapshot: Snapshot, inputs: Inputs | None = None) -> list[Figu
     return figures
 
 
-def _insert_figures(figures: list[Figure]) -> None:
-    insert_rows(Figure, figures)
+def _insert_figures(figures: list[FigureRow]) -> None:
+    insert_values(Figure, FIGURE_COLUMNS, (figure.stored() for figure in figures))
 
 
 # The first key of the compute's advisory locks (PostgreSQL); the second is the year.
@@ -669,12 +699,36 @@ def _store_whole(snapshot: Snapshot, figures: list[Figure], following: Snapshot 
     """
     Figure.objects.filter(snapshot=snapshot).delete()
     for figure in figures:
-        figure.until = None if snapshot.is_current else following
+        figure.until_id = None if snapshot.is_current or following is None else following.id
     _insert_figures(figures)
     if snapshot.is_current:
         Figure.objects.filter(snapshot__in=_earlier_versions(snapshot).values("id"), until__isnull=True).update(
             until=snapshot
         )
+
+
+def _store_changes(snapshot: Snapshot, figures: list[FigureRow], base: Snapshot) -> None:
+    """Store, as the version's own, only the figures that differ from those of `base`, the version it
+    superseded; it reads the others from there (FigureQuerySet.of). The base's figures it replaces end
+    at it, so `base` still reads them."""
+    # A version computed again starts from the base as it was: nothing of it replaced yet.
+    Figure.objects.filter(snapshot=snapshot).delete()
+    Figure.objects.filter(snapshot__in=_earlier_versions(snapshot).values("id"), until=snapshot).update(until=None)
+    stored = {
+        row[1:6]: (row[0], row[6:])
+        for row in Figure.objects.all()._rows_of(base).values_list("id", "scope", *FIGURE_VALUES[1:]).order_by()
+    }
+    changed, ended = [], []
+    for figure in figures:
+        before = stored.pop(figure.key, None)
+        if before is None or before[1] != figure.values()[5:]:
+            changed.append(figure)
+            if before is not None:
+                ended.append(before[0])
+    ended += [figure_id for figure_id, _values in stored.values()]
+    _insert_figures(changed)
+    for start in range(0, len(ended), 5000):
+        Figure.objects.filter(id__in=ended[start : start + 5000]).update(until=snapshot)
 
 
 def _earlier_versions(snapshot: Snapshot):
@@ -710,11 +764,15 @@ def compute_snapshot(snapshot_id: int, *, cascade: bool = True, incremental: boo
     # rows that refer to the snapshot (an import job, a digest delivery) are written meanwhile, while an
     # import that supersedes it waits for the figures. is_current is read again under the lock.
     snapshot = Snapshot.objects.select_for_update(no_key=True).get(pk=snapshot_id)
-    _store_whole(snapshot, figures, next_version(snapshot))
+    if base is not None and snapshot.is_current:
+        _store_changes(snapshot, figures, base)
+        snapshot.shares_figures = True
+    else:
+        _store_whole(snapshot, figures, next_version(snapshot))
+        snapshot.shares_figures = False
     if snapshot.is_current:
         evaluate_flags(snapshot, figures)
     snapshot.computed_at = timezone.now()
-    snapshot.shares_figures = False
     snapshot.save(update_fields=["computed_at", "shares_figures"])
     if cascade and snapshot.is_current and later_snapshots(snapshot).exists():
         request_recompute(snapshot.year, snapshot.as_of + dt.timedelta(days=1))

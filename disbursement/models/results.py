@@ -12,7 +12,7 @@ core.figures / core.notation.
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Case, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 
 from core.succession import ComparisonBasis
 from disbursement.models.reference import BudgetSource, CapitalStream
@@ -44,13 +44,12 @@ class FigureQuerySet(models.QuerySet):
         return self.filter(until__isnull=True).annotate(stream_average=_stream_average(same_date))
 
     def _rows_of(self, snapshot: Snapshot):
-        if not snapshot.shares_figures:
-            return self.filter(snapshot=snapshot)
+        # Read from the database, not the instance: whether a version shares figures changes as it is computed.
         versions = Snapshot.objects.filter(year=snapshot.year, as_of=snapshot.as_of, id__lte=snapshot.id)
-        whole = versions.filter(shares_figures=False).aggregate(last=Max("id"))["last"]
-        if whole is not None:
-            versions = versions.filter(id__gte=whole)
-        return self.filter(snapshot__in=versions.values("id")).filter(Q(until__isnull=True) | Q(until__gt=snapshot.id))
+        whole = versions.filter(shares_figures=False).order_by("-id").values("id")[:1]
+        return self.filter(
+            snapshot__in=versions.filter(id__gte=Subquery(whole)).values("id"),
+        ).filter(Q(until__isnull=True) | Q(until__gt=snapshot.id))
 
 
 def _stream_average(rows) -> Case:
