@@ -20,10 +20,11 @@ from django.utils import timezone
 
 from core.figures import change_in_points, disbursement_ratio
 from core.fiscal import disbursement_deadline, weeks_between
+from core.notation import format_percent
 from core.succession import ComparisonBasis
 from disbursement.db import insert_values
 from disbursement.figures.lineage import UnitChanges, rekeyed
-from disbursement.flags.services import evaluate_flags
+from disbursement.flags.services import Replacement, evaluate_flags, rules_changed_since
 from disbursement.models import (
     Allocation,
     AllocationRevision,
@@ -719,16 +720,44 @@ def _store_changes(snapshot: Snapshot, figures: list[FigureRow], base: Snapshot)
         for row in Figure.objects.all()._rows_of(base).values_list("id", "scope", *FIGURE_VALUES[1:]).order_by()
     }
     changed, ended = [], []
+    averages: dict[int, tuple] = {}
     for figure in figures:
         before = stored.pop(figure.key, None)
         if before is None or before[1] != figure.values()[5:]:
             changed.append(figure)
             if before is not None:
                 ended.append(before[0])
+            if figure.scope == Figure.Scope.STREAM and figure.source_id is None:
+                averages[figure.stream_id] = (before[1][RATIO_AT] if before else None, figure.ratio)
+    gone = {key for key in stored}
     ended += [figure_id for figure_id, _values in stored.values()]
     _insert_figures(changed)
     for start in range(0, len(ended), 5000):
         Figure.objects.filter(id__in=ended[start : start + 5000]).update(until=snapshot)
+    return _units_judged_again(figures, changed, gone, averages)
+
+
+# Where a figure's ratio lies among the values compared in _store_changes.
+RATIO_AT = FIGURE_VALUES.index("ratio") - 5
+
+
+def _units_judged_again(figures: list[FigureRow], changed: list[FigureRow], gone: set, averages: dict) -> frozenset:
+    """The units whose flags a version computed from the one it superseded may judge otherwise: those whose
+    figures changed or left, and where a stream's average moved, those it may have crossed or whose
+    "below the stream average" text quotes it."""
+    units = {(f.stream_id, f.investor_id, f.district_id) for f in changed if f.scope in _UNIT_SCOPES}
+    units |= {key[1:2] + key[3:5] for key in gone if key[0] in _UNIT_SCOPES}
+    for stream_id, (old, new) in averages.items():
+        if old == new:
+            continue
+        quoted = old is None or new is None or format_percent(old) != format_percent(new)
+        low, high = (None, None) if quoted else (min(old, new), max(old, new))
+        for f in figures:
+            if f.scope not in _UNIT_SCOPES or f.stream_id != stream_id or f.source_id is not None:
+                continue
+            if quoted or (f.ratio is not None and low <= f.ratio < high):
+                units.add((f.stream_id, f.investor_id, f.district_id))
+    return frozenset(units)
 
 
 def _earlier_versions(snapshot: Snapshot):
@@ -764,14 +793,17 @@ def compute_snapshot(snapshot_id: int, *, cascade: bool = True, incremental: boo
     # rows that refer to the snapshot (an import job, a digest delivery) are written meanwhile, while an
     # import that supersedes it waits for the figures. is_current is read again under the lock.
     snapshot = Snapshot.objects.select_for_update(no_key=True).get(pk=snapshot_id)
+    replacing = None
     if base is not None and snapshot.is_current:
-        _store_changes(snapshot, figures, base)
+        units = _store_changes(snapshot, figures, base)
         snapshot.shares_figures = True
+        if not rules_changed_since(base.computed_at - PLAN_WRITES_SETTLE):
+            replacing = Replacement(base, units)
     else:
         _store_whole(snapshot, figures, next_version(snapshot))
         snapshot.shares_figures = False
     if snapshot.is_current:
-        evaluate_flags(snapshot, figures)
+        evaluate_flags(snapshot, figures, replacing)
     snapshot.computed_at = timezone.now()
     snapshot.save(update_fields=["computed_at", "shares_figures"])
     if cascade and snapshot.is_current and later_snapshots(snapshot).exists():

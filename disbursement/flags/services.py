@@ -35,6 +35,7 @@ from core.notation import format_amount_with_unit, format_percent, format_unit_p
 from disbursement.db import insert_rows
 from disbursement.flags import followup
 from disbursement.models import (
+    EngineSetting,
     Figure,
     Flag,
     FlagRule,
@@ -290,8 +291,12 @@ def _stored(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(Decimal("0.000001"))
 
 
-def anomaly_conditions(snapshot: Snapshot, figures: list[Figure], rules: RuleBook) -> list[Condition]:
-    """Data anomalies: a decrease, disbursement above plan, stated ratios and subtotals that do not match."""
+def anomaly_conditions(
+    snapshot: Snapshot, figures: list[Figure], rules: RuleBook, units: Q | None = None
+) -> list[Condition]:
+    """Data anomalies: a decrease, disbursement above plan, stated ratios and subtotals that do not match.
+
+    `units`: the lines whose stated ratios are checked (all by default)."""
     conditions: list[Condition] = []
 
     def add(kind: str, f_stream, investor, district, source, value, reason) -> None:
@@ -346,18 +351,21 @@ def anomaly_conditions(snapshot: Snapshot, figures: list[Figure], rules: RuleBoo
                 )
 
     if rules.has(Kind.STATED_RATIO_MISMATCH):
-        conditions.extend(_stated_ratio_conditions(snapshot, figures, rules))
+        conditions.extend(_stated_ratio_conditions(snapshot, figures, rules, units))
     if rules.has(Kind.SUBTOTAL_MISMATCH) or rules.has(Kind.STATED_RATIO_MISMATCH):
         conditions.extend(_subtotal_conditions(snapshot, rules))
     return conditions
 
 
-def _stated_ratio_conditions(snapshot: Snapshot, figures: list[Figure], rules: RuleBook) -> list[Condition]:
+def _stated_ratio_conditions(
+    snapshot: Snapshot, figures: list[Figure], rules: RuleBook, units: Q | None = None
+) -> list[Condition]:
     """A row's stated ratio against its own numerator and denominator (the lines of one file row)."""
     plans = {(f.stream_id, f.investor_id, f.district_id): f.plan for f in figures if f.stream_id}
     rows: dict[tuple, dict] = {}
     lines = (
         SnapshotLine.objects.of(snapshot)
+        .filter(units if units is not None else Q())
         .filter(stated_ratio__isnull=False)
         .values_list(
             "stream_id", "investor_id", "district_id", "sheet", "row", "disbursed", "stated_plan", "stated_ratio"
@@ -414,8 +422,14 @@ def _subtotal_conditions(snapshot: Snapshot, rules: RuleBook) -> list[Condition]
     if not subtotals:
         return conditions
     sums: dict[tuple, dict] = {}
+    # Only the files that stated a subtotal are summed.
+    files = {t.submission_id for t in subtotals}
+    of_files = Q(submission_id__in=[f for f in files if f is not None])
+    if None in files:
+        of_files |= Q(submission__isnull=True)
     for stream_id, source_id, submission_id, disbursed, plan in (
         SnapshotLine.objects.of(snapshot)
+        .filter(of_files)
         .values_list("stream_id", "source_id", "submission_id")
         .annotate(d=Sum("disbursed"), p=Sum("stated_plan"))
         .values_list("stream_id", "source_id", "submission_id", "d", "p")
@@ -470,6 +484,23 @@ def _subtotal_conditions(snapshot: Snapshot, rules: RuleBook) -> list[Condition]
                     )
                 )
     return conditions
+
+
+def _covered(replacing: Replacement) -> Q:
+    """The flags `replacing` judges again (Replacement.covers), as a filter."""
+    return Q(investor__isnull=True, district__isnull=True) | Q(kind__in=FOLLOW_UP_KINDS) | _unit_lines(replacing)
+
+
+def _unit_lines(replacing: Replacement) -> Q:
+    """Rows (flags or lines) of the units `replacing` judges again; none when there are none."""
+    by_stream: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for stream_id, investor_id, district_id in replacing.units:
+        level, unit_id = ("investor", investor_id) if investor_id else ("district", district_id)
+        by_stream[(stream_id, level)].add(unit_id)
+    found = Q(pk__in=[])
+    for (stream_id, level), ids in by_stream.items():
+        found |= Q(stream_id=stream_id, **{f"{level}_id__in": sorted(ids)})
+    return found
 
 
 def _flag_key(flag: Flag) -> ConditionKey:
@@ -758,27 +789,74 @@ def _write(
     insert_rows(FlagEvent, new)
 
 
-def evaluate_flags(snapshot: Snapshot, figures: list[Figure]) -> FlagChanges:
-    """Raise, update and clear the flags of a snapshot date. Runs inside the compute transaction."""
+@dataclass(frozen=True)
+class Replacement:
+    """A version of the date replacing `version`, whose flags were evaluated, where only `units` may judge
+    otherwise: (stream_id, investor_id, district_id) of the units whose figures or stream average changed."""
+
+    version: Snapshot
+    units: frozenset
+
+    def covers(self, stream_id, investor_id, district_id, kind: str | None = None) -> bool:
+        """Whether a condition or flag is judged again: the city's, sources' and streams', the follow-up's
+        (its inputs are not figures), and the changed units'."""
+        if investor_id is None and district_id is None:
+            return True
+        return kind in FOLLOW_UP_KINDS or (stream_id, investor_id, district_id) in self.units
+
+
+FOLLOW_UP_KINDS = {Kind.MISSED_COMMITMENT, Kind.OVERDUE_EXPLANATION}
+# What the flags of a date are judged by besides the figures: changed since the replaced version's
+# evaluation, the new version is judged whole.
+RULE_MODELS = (FlagRule, MilestoneSchedule, QuarterlySchedule, EngineSetting)
+
+
+def rules_changed_since(moment) -> bool:
+    return any(model.history.filter(history_date__gt=moment).exists() for model in RULE_MODELS)
+
+
+def _move_to_version(old: Snapshot, new: Snapshot) -> None:
+    """Flags and events that name the replaced version of the date name the new one, as judging it whole would."""
+    for name in ("raised_snapshot", "last_seen_snapshot", "cleared_snapshot"):
+        Flag.objects.filter(**{name: old}).update(**{name: new})
+    FlagEvent.objects.filter(snapshot=old).update(snapshot=new)
+
+
+def evaluate_flags(snapshot: Snapshot, figures: list[Figure], replacing: Replacement | None = None) -> FlagChanges:
+    """Raise, update and clear the flags of a snapshot date. Runs inside the compute transaction.
+
+    With `replacing`, the snapshot is a new version of a date whose flags the replaced version's evaluation
+    left as they are: only what `replacing` covers is judged again, the rest is the same as judging it whole.
+    The counts returned are of what was judged.
+    """
     rules = RuleBook(snapshot.year)
     # Units and streams are judged over all their sources; the per-source figures only inform.
     # A unit that has not reported yet (no amount) has nothing to judge here.
     figures = [f for f in figures if f.source_id is None or f.scope == Figure.Scope.SOURCE]
-    reported = [f for f in figures if f.disbursed is not None]
     calendar = Calendar(snapshot)
     followup.judge_commitments(snapshot, figures, calendar.before(snapshot.as_of))
+    judged = figures
+    if replacing is not None:
+        _move_to_version(replacing.version, snapshot)
+        judged = [f for f in figures if replacing.covers(f.stream_id, f.investor_id, f.district_id)]
+    reported = [f for f in judged if f.disbursed is not None]
     conditions = (
-        reporting_conditions(snapshot, figures, rules)
+        reporting_conditions(snapshot, judged, rules)
         + unit_conditions(snapshot, reported, rules)
-        + anomaly_conditions(snapshot, reported, rules)
+        + anomaly_conditions(snapshot, reported, rules, _unit_lines(replacing) if replacing is not None else None)
         + followup_conditions(snapshot, figures, rules, is_latest=calendar.after(snapshot.as_of) is None)
     )
     holding: dict[ConditionKey, Condition] = {}
     for condition in conditions:
-        holding.setdefault(condition.key, condition)
+        if replacing is None or replacing.covers(
+            condition.stream_id, condition.investor_id, condition.district_id, condition.rule.kind
+        ):
+            holding.setdefault(condition.key, condition)
 
     window = Window.around(snapshot.as_of, calendar)
     nearby = Flag.objects.filter(year=snapshot.year, raised_on__lte=window.last, last_seen_on__gte=window.first)
+    if replacing is not None:
+        nearby = nearby.filter(_covered(replacing))
     before = FlagEvent.objects.filter(flag=OuterRef("pk"), on__lt=window.first).order_by("-on")
     rows = list(
         nearby.annotate(
