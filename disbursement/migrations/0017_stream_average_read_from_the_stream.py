@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('disbursement', '0015_versions_share_lines_and_figures'),
+        ("disbursement", "0016_versions_share_lines_and_figures"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='figure',
-            name='stream_average',
+            model_name="figure",
+            name="stream_average",
         ),
     ]

@@ -19,7 +19,7 @@ def end_figures_of_superseded_versions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disbursement", "0014_followup_changed_at"),
+        ("disbursement", "0015_public_holidays"),
     ]
 
     operations = [
