@@ -40,6 +40,7 @@ from disbursement.models import (
     Flag,
     FlagRule,
     MilestoneSchedule,
+    QuarterlySchedule,
     Snapshot,
     SnapshotLine,
     StatedSubtotal,
