@@ -8,7 +8,7 @@ project allocations, --snapshots weekly snapshots each listing every project). T
 dates are computed, as in production. Then, alternately, --repeat times:
   - full: compute_snapshot of the last date's current version, from its lines;
   - correction: import_workbook of a one-row workbook correcting one investor on the last date
-    (read, checked, written as a new version that carries every other line), then the recompute
+    (read, checked, written as a new version that shares every other line), then the recompute
     the import requests after commit (recompute_from_task, as the worker runs it).
 Prints the medians, the correction's parts, and correction / full. After the last correction,
 checks that its figures and flags are those a full compute of the same version gives.
@@ -197,7 +197,7 @@ def run(args) -> None:
     parts.watch(writing, "end_replaced_lines", "lines the file restates, ended")
     parts.watch(services, "inputs_from_base", "compute: inputs from the superseded version")
     parts.watch(services, "build_figures", "compute: figures built")
-    parts.watch(services, "_insert_figures", "compute: figures stored")
+    parts.watch(services, "_store_changes", "compute: figures compared, those changed stored")
     parts.watch(services, "evaluate_flags", "compute: flags")
     parts.watch(services, "incremental_base", None)
     # Where a database checks deferred foreign keys (PostgreSQL) and writes its journal (SQLite).
