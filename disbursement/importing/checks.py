@@ -181,7 +181,7 @@ def check_subtotals(section: Section, issues: IssueList) -> None:
         stated = subtotal.plan.get(source) if kind == "plan" else subtotal.disbursed.get(source)
         if stated is None:
             continue
-        total = sum(((line.plan if kind == "plan" else line.disbursed).get(source) or 0) for line in section.lines)
+        total = section.totals.get((kind, source), 0)
         if abs(stated - total) > section.unit:
             issues.error(
                 "subtotal_mismatch",
@@ -202,8 +202,10 @@ def check_grand_total(line: Line, sections: list[Section], unit: int, issues: Is
             continue
         total = 0
         for section in sections:
-            rows = [section.subtotal] if section.subtotal else section.lines
-            total += sum(((r.plan if kind == "plan" else r.disbursed).get(source) or 0) for r in rows)
+            if section.subtotal:
+                total += (section.subtotal.plan if kind == "plan" else section.subtotal.disbursed).get(source) or 0
+            else:
+                total += section.totals.get((kind, source), 0)
         if abs(stated - total) > unit:
             issues.error(
                 "total_mismatch",

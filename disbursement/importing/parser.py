@@ -181,7 +181,11 @@ class Section:
     unit: int
     split: bool
     subtotal: Line | None = None
+    # The unit lines, unless the reader hands them on as they are read (parse_workbook's `sink`).
     lines: list[Line] = field(default_factory=list)
+    # Sums of the unit lines' figures by (kind, source), kind "plan" or "disbursed": what the subtotal rows
+    # are checked against, kept whether or not the lines are.
+    totals: dict[tuple[str, str], int] = field(default_factory=dict)
     # How the stream was told: "heading", "title" (title block or sheet name) or "unit_header".
     stream_basis: str = ""
     # For units listed under no heading: "investor" or "district" when the name column's header says which.
@@ -209,6 +213,19 @@ class CitySheet:
     # "measures_as_rows" (the city sheet) or "sources_as_rows" (the State Treasury's summary).
     layout: str = "measures_as_rows"
     header_row: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dates:
+    """The date and year the title block states, once no later text can change them."""
+
+    as_of: dt.date
+    as_of_position: Position
+    year: int
+
+
+# Takes each unit line as it is read, with its section and the dates (None until the texts read settle them).
+LineSink = Callable[[Section, Line, "Dates | None"], None]
 
 
 @dataclass
@@ -461,6 +478,9 @@ class _WorkbookReader:
         self.progress = progress
         self.rows_total = rows_total
         self.title_texts: list[tuple[str, Position]] = []
+        self.sink: LineSink | None = None
+        self._dates: Dates | None = None
+        self._dates_read = 0
 
     # -- cells and the title block ----------------------------------------
     def tick(self) -> None:
@@ -518,6 +538,35 @@ class _WorkbookReader:
     def stream_for(self, title: str) -> str | None:
         named = self.streams_named(title)
         return named[0] if named else None
+
+    def dates(self) -> Dates | None:
+        """The date and year _read_dates will find, once the texts read so far settle them: a stated date
+        ('tính đến hết ngày ...', which no later text overrides) and a year. None until then."""
+        if self._dates is None and self._dates_read != len(self.title_texts):
+            self._dates_read = len(self.title_texts)
+            stated = _date_mention(self.title_texts, DATE_PATTERNS)
+            year = next(
+                (int(m.group(1)) for text, _ in self.title_texts if (m := YEAR_PATTERN.search(plain(text)))), None
+            )
+            if stated is not None and year is not None:
+                (day, month, stated_year), position = stated
+                try:
+                    self._dates = Dates(dt.date(stated_year, month, day), position, year)
+                except ValueError:
+                    return None
+        return self._dates
+
+    def add_line(self, section: Section, line: Line) -> None:
+        """A unit line of `section`: added to its totals, then kept or handed to the sink."""
+        totals = section.totals
+        for kind, values in (("plan", line.plan), ("disbursed", line.disbursed)):
+            for source, value in values.items():
+                if value:
+                    totals[(kind, source)] = totals.get((kind, source), 0) + value
+        if self.sink is None:
+            section.lines.append(line)
+        else:
+            self.sink(section, line, self.dates())
 
     def note_title(self, sheet: str, row: int, values: tuple) -> None:
         for index, value in enumerate(values):
@@ -867,7 +916,7 @@ class _UnitTable(_Table):
                 column=self.columns.name,
             )
         else:
-            self.units_section(row_number).lines.append(line)
+            self.reader.add_line(self.units_section(row_number), line)
 
     def add_total(self, line: Line) -> None:
         """The first total under a heading is that section's subtotal; any other is a grand total."""
@@ -1337,11 +1386,14 @@ def parse_workbook(
     progress: Callable[[int, int], None] | None = None,
     stream_levels: dict[str, str] | None = None,
     stream_names: dict[str, str] | None = None,
+    sink: LineSink | None = None,
 ) -> ParsedWorkbook | None:
     """The workbook's sections, lines and city figures; None when it cannot be read at all.
 
     `stream_levels` (code -> "investor" / "district") and `stream_names` tell, for a table that names no
     stream, which stream ranks the kind of unit its name column lists; the shipped streams by default.
+    With `sink`, each unit line goes to it as it is read instead of into its section (a large file's lines are
+    never all held); the sections keep their totals.
     """
     opened = _open(data, has_formulas, issues)
     if opened is None:
@@ -1357,6 +1409,7 @@ def parse_workbook(
         progress,
         rows_total,
     )
+    reader.sink = sink
     try:
         for ws in workbook.worksheets:
             if getattr(ws, "sheet_state", "visible") == "visible":  # a hidden sheet is not meant for import
@@ -1393,9 +1446,11 @@ def _read_dates(result: ParsedWorkbook, texts: list[tuple[str, Position]], issue
     result.year = next((int(m.group(1)) for text, _ in texts if (m := YEAR_PATTERN.search(plain(text)))), None)
 
 
-def _date_mention(texts: list[tuple[str, Position]]) -> tuple[tuple[int, int, int], Position] | None:
+def _date_mention(
+    texts: list[tuple[str, Position]], *tried: tuple[re.Pattern, ...]
+) -> tuple[tuple[int, int, int], Position] | None:
     """The first 'đến ngày dd/mm/yyyy' of the texts, else the first header date ('Giải ngân đến dd/mm/yyyy')."""
-    for patterns in (DATE_PATTERNS, (HEADER_DATE,)):
+    for patterns in tried or (DATE_PATTERNS, (HEADER_DATE,)):
         for text, position in texts:
             for pattern in patterns:
                 if match := pattern.search(plain(text)):

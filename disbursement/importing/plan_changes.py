@@ -8,6 +8,7 @@ stated for the first time takes effect on 1 January.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from core.fiscal import year_start
@@ -69,18 +70,30 @@ def changes_to_record(existing: dict[str, int | None], wanted: dict[str, int | N
 
 
 def unit_plan_changes(
-    entries, in_force: dict, sources: dict[str, BudgetSource], year: int, as_of: dt.date, issues: IssueList
-) -> list[PlanChange]:
-    """The revisions that make each listed unit's plan in force match the file."""
-    changes = []
+    entries: Iterable, in_force: dict, sources: dict[str, BudgetSource], year: int, as_of: dt.date
+) -> Iterator[PlanChange]:
+    """The revisions that make each listed unit's plan in force match the file, made as they are taken."""
     dates: dict[dt.date, dt.date] = {}
     for entry in entries:
-        existing = in_force.get((entry.stream.id, entry.investor_id, entry.district_id), {})
-        plans = entry.plans
-        found = changes_to_record(existing, plans, year, as_of)
+        for code, amount, effective in entry_plan_changes(entry, in_force, year, as_of):
+            # One date object per distinct date, however many changes share it.
+            effective = dates.setdefault(effective, effective)
+            unit = (entry.investor_id, entry.district_id)
+            yield PlanChange(entry.stream, sources[code], *unit, amount, effective, entry.line)
+
+
+def entry_plan_changes(
+    entry, in_force: dict, year: int, as_of: dt.date, issues: IssueList | None = None
+) -> list[tuple[str, int, dt.date]]:
+    """(source code, amount, effective_from) to record for one listed unit; with `issues`, a plan the file
+    states on another basis than the plan in force is warned of at its cell."""
+    existing = in_force.get((entry.stream.id, entry.investor_id, entry.district_id), {})
+    plans = entry.plans
+    found = changes_to_record(existing, plans, year, as_of)
+    if issues is not None and existing and not found:
         wanted_sources = {c for c, a in plans.items() if a is not None}
         known_sources = {c for c, a in existing.items() if a is not None}
-        if known_sources and not wanted_sources >= known_sources and not found and len(known_sources) > 1:
+        if known_sources and not wanted_sources >= known_sources and len(known_sources) > 1:
             total = sum(a for a in plans.values() if a is not None)
             if total != sum(existing[c] for c in known_sources):
                 issues.warning(
@@ -91,9 +104,4 @@ def unit_plan_changes(
                     row=entry.line.row,
                     column=entry.line.columns.get(("plan", TOTAL)),
                 )
-        for code, amount, effective in found:
-            # One date object per distinct date, however many changes share it.
-            effective = dates.setdefault(effective, effective)
-            unit = (entry.investor_id, entry.district_id)
-            changes.append(PlanChange(entry.stream, sources[code], *unit, amount, effective, entry.line))
-    return changes
+    return found

@@ -56,7 +56,7 @@ def units_on_date(snapshot: Snapshot | None) -> dict[Key, int]:
 
 def preview(
     *,
-    entries: list,
+    entries,
     superseded: Snapshot | None,
     reference: Snapshot | None,
     plans_in_force: dict[Key, int],
@@ -65,8 +65,8 @@ def preview(
     """The part of the preview that says exactly what the file replaces and changes."""
     now = unit_readings(reference)
     on_date = units_on_date(superseded)
-    listed = {entry.key for entry in entries}
-    streams_listed = {entry.stream.id for entry in entries}
+    listed = entries  # holds the keys of the units it lists
+    streams_listed = entries.streams
     changes = []
     unchanged = changed = 0
     for entry in entries:
@@ -102,11 +102,11 @@ def preview(
         match = change["unit"]
         change["unit"] = names.get(match.unit_id, "") if match.known_name is None else match.known_name
     missing = unit_names([key for key in on_date if key[0] in streams_listed and key not in listed])
-    kept = sum(1 for key in on_date if key not in listed)
+    replaced = sum(1 for key in on_date if key in listed)
     return {
-        "units_kept": kept,
-        "units_replaced": sum(1 for key in listed if key in on_date),
-        "units_new_on_date": sum(1 for key in listed if key not in on_date),
+        "units_kept": len(on_date) - replaced,
+        "units_replaced": replaced,
+        "units_new_on_date": len(listed) - replaced,
         "units_unchanged": unchanged,
         "changes_total": changed,
         "changes": changes,

@@ -27,7 +27,7 @@ from disbursement.importing import scope
 from disbursement.importing.archive import inspect_archive
 from disbursement.importing.issues import Issue, IssueList
 from disbursement.importing.parser import ParsedWorkbook, parse_workbook, plain_words
-from disbursement.importing.prepare import Prepared, prepare
+from disbursement.importing.prepare import Checker, Prepared
 from disbursement.importing.writing import write_submission
 from disbursement.models import CapitalStream, Snapshot, Submission
 from disbursement.recompute import request_recompute
@@ -129,6 +129,7 @@ def import_workbook(
     info = inspect_archive(data, file_name, issues)
     if info is None:
         return _result(FAILED, issues)
+    checker = Checker(issues, as_of)
     parsed = parse_workbook(
         data,
         file_name=file_name,
@@ -137,12 +138,13 @@ def import_workbook(
         has_formulas=info.has_formulas,
         rows_total=info.rows_total,
         progress=progress,
+        sink=checker,
     )
     if parsed is None:
         return _result(FAILED, issues)
     # Who sent it: as given, else the sender the title block names ("KHO BẠC NHÀ NƯỚC HẢI PHÒNG").
     sender = sender or parsed.sender or ""
-    prepared = prepare(parsed, issues, as_of)
+    prepared = checker.finish(parsed)
     if prepared is not None:
         _warn_missing_units(prepared, issues)
     summary = _summary(parsed, prepared)
@@ -174,7 +176,11 @@ def _request_compute(prepared: Prepared, snapshot: Snapshot) -> None:
     """The new version and every later date of the year read differently now (plans revised from an
     earlier date reach back further): one request, merged with the plan services' in this transaction."""
     earliest = min(
-        [prepared.as_of, *(c.effective_from for c in prepared.plan_changes), *(c[3] for c in prepared.city_changes)]
+        [
+            prepared.as_of,
+            *([prepared.earliest_plan_change] if prepared.earliest_plan_change else []),
+            *(c[3] for c in prepared.city_changes),
+        ]
     )
     request_recompute(prepared.year, earliest)
 
@@ -209,8 +215,8 @@ def _warn_missing_units(prepared: Prepared, issues: IssueList) -> None:
     """Units the date already has in a stream the file lists, that the file leaves out: they keep their figures."""
     if prepared.superseded is None:
         return
-    listed = {entry.key for entry in prepared.entries}
-    streams = {entry.stream.id: entry.stream for entry in prepared.entries}
+    listed = prepared.entries
+    streams = prepared.entries.streams
     by_stream: dict[int, list] = {}
     for key in scope.units_on_date(prepared.superseded):
         if key[0] in streams and key not in listed:
@@ -258,14 +264,14 @@ def _summary(parsed: ParsedWorkbook, prepared: Prepared | None) -> dict:
     summary["sections"] = list(per_section.values())
     summary["units"] = len(prepared.entries)
     summary["lines"] = sum(len(e.line_sources) for e in prepared.entries)
-    summary["plan_revisions"] = len(prepared.plan_changes)
+    summary["plan_revisions"] = prepared.plan_revisions
     summary["city_plan_revisions"] = len(prepared.city_changes)
     summary["city_disbursed"] = sum(prepared.city_disbursed.values()) if prepared.city_disbursed else None
     summary["stated_subtotals"] = len(prepared.subtotals)
     summary["superseded_snapshot"] = prepared.superseded.id if prepared.superseded else None
     summary["superseded_snapshot_text"] = str(prepared.superseded) if prepared.superseded else None
     summary["scope"] = {
-        "streams": sorted({entry.stream.name for entry in prepared.entries}),
+        "streams": sorted(stream.name for stream in prepared.entries.streams.values()),
         "units": len(prepared.entries),
         "city": prepared.states_city,
     }

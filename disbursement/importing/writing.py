@@ -9,13 +9,11 @@ copied (models/snapshots.py). The previous version is superseded and kept.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.utils import timezone
 
 from core.fiscal import disbursement_deadline
 from disbursement.db import insert_history, insert_history_of, insert_values
-from disbursement.importing.prepare import Prepared
+from disbursement.importing.prepare import Prepared, stored_ratio
 from disbursement.models import (
     Allocation,
     AllocationRevision,
@@ -49,7 +47,6 @@ LINE_COLUMNS = [
 ]
 ALLOCATION_COLUMNS = ["year", "stream_id", "source_id", "investor_id", "district_id", "project_id", "deadline"]
 REVISION_COLUMNS = ["allocation_id", "amount", "effective_from", "note", "recorded_by_id", "recorded_at", "snapshot_id"]
-STORED_RATIO = Decimal("0.0001")
 
 
 def write_submission(prepared: Prepared, *, file_name: str, digest: str, user, sender: str = "") -> Submission:
@@ -73,7 +70,7 @@ def write_submission(prepared: Prepared, *, file_name: str, digest: str, user, s
         units=len(prepared.entries),
     )
     sources = {s.code: s for s in BudgetSource.objects.all()}
-    submission.streams.set({entry.stream.id for entry in prepared.entries})
+    submission.streams.set(prepared.entries.streams)
     submission.sources.set(
         {sources[code].id for entry in prepared.entries for code in entry.line_sources}
         | {sources[code].id for code in prepared.city_disbursed}
@@ -94,7 +91,7 @@ def _write_lines(
     def lines():
         for entry in prepared.entries:
             line, disbursed, plans = entry.line, entry.disbursed, entry.plans
-            ratio = _stored_ratio(line.ratio) if len(disbursed) == 1 else None
+            ratio = stored_ratio(line.ratio) if len(disbursed) == 1 else None
             stream_id, investor_id, district_id = entry.key
             for code in entry.line_sources:
                 yield (
@@ -150,7 +147,7 @@ def _write_subtotals(
             source=sources[t.source_code] if t.source_code else None,
             disbursed=t.disbursed,
             plan=t.plan,
-            stated_ratio=_stored_ratio(t.ratio),
+            stated_ratio=stored_ratio(t.ratio),
             sheet=t.sheet[:100],
             row=t.row,
             submission=submission,
@@ -169,10 +166,10 @@ def _write_subtotals(
 
 
 def _write_plans(prepared: Prepared, snapshot: Snapshot, *, file_name: str, user, sources: dict) -> None:
-    if len(prepared.plan_changes) > BULK_PLAN_CHANGES:
+    if prepared.plan_revisions > BULK_PLAN_CHANGES:
         _bulk_revise_allocations(prepared, snapshot=snapshot, file_name=file_name, user=user)
     else:
-        for change in prepared.plan_changes:
+        for change in prepared.plan_changes():
             revise_allocation(
                 year=prepared.year,
                 stream=change.stream,
@@ -225,7 +222,7 @@ def _bulk_revise_allocations(prepared: Prepared, *, snapshot: Snapshot, file_nam
     existing = allocation_ids()
     deadline = disbursement_deadline(year)
     # The keys of the allocations to create, in the order first met; their rows are made as they are written.
-    missing = dict.fromkeys(key(c) for c in prepared.plan_changes if key(c) not in existing)
+    missing = dict.fromkeys(key(c) for c in prepared.plan_changes() if key(c) not in existing)
     if missing:
         insert_values(Allocation, ALLOCATION_COLUMNS, ((year, *k, None, deadline) for k in missing))
         # Primary keys are not returned by every backend: read the new rows back.
@@ -239,15 +236,8 @@ def _bulk_revise_allocations(prepared: Prepared, *, snapshot: Snapshot, file_nam
         )
     revisions = (
         (existing[key(c)], c.amount, c.effective_from, f"{c.note} ({file_name})"[:500], user_id, now, snapshot.id)
-        for c in prepared.plan_changes
+        for c in prepared.plan_changes()
     )
     insert_values(AllocationRevision, REVISION_COLUMNS, revisions)
     # The snapshot is new: its revisions are the ones just written; their history is copied by the database.
     insert_history_of(AllocationRevision, "snapshot_id = %s", [snapshot.id], now, user_id)
-
-
-def _stored_ratio(ratio: Decimal | None) -> Decimal | None:
-    if ratio is None:
-        return None
-    value = ratio.quantize(STORED_RATIO)
-    return value if abs(value) < Decimal("99999999") else None
