@@ -9,9 +9,13 @@ move from one version to the next are copied by the database itself.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import islice
 
 from django.conf import settings
 from django.db import connection, models
+
+# Rows sent to the database at a time where it has no COPY.
+EXECUTEMANY_CHUNK = 2000
 
 
 def insert_rows(model: type[models.Model], objects: Iterable[models.Model]) -> int:
@@ -44,7 +48,11 @@ def insert_values(model: type[models.Model], attnames: Sequence[str], rows: Iter
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", counted)
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+            # In chunks: the backend's executemany keeps every row it is given until it returns (Django's SQLite
+            # wrapper peeks at the first through itertools.tee).
+            while chunk := list(islice(counted, EXECUTEMANY_CHUNK)):
+                cursor.executemany(sql, chunk)
     return counted.count
 
 

@@ -98,6 +98,7 @@ class StatedTotal:
 
 _NONE = -(1 << 63)  # no value, in a column of EntryRows
 _RATIO_SCALE = 4  # a stored ratio's places (STORED_RATIO): kept as an integer of ten-thousandths
+_NARROW = ("section", "row", "investor", "district")
 
 
 @dataclass(slots=True)
@@ -135,8 +136,9 @@ class EntryRows:
         self._sections: list[tuple[Section, CapitalStream]] = []
         self._section_index: dict[int, int] = {}
         self._district_names: dict[int, str] = {}
-        # Section indexes and row numbers fit 32 bits (a sheet has at most 1,048,576 rows); ids and amounts 64.
-        self._columns = {name: array("I" if name in ("section", "row") else "q") for name in self._COLUMNS}
+        # Section indexes, row numbers (a sheet has at most 1,048,576 rows) and ids in 32 bits, an id that does
+        # not fit widening its column to 64; amounts and ratios in 64.
+        self._columns = {name: array("I" if name in _NARROW else "q") for name in self._COLUMNS}
         self._keys: set[int] = set()
 
     def __len__(self) -> int:
@@ -171,10 +173,17 @@ class EntryRows:
         if match.district_id is not None:
             self._district_names.setdefault(match.district_id, match.display_name)
         ratio = stored_ratio(line.ratio)
-        columns["section"].append(index)
-        columns["row"].append(line.row)
-        columns["investor"].append(match.investor_id or 0)
-        columns["district"].append(match.district_id or 0)
+        for name, value in (
+            ("section", index),
+            ("row", line.row),
+            ("investor", match.investor_id or 0),
+            ("district", match.district_id or 0),
+        ):
+            try:
+                columns[name].append(value)
+            except OverflowError:
+                columns[name] = array("q", columns[name])
+                columns[name].append(value)
         columns["ratio"].append(_NONE if ratio is None else int(ratio.scaleb(_RATIO_SCALE)))
         for kind, values in (("p", line.plan), ("d", line.disbursed)):
             for column in _COLUMN_ORDER:
