@@ -293,11 +293,11 @@ def _stored(value: Decimal | None) -> Decimal | None:
 
 
 def anomaly_conditions(
-    snapshot: Snapshot, figures: list[Figure], rules: RuleBook, units: Q | None = None
+    snapshot: Snapshot, figures: list[Figure], rules: RuleBook, units: frozenset | None = None
 ) -> list[Condition]:
     """Data anomalies: a decrease, disbursement above plan, stated ratios and subtotals that do not match.
 
-    `units`: the lines whose stated ratios are checked (all by default)."""
+    `units`: the (stream_id, investor_id, district_id) whose stated ratios are checked (all by default)."""
     conditions: list[Condition] = []
 
     def add(kind: str, f_stream, investor, district, source, value, reason) -> None:
@@ -359,15 +359,14 @@ def anomaly_conditions(
 
 
 def _stated_ratio_conditions(
-    snapshot: Snapshot, figures: list[Figure], rules: RuleBook, units: Q | None = None
+    snapshot: Snapshot, figures: list[Figure], rules: RuleBook, units: frozenset | None = None
 ) -> list[Condition]:
     """A row's stated ratio against its own numerator and denominator (the lines of one file row)."""
     plans = {(f.stream_id, f.investor_id, f.district_id): f.plan for f in figures if f.stream_id}
     rows: dict[tuple, dict] = {}
+    read = SnapshotLine.objects.of(snapshot) if units is None else SnapshotLine.objects.of_units(snapshot, units)
     lines = (
-        SnapshotLine.objects.of(snapshot)
-        .filter(units if units is not None else Q())
-        .filter(stated_ratio__isnull=False)
+        read.filter(stated_ratio__isnull=False)
         .values_list(
             "stream_id", "investor_id", "district_id", "sheet", "row", "disbursed", "stated_plan", "stated_ratio"
         )
@@ -489,19 +488,14 @@ def _subtotal_conditions(snapshot: Snapshot, rules: RuleBook) -> list[Condition]
 
 def _covered(replacing: Replacement) -> Q:
     """The flags `replacing` judges again (Replacement.covers), as a filter."""
-    return Q(investor__isnull=True, district__isnull=True) | Q(kind__in=FOLLOW_UP_KINDS) | _unit_lines(replacing)
-
-
-def _unit_lines(replacing: Replacement) -> Q:
-    """Rows (flags or lines) of the units `replacing` judges again; none when there are none."""
     by_stream: dict[tuple[int, str], set[int]] = defaultdict(set)
     for stream_id, investor_id, district_id in replacing.units:
         level, unit_id = ("investor", investor_id) if investor_id else ("district", district_id)
         by_stream[(stream_id, level)].add(unit_id)
-    found = Q(pk__in=[])
+    covered = Q(investor__isnull=True, district__isnull=True) | Q(kind__in=FOLLOW_UP_KINDS)
     for (stream_id, level), ids in by_stream.items():
-        found |= Q(stream_id=stream_id, **{f"{level}_id__in": sorted(ids)})
-    return found
+        covered |= Q(stream_id=stream_id, **{f"{level}_id__in": sorted(ids)})
+    return covered
 
 
 def _flag_key(flag: Flag) -> ConditionKey:
@@ -844,7 +838,7 @@ def evaluate_flags(snapshot: Snapshot, figures: list[Figure], replacing: Replace
     conditions = (
         reporting_conditions(snapshot, judged, rules)
         + unit_conditions(snapshot, reported, rules)
-        + anomaly_conditions(snapshot, reported, rules, _unit_lines(replacing) if replacing is not None else None)
+        + anomaly_conditions(snapshot, reported, rules, replacing.units if replacing is not None else None)
         + followup_conditions(snapshot, figures, rules, is_latest=calendar.after(snapshot.as_of) is None)
     )
     holding: dict[ConditionKey, Condition] = {}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from simple_history.models import HistoricalRecords
 
 from disbursement.models.reference import BudgetSource, CapitalStream, Project, one_unit_constraints, submission_link
@@ -103,6 +103,16 @@ class CityDisbursement(models.Model):
         return f"{self.snapshot} – {self.source}"
 
 
+def versions_sharing_lines(snapshot: Snapshot) -> list[int]:
+    """Ids of the versions whose lines a version that shares lines may read: those of its date since the last
+    one written whole, itself included."""
+    versions = Snapshot.objects.filter(year=snapshot.year, as_of=snapshot.as_of, id__lte=snapshot.id)
+    whole = versions.filter(shares_lines=False).aggregate(last=Max("id"))["last"]
+    if whole is not None:
+        versions = versions.filter(id__gte=whole)
+    return list(versions.values_list("id", flat=True))
+
+
 class SnapshotLineQuerySet(models.QuerySet):
     def of(self, snapshot: Snapshot):
         """The lines a version of a date reads: its own, and if it shares lines, those of the versions since
@@ -113,11 +123,29 @@ class SnapshotLineQuerySet(models.QuerySet):
         """
         if not snapshot.shares_lines:
             return self.filter(snapshot=snapshot)
-        versions = Snapshot.objects.filter(year=snapshot.year, as_of=snapshot.as_of, id__lte=snapshot.id)
-        whole = versions.filter(shares_lines=False).aggregate(last=Max("id"))["last"]
-        if whole is not None:
-            versions = versions.filter(id__gte=whole)
-        return self.filter(snapshot__in=versions.values("id")).filter(Q(until__isnull=True) | Q(until__gt=snapshot.id))
+        return self.filter(snapshot__in=versions_sharing_lines(snapshot)).filter(
+            Q(until__isnull=True) | Q(until__gt=snapshot.id)
+        )
+
+    def of_units(self, snapshot: Snapshot, units):
+        """The lines a version reads for a few units, given as (stream_id, investor_id, district_id).
+
+        Found through the units' indexes, over every date of the year: without statistics SQLite would
+        rather walk the stream's index, every line of the stream over the year.
+        """
+        versions = versions_sharing_lines(snapshot) if snapshot.shares_lines else [snapshot.id]
+        by_stream: dict[tuple[int, str], set[int]] = {}
+        for stream_id, investor_id, district_id in units:
+            level, unit_id = ("investor", investor_id) if investor_id else ("district", district_id)
+            by_stream.setdefault((stream_id, level), set()).add(unit_id)
+        found = Q(pk__in=[])
+        for (stream_id, level), ids in by_stream.items():
+            found |= Q(in_stream=stream_id, **{f"{level}_id__in": sorted(ids)})
+        return (
+            self.alias(in_stream=F("stream_id") + 0, in_version=F("snapshot_id") + 0)
+            .filter(found, in_version__in=versions)
+            .filter(Q(until__isnull=True) | Q(until__gt=snapshot.id))
+        )
 
 
 class SnapshotLine(models.Model):

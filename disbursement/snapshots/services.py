@@ -9,9 +9,12 @@ from django.utils import timezone
 
 from core.fiscal import in_disbursement_period
 from disbursement.models import Snapshot, SnapshotLine
+from disbursement.models.snapshots import versions_sharing_lines
 
 # Units per UPDATE when ending the lines a file restates (SQLite binds at most 32,766 parameters).
 REPLACE_CHUNK = 5000
+# Up to this many units, their earlier lines are looked up by unit rather than by version.
+FEW_UNITS = 50
 
 
 class SnapshotError(ValueError):
@@ -76,11 +79,18 @@ def end_replaced_lines(snapshot: Snapshot) -> int:
     ):
         level, unit_id = ("investor", investor_id) if investor_id else ("district", district_id)
         scope.setdefault((stream_id, level), set()).add(unit_id)
-    earlier = SnapshotLine.objects.of(snapshot).exclude(snapshot=snapshot)
+    earlier = [version for version in versions_sharing_lines(snapshot) if version != snapshot.id]
     ended = 0
     for (stream_id, level), unit_ids in scope.items():
         ordered = sorted(unit_ids)
         for start in range(0, len(ordered), REPLACE_CHUNK):
             chunk = ordered[start : start + REPLACE_CHUNK]
-            ended += earlier.filter(stream_id=stream_id, **{f"{level}_id__in": chunk}).update(until=snapshot)
+            if len(chunk) <= FEW_UNITS:
+                keys = [(stream_id, *((unit, None) if level == "investor" else (None, unit))) for unit in chunk]
+                lines = SnapshotLine.objects.of_units(snapshot, keys).exclude(snapshot=snapshot)
+            else:
+                lines = SnapshotLine.objects.filter(
+                    stream_id=stream_id, snapshot_id__in=earlier, **{f"{level}_id__in": chunk}
+                )
+            ended += lines.filter(until__isnull=True).update(until=snapshot)
     return ended

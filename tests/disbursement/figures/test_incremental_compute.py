@@ -17,7 +17,7 @@ from disbursement.figures import services
 from disbursement.figures.services import compute_snapshot, incremental_base, recompute_year
 from disbursement.figures.tasks import recompute_from_task
 from disbursement.importing.services import import_workbook
-from disbursement.models import Figure, Flag, Snapshot
+from disbursement.models import Figure, Flag, FlagRule, Snapshot
 from disbursement.models.flags import FlagEvent
 from tests.builders import (
     SECTION_A,
@@ -176,4 +176,29 @@ def test_a_district_list_corrected_after_a_plan_revision_is_computed_in_full(yea
     assert before.computed_at is not None
     assert incremental_base(after) is None
     recompute_from_task(2024, JULY.isoformat())
+    assert_same_as_full_compute(after)
+
+
+def test_a_correction_of_one_unit_writes_only_the_figures_it_moves(year):
+    lifted = Row("Sở Y tế", 0, 40, 0, 38)
+    before, after = corrected(workbook(JULY, investors=[lifted]), "sua-so-y-te.xlsx")
+
+    read = Figure.objects.of(after).count()
+    assert read == Figure.objects.of(before).count()
+    written = Figure.objects.filter(snapshot=after).count()
+    assert 0 < written < read / 2, "the other units' figures are shared with the superseded version"
+    assert_same_as_full_compute(after)
+
+
+def test_rules_edited_since_the_superseded_version_judge_every_unit_again(year):
+    rule = FlagRule.objects.filter(kind=FlagRule.Kind.BELOW_THRESHOLD, is_active=True).order_by("id").first()
+    assert rule is not None, "the default rules judge units below a threshold"
+    # A threshold above every unit's ratio: every unit that disbursed something is below it now.
+    rule.threshold = 99
+    rule.save()
+
+    _, after = corrected(workbook(JULY, investors=[Row("Sở Y tế", 0, 40, 0, 38)]), "sua-so-y-te.xlsx")
+
+    below = Flag.objects.filter(kind=FlagRule.Kind.BELOW_THRESHOLD, cleared_on=None, last_seen_on=JULY)
+    assert below.count() > 1, "units the file does not list are judged by the edited rule too"
     assert_same_as_full_compute(after)
