@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
+from operator import attrgetter
 
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Max, Q, Sum
@@ -556,24 +557,32 @@ class FigureRow:
     """A computed figure before it is stored: the Figure's columns by attname, the snapshots it was compared
     with and its stream's average, as a reader of a fresh computation (the flags) asks for them.
 
-    Built for every figure of a date at each computation, so it is a plain slotted object, not a model instance.
+    Built for every figure of a date at each computation, so it is a plain object, not a model instance:
+    what a row does not set reads as the column's default.
     """
 
-    __slots__ = (*FIGURE_COLUMNS, "previous_snapshot", "same_period_snapshot", "stream_average")
+    previous_snapshot = None
+    same_period_snapshot = None
+    stream_average = None
 
     def __init__(self, **values):
-        for name in self.__slots__:
-            setattr(self, name, values[name] if name in values else _DEFAULTS.get(name))
+        self.__dict__.update(values)
 
     @property
     def key(self) -> Key:
         return (self.scope, self.stream_id, self.source_id, self.investor_id, self.district_id)
 
-    def stored(self) -> list:
-        return [getattr(self, name) for name in FIGURE_COLUMNS]
+    def stored(self) -> tuple:
+        return _stored_columns(self)
 
     def values(self) -> tuple:
-        return tuple(getattr(self, name) for name in FIGURE_VALUES)
+        return _compared_columns(self)
+
+
+for _name, _default in _DEFAULTS.items():
+    setattr(FigureRow, _name, _default)
+_stored_columns = attrgetter(*FIGURE_COLUMNS)
+_compared_columns = attrgetter(*FIGURE_VALUES)
 
 
 def build_figures(snapshot: Snapshot, inputs: Inputs | None = None) -> list[FigureRow]:
