@@ -60,6 +60,12 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture
+def uploads_in_tmp(settings, tmp_path):
+    """Uploaded files go to a folder of the test's own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
 def staff_user(db):
     from tests.factories import UserFactory
 

@@ -46,6 +46,19 @@ def submission_link(related_name: str) -> models.ForeignKey:
     )
 
 
+def replaced_in() -> models.ForeignKey:
+    """The version of its date from which a shared row (a line, a figure) no longer holds: a later version
+    restated it. Empty while it holds."""
+    return models.ForeignKey(
+        "disbursement.Snapshot",
+        verbose_name="được thay ở kỳ số liệu",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class BudgetSource(models.Model):
     """Nguồn vốn. 'unsplit' holds figures a sender gave without the NSTW/NSĐP split."""
 

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 
 from core.succession import ComparisonBasis
-from disbursement.models.reference import BudgetSource, CapitalStream
+from disbursement.models.reference import BudgetSource, CapitalStream, replaced_in
 from disbursement.models.snapshots import Snapshot
 from districts.models import District
 from investors.models import Investor
@@ -151,15 +151,7 @@ class Figure(models.Model):
     weekly_required = models.BigIntegerField("bình quân mỗi tuần cần giải ngân (đồng)", null=True, blank=True)
     target_date = models.DateField("hạn đạt mục tiêu", null=True, blank=True)
     weeks_remaining = models.PositiveIntegerField("số tuần còn lại", null=True, blank=True)
-    # The version from which this figure no longer holds (a later version of the date replaced it).
-    until = models.ForeignKey(
-        Snapshot,
-        verbose_name="được thay ở kỳ số liệu",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    until = replaced_in()
 
     objects = FigureQuerySet.as_manager()
 

@@ -20,7 +20,14 @@ from django.db import models
 from django.db.models import F, Max, Q
 from simple_history.models import HistoricalRecords
 
-from disbursement.models.reference import BudgetSource, CapitalStream, Project, one_unit_constraints, submission_link
+from disbursement.models.reference import (
+    BudgetSource,
+    CapitalStream,
+    Project,
+    one_unit_constraints,
+    replaced_in,
+    submission_link,
+)
 from districts.models import District
 from investors.models import Investor
 
@@ -167,14 +174,7 @@ class SnapshotLine(models.Model):
     sheet = models.CharField("trang tính", max_length=100, blank=True)
     row = models.PositiveIntegerField("dòng", null=True, blank=True)
     submission = submission_link("lines")
-    until = models.ForeignKey(
-        Snapshot,
-        verbose_name="được thay ở kỳ số liệu",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    until = replaced_in()
 
     objects = SnapshotLineQuerySet.as_manager()
 

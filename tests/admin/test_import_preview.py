@@ -22,9 +22,7 @@ JOB = "admin:disbursement_snapshot_import_job"
 CONFIRM = "admin:disbursement_snapshot_import_confirm"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+pytestmark = pytest.mark.usefixtures("uploads_in_tmp")
 
 
 @pytest.fixture

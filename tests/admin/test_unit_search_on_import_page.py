@@ -21,9 +21,7 @@ UNITS = "admin:disbursement_snapshot_import_units"
 UNKNOWN = "huyện Kiến Thuỵ Mới"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+pytestmark = pytest.mark.usefixtures("uploads_in_tmp")
 
 
 def _units(count: int) -> None:

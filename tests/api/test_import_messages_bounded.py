@@ -16,8 +16,7 @@ UNKNOWN = 1_500
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+def _media(settings, uploads_in_tmp):
     # Checked in the request, as a smaller file would be.
     settings.IMPORT_BACKGROUND_ROWS = 100_000
 

@@ -17,9 +17,7 @@ GT_SHORT = "Ban QLDA các công trình GT"
 NEW_BOARD = "Ban Quản lý dự án phát triển đô thị"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+pytestmark = pytest.mark.usefixtures("uploads_in_tmp")
 
 
 @pytest.fixture

@@ -23,9 +23,7 @@ NEW_BOARD = "Ban Quản lý dự án phát triển đô thị mới"
 NEW_DISTRICT = "huyện Hải Thành"
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+pytestmark = pytest.mark.usefixtures("uploads_in_tmp")
 
 
 def _upload(spec, name="giai-ngan.xlsx"):
