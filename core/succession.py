@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -89,6 +89,17 @@ class Lineage:
 Validity = tuple[dt.date | None, dt.date | None]
 
 
+def _walk(start: int, step: Callable[[int], Iterable[int]]) -> None:
+    """Visit `start` and every unit `step` leads to from a visited unit, each once (`step` does the work)."""
+    seen: set[int] = set()
+    stack = [start]
+    while stack:
+        current = stack.pop()
+        if current not in seen:
+            seen.add(current)
+            stack.extend(step(current))
+
+
 def _valid(validity: Validity | None, day: dt.date) -> bool:
     if validity is None:
         return True
@@ -122,13 +133,9 @@ class Successions:
         """
         units: set[int] = set()
         comparable = True
-        seen: set[int] = set()
-        stack = [unit]
-        while stack:
-            current = stack.pop()
-            if current in seen:
-                continue
-            seen.add(current)
+
+        def back(current: int) -> list[int]:
+            nonlocal comparable
             window_in = [link for link in self.incoming.get(current, ()) if since < link.effective <= today]
             window_out = [link for link in self.outgoing.get(current, ()) if since < link.effective <= today]
             if any(link.kind != SuccessionKind.MERGE for link in window_in + window_out):
@@ -138,7 +145,9 @@ class Successions:
                 comparable = False
             if self.is_valid_on(current, since):
                 units.add(current)
-            stack.extend(link.predecessor for link in window_in)
+            return [link.predecessor for link in window_in]
+
+        _walk(unit, back)
         return Lineage(frozenset(units), comparable)
 
     def holder_on(self, unit: int, day: dt.date) -> int | None:
@@ -169,18 +178,15 @@ class Successions:
         when it was split or parts of it were transferred: an old name of it then says not which.
         """
         heirs: set[int] = set()
-        seen: set[int] = set()
-        stack = [unit]
-        while stack:
-            current = stack.pop()
-            if current in seen:
-                continue
-            seen.add(current)
+
+        def forward(current: int) -> list[int]:
             passed = [link for link in self.outgoing.get(current, ()) if link.effective <= day]
             if self.is_valid_on(current, day) or not passed:
                 heirs.add(current)
-                continue
-            stack.extend(link.successor for link in passed)
+                return []
+            return [link.successor for link in passed]
+
+        _walk(unit, forward)
         return frozenset(heirs)
 
     def passed_on(self, unit: int, day: dt.date) -> dt.date | None:
