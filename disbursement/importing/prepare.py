@@ -140,6 +140,10 @@ class EntryRows:
         # not fit widening its column to 64; amounts and ratios in 64.
         self._columns = {name: array("I" if name in _NARROW else "q") for name in self._COLUMNS}
         self._keys: set[int] = set()
+        # Running totals for the preview: per section (in order first met), lines and budget sources written.
+        self.section_totals: list[dict] = []
+        self.lines = 0
+        self.source_codes: set[str] = set()
 
     def __len__(self) -> int:
         return len(self._columns["row"])
@@ -169,6 +173,23 @@ class EntryRows:
         if index is None:
             index = self._section_index[section_id] = len(self._sections)
             self._sections.append((entry.section, entry.stream))
+            self.section_totals.append(
+                {
+                    "stream": entry.stream.code,
+                    "stream_name": entry.stream.name,
+                    "label": entry.section.label,
+                    "units": 0,
+                    "plan": 0,
+                    "disbursed": 0,
+                }
+            )
+        totals = self.section_totals[index]
+        totals["units"] += 1
+        totals["plan"] += sum(v or 0 for v in entry.plans.values())
+        totals["disbursed"] += sum(entry.disbursed.values())
+        sources = entry.line_sources
+        self.lines += len(sources)
+        self.source_codes.update(sources)
         match, line, columns = entry.match, entry.line, self._columns
         if match.district_id is not None:
             self._district_names.setdefault(match.district_id, match.display_name)
@@ -194,12 +215,15 @@ class EntryRows:
     def __iter__(self) -> Iterator[Entry]:
         columns = [self._columns[name] for name in self._COLUMNS]
         sections, names = self._sections, self._district_names
-        for section_index, row, investor, district, ratio, *figures in zip(*columns, strict=True):
+        none, scale = _NONE, -_RATIO_SCALE
+        for section_index, row, investor, district, ratio, pt, pc, pl, dx, dc, dl in zip(*columns, strict=True):
             section, stream = sections[section_index]
-            plan = {c: None if v == _NONE else v for c, v in zip(_COLUMN_ORDER, figures[:3], strict=True)}
-            disbursed = {c: None if v == _NONE else v for c, v in zip(_COLUMN_ORDER, figures[3:], strict=True)}
             values = _Values(
-                section.sheet, row, plan, disbursed, None if ratio == _NONE else Decimal(ratio).scaleb(-_RATIO_SCALE)
+                section.sheet,
+                row,
+                {TOTAL: None if pt == none else pt, NSTW: None if pc == none else pc, NSDP: None if pl == none else pl},
+                {TOTAL: None if dx == none else dx, NSTW: None if dc == none else dc, NSDP: None if dl == none else dl},
+                None if ratio == none else Decimal(ratio).scaleb(scale),
             )
             if investor:
                 match = Match(INVESTOR, investor, None, False)

@@ -245,25 +245,9 @@ def _summary(parsed: ParsedWorkbook, prepared: Prepared | None) -> dict:
         return summary
     summary["as_of"] = prepared.as_of.isoformat()
     summary["year"] = prepared.year
-    per_section: dict[int, dict] = {}
-    for entry in prepared.entries:
-        data = per_section.setdefault(
-            id(entry.section),
-            {
-                "stream": entry.stream.code,
-                "stream_name": entry.stream.name,
-                "label": entry.section.label,
-                "units": 0,
-                "plan": 0,
-                "disbursed": 0,
-            },
-        )
-        data["units"] += 1
-        data["plan"] += sum(v or 0 for v in entry.plans.values())
-        data["disbursed"] += sum(entry.disbursed.values())
-    summary["sections"] = list(per_section.values())
+    summary["sections"] = [dict(totals) for totals in prepared.entries.section_totals]
     summary["units"] = len(prepared.entries)
-    summary["lines"] = sum(len(e.line_sources) for e in prepared.entries)
+    summary["lines"] = prepared.entries.lines
     summary["plan_revisions"] = prepared.plan_revisions
     summary["city_plan_revisions"] = len(prepared.city_changes)
     summary["city_disbursed"] = sum(prepared.city_disbursed.values()) if prepared.city_disbursed else None

@@ -76,7 +76,7 @@ def write_submission(prepared: Prepared, *, file_name: str, digest: str, user, s
     sources = {s.code: s for s in BudgetSource.objects.all()}
     submission.streams.set(prepared.entries.streams)
     submission.sources.set(
-        {sources[code].id for entry in prepared.entries for code in entry.line_sources}
+        {sources[code].id for code in prepared.entries.source_codes}
         | {sources[code].id for code in prepared.city_disbursed}
     )
     # What the new version carries comes from the version create_snapshot has just superseded (locked): another
