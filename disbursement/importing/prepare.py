@@ -1,4 +1,5 @@
-"""From a parsed workbook to what would be written: matched, checked, compared with what is stored.
+"""From the lines a workbook's reader hands on to what would be written: matched, checked, compared with what
+is stored, line by line as they are read (Checker), keeping only compact rows (EntryRows) and running totals.
 
 Nothing here writes. Errors and warnings go to the IssueList, each located at
 its cell.
