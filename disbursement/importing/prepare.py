@@ -141,6 +141,7 @@ class EntryRows:
         # not fit widening its column to 64; amounts and ratios in 64.
         self._columns = {name: array("I" if name in _NARROW else "q") for name in self._COLUMNS}
         self._keys: set[int] = set()
+        self._rows_by_key: dict[int, int] | None = None
         # Running totals for the preview: per section (in order first met), lines and budget sources written.
         self.section_totals: list[dict] = []
         self.lines = 0
@@ -157,11 +158,17 @@ class EntryRows:
         return {stream.id: stream for _section, stream in self._sections}
 
     def first_row(self, key: Key) -> int | None:
-        """The row of the entry with `key` (read only to name it in a message)."""
-        for entry in self:
-            if entry.key == key:
-                return entry.line.row
-        return None
+        """The row of the entry with `key`, to name it in a message: by an index of every key's row, made when
+        the first unit listed twice is met (a file pasted twice lists every unit twice) and kept up to date."""
+        if self._rows_by_key is None:
+            columns = self._columns
+            self._rows_by_key = {
+                _packed((self._sections[section][1].id, investor or None, district or None)): row
+                for section, investor, district, row in zip(
+                    columns["section"], columns["investor"], columns["district"], columns["row"], strict=True
+                )
+            }
+        return self._rows_by_key.get(_packed(key))
 
     def add(self, entry: Entry) -> bool:
         """Keep `entry`; False (not kept) when its unit is already listed in its stream."""
@@ -169,6 +176,8 @@ class EntryRows:
         if packed in self._keys:
             return False
         self._keys.add(packed)
+        if self._rows_by_key is not None:
+            self._rows_by_key[packed] = entry.line.row
         section_id = id(entry.section)
         index = self._section_index.get(section_id)
         if index is None:

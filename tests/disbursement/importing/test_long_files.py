@@ -112,3 +112,19 @@ def test_lines_read_before_the_sheet_that_dates_the_file_are_checked_against_its
     assert result.snapshot.as_of == dt.date(2024, 7, 31)
     assert result.summary["units"] == 40
     assert SnapshotLine.objects.filter(snapshot=result.snapshot, sheet="Giai ngan").count() == 2 * 20
+
+
+def test_a_file_listing_every_unit_twice_names_each_units_first_row(master_data):
+    add_investors(300)
+    spec = _spec(_rows(0, 300))
+    data = build_workbook(WorkbookSpec(**{**vars(spec), "extra_sheets": [_as_sheet("Ban sao", spec)]}))
+
+    result = run(data, confirm_warnings=True)
+
+    duplicates = [e for e in result.errors if e.code == "duplicate_unit"]
+    assert len(duplicates) == 300 and {e.sheet for e in duplicates} == {"Ban sao"}
+    for i in (0, 150, 299):
+        row = _row_of(data, "Giai ngan", unit_name(i))
+        (error,) = [e for e in duplicates if f"'{unit_name(i)}'" in e.message]
+        assert (error.cell, f"lần đầu ở dòng {row})" in error.message) == (f"B{row}", True)
+    assert written() == (0, 0, 0, 0, 0)
