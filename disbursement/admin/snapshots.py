@@ -70,6 +70,10 @@ class SnapshotAdmin(SimpleHistoryAdmin):
         # Snapshots come from imports only.
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Every version is kept, and later versions of a date read the lines and figures of earlier ones.
+        return False
+
     @admin.display(description="Tỷ lệ toàn thành phố")
     def city_ratio(self, obj):
         figure = city_figure(obj)
