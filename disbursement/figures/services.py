@@ -711,10 +711,9 @@ def _store_whole(snapshot: Snapshot, figures: list[Figure], following: Snapshot 
     for figure in figures:
         figure.until_id = None if snapshot.is_current or following is None else following.id
     _insert_figures(figures)
-    if snapshot.is_current:
-        Figure.objects.filter(snapshot__in=_earlier_versions(snapshot).values("id"), until__isnull=True).update(
-            until=snapshot
-        )
+    earlier = _earlier_versions(snapshot) if snapshot.is_current else []
+    if earlier:
+        Figure.objects.filter(snapshot_id__in=earlier, until__isnull=True).update(until=snapshot)
 
 
 def _store_changes(snapshot: Snapshot, figures: list[FigureRow], base: Snapshot) -> None:
@@ -723,7 +722,7 @@ def _store_changes(snapshot: Snapshot, figures: list[FigureRow], base: Snapshot)
     at it, so `base` still reads them."""
     # A version computed again starts from the base as it was: nothing of it replaced yet.
     Figure.objects.filter(snapshot=snapshot).delete()
-    Figure.objects.filter(snapshot__in=_earlier_versions(snapshot).values("id"), until=snapshot).update(until=None)
+    Figure.objects.filter(snapshot_id__in=_earlier_versions(snapshot), until=snapshot).update(until=None)
     stored = {
         row[1:6]: (row[0], row[6:])
         for row in Figure.objects.all()._rows_of(base).values_list("id", "scope", *FIGURE_VALUES[1:]).order_by()
@@ -769,8 +768,13 @@ def _units_judged_again(figures: list[FigureRow], changed: list[FigureRow], gone
     return frozenset(units)
 
 
-def _earlier_versions(snapshot: Snapshot):
-    return Snapshot.objects.filter(year=snapshot.year, as_of=snapshot.as_of, id__lt=snapshot.id)
+def _earlier_versions(snapshot: Snapshot) -> list[int]:
+    # Ids, not a subquery: SQLite would rather walk the index of the figures' end than the version's.
+    return list(
+        Snapshot.objects.filter(year=snapshot.year, as_of=snapshot.as_of, id__lt=snapshot.id).values_list(
+            "id", flat=True
+        )
+    )
 
 
 def later_snapshots(snapshot: Snapshot):

@@ -57,7 +57,8 @@ class FigureQuerySet(models.QuerySet):
             if not shares:
                 break
         if len(read) == 1:
-            return self.filter(snapshot_id=read[0]).filter(Q(until__isnull=True) | Q(until__gt=snapshot.id))
+            # A version's own figures all hold in it: only an earlier version's end at a later one.
+            return self.filter(snapshot_id=read[0])
         return self.filter(snapshot_id__in=read).filter(Q(until__isnull=True) | Q(until__gt=snapshot.id))
 
 
