@@ -224,6 +224,14 @@ class Dates:
     year: int
 
 
+class _SinkFailed(Exception):
+    """What the sink raised, carried past the reader's handling of broken files."""
+
+    def __init__(self, error: Exception):
+        super().__init__(error)
+        self.error = error
+
+
 # Takes each unit line as it is read, with its section and the dates (None until the texts read settle them).
 LineSink = Callable[[Section, Line, "Dates | None"], None]
 
@@ -565,8 +573,12 @@ class _WorkbookReader:
                     totals[(kind, source)] = totals.get((kind, source), 0) + value
         if self.sink is None:
             section.lines.append(line)
-        else:
+            return
+        try:
             self.sink(section, line, self.dates())
+        except Exception as exc:
+            # Not the file's fault (a database gone away, say): raised as it is, not reported as a broken file.
+            raise _SinkFailed(exc) from exc
 
     def note_title(self, sheet: str, row: int, values: tuple) -> None:
         for index, value in enumerate(values):
@@ -1414,6 +1426,8 @@ def parse_workbook(
         for ws in workbook.worksheets:
             if getattr(ws, "sheet_state", "visible") == "visible":  # a hidden sheet is not meant for import
                 reader.read_sheet(ws)
+    except _SinkFailed as failed:
+        raise failed.error from failed.error.__cause__
     except Exception as exc:
         issues.error("corrupt_file", f"Tệp bị hỏng, đọc giữa chừng thì lỗi ({type(exc).__name__}: {exc}).")
         return None
