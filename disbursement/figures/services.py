@@ -810,7 +810,9 @@ def compute_snapshot(snapshot_id: int, *, cascade: bool = True, incremental: boo
     if base is not None and snapshot.is_current:
         units = _store_changes(snapshot, figures, base)
         snapshot.shares_figures = True
-        if not rules_changed_since(base.computed_at - PLAN_WRITES_SETTLE):
+        # The flags stand as `base` left them only if it was judged: computed while it was the current version.
+        judged = base.superseded_at is None or base.computed_at <= base.superseded_at
+        if judged and not rules_changed_since(base.computed_at - PLAN_WRITES_SETTLE):
             replacing = Replacement(base, units)
     else:
         _store_whole(snapshot, figures, next_version(snapshot))

@@ -202,3 +202,16 @@ def test_rules_edited_since_the_superseded_version_judge_every_unit_again(year):
     below = Flag.objects.filter(kind=FlagRule.Kind.BELOW_THRESHOLD, cleared_on=None, last_seen_on=JULY)
     assert below.count() > 1, "units the file does not list are judged by the edited rule too"
     assert_same_as_full_compute(after)
+
+
+def test_a_version_computed_after_it_was_superseded_leaves_the_flags_to_be_judged_whole(year):
+    # Two files land before the first one's figures are computed: the first is computed once superseded,
+    # without judging flags; the second, computed from it, must judge every unit.
+    first = land(workbook(JULY, investors=[Row("Sở Y tế", 0, 40, 0, 30)]), "sua-lan-1.xlsx")
+    second = land(workbook(JULY, investors=[Row("Sở Y tế", 0, 40, 0, 38)]), "sua-lan-2.xlsx")
+    compute_snapshot(first.id, cascade=False)
+    assert incremental_base(second) == first
+
+    recompute_from_task(2024, JULY.isoformat())
+
+    assert_same_as_full_compute(second)
