@@ -79,6 +79,12 @@ def api_decimal(value: Decimal | None) -> str | None:
     return None if value is None else str(round_half_up(value, RATIO_API_PLACES))
 
 
+def stream_of(figure: Figure, context: dict) -> Figure:
+    """The figure of a unit's stream (over the same source), whose stored averages are the unit's stream
+    average on each plan basis; the unit's own figure when the context does not hold its stream's."""
+    return (context.get("streams") or {}).get((figure.stream_id, figure.source_id), figure)
+
+
 def stored(figure: Figure, field: str | None):
     return None if field is None else getattr(figure, field)
 
@@ -330,7 +336,7 @@ class FigureSerializer(serializers.Serializer):
             "plan_city": f.plan,
             "plan_pm": f.plan_pm,
             "plan_detailed": f.plan_detailed,
-            "stream_average": api_decimal(stored(f, basis.stream_average)) if is_unit else None,
+            "stream_average": api_decimal(stored(stream_of(f, ctx), basis.stream_average)) if is_unit else None,
             "rank": stored(f, basis.rank),
             "rank_of": stored(f, basis.rank_of),
             "previous_as_of": previous.as_of.isoformat() if previous else None,

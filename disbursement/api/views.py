@@ -162,6 +162,8 @@ def figure_context(snapshot: Snapshot, basis: str) -> dict:
     return {
         "basis": basis,
         "version": snapshot,
+        # Each stream's figure, whose ratios on each basis are its units' stream average.
+        "streams": {(f.stream_id, f.source_id): f for f in rows.filter(scope=Figure.Scope.STREAM)},
         "snapshots": {x.pk: x for x in Snapshot.objects.filter(pk__in=wanted)},
         "submissions": {x.pk: x for x in Submission.objects.filter(pk__in=files)},
     }

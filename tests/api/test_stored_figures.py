@@ -30,10 +30,13 @@ def test_ratios_ranks_and_changes_are_the_stored_ones(client, world):
 
 
 def test_every_basis_reads_its_stored_ratio_average_and_rank(client, world):
+    # A unit's stream average on the PM basis is its stream's stored one.
+    Figure.objects.filter(
+        snapshot=world["current"], scope="stream", stream__code="district_transfer", source__isnull=True
+    ).update(stream_average_pm=Decimal("41.5"))
     district_row(world, "DS").update(
         plan_pm=50 * 10**9,
         ratio_pm=Decimal("80"),
-        stream_average_pm=Decimal("41.5"),
         rank_pm=1,
         rank_of_pm=2,
         same_period_plan_pm=60 * 10**9,
