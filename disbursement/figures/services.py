@@ -700,7 +700,7 @@ def next_version(snapshot: Snapshot) -> Snapshot | None:
     return Snapshot.objects.filter(year=snapshot.year, as_of=snapshot.as_of, id__gt=snapshot.id).order_by("id").first()
 
 
-def _store_whole(snapshot: Snapshot, figures: list[Figure], following: Snapshot | None) -> None:
+def _store_whole(snapshot: Snapshot, figures: list[FigureRow], following: Snapshot | None) -> None:
     """Store every figure of a version as its own.
 
     A current version ends the earlier versions' figures it no longer reads, so that the figures with no end
@@ -716,16 +716,16 @@ def _store_whole(snapshot: Snapshot, figures: list[Figure], following: Snapshot 
         Figure.objects.filter(snapshot_id__in=earlier, until__isnull=True).update(until=snapshot)
 
 
-def _store_changes(snapshot: Snapshot, figures: list[FigureRow], base: Snapshot) -> None:
+def _store_changes(snapshot: Snapshot, figures: list[FigureRow], base: Snapshot) -> frozenset:
     """Store, as the version's own, only the figures that differ from those of `base`, the version it
     superseded; it reads the others from there (FigureQuerySet.of). The base's figures it replaces end
-    at it, so `base` still reads them."""
+    at it, so `base` still reads them. Returns the units whose flags may now be judged otherwise."""
     # A version computed again starts from the base as it was: nothing of it replaced yet.
     Figure.objects.filter(snapshot=snapshot).delete()
     Figure.objects.filter(snapshot_id__in=_earlier_versions(snapshot), until=snapshot).update(until=None)
     stored = {
         row[1:6]: (row[0], row[6:])
-        for row in Figure.objects.all()._rows_of(base).values_list("id", "scope", *FIGURE_VALUES[1:]).order_by()
+        for row in Figure.objects.rows_of(base).values_list("id", "scope", *FIGURE_VALUES[1:]).order_by()
     }
     changed, ended = [], []
     averages: dict[int, tuple] = {}
@@ -737,7 +737,7 @@ def _store_changes(snapshot: Snapshot, figures: list[FigureRow], base: Snapshot)
                 ended.append(before[0])
             if figure.scope == Figure.Scope.STREAM and figure.source_id is None:
                 averages[figure.stream_id] = (before[1][RATIO_AT] if before else None, figure.ratio)
-    gone = {key for key in stored}
+    gone = set(stored)
     ended += [figure_id for figure_id, _values in stored.values()]
     _insert_figures(changed)
     for start in range(0, len(ended), 5000):
@@ -815,6 +815,7 @@ def compute_snapshot(snapshot_id: int, *, cascade: bool = True, incremental: boo
         if judged and not rules_changed_since(base.computed_at - PLAN_WRITES_SETTLE):
             replacing = Replacement(base, units)
     else:
+        # Read again under the lock: a version of the date may have been written since.
         _store_whole(snapshot, figures, next_version(snapshot))
         snapshot.shares_figures = False
     if snapshot.is_current:

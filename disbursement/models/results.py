@@ -16,7 +16,7 @@ from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 
 from core.succession import ComparisonBasis
 from disbursement.models.reference import BudgetSource, CapitalStream, replaced_in
-from disbursement.models.snapshots import Snapshot
+from disbursement.models.snapshots import Snapshot, rows_read, versions_read_by
 from districts.models import District
 from investors.models import Investor
 
@@ -30,8 +30,9 @@ class FigureQuerySet(models.QuerySet):
         A version's own figures, and if it shares figures (computed from the version it superseded), those
         of the versions since the last one computed whole that it has not replaced.
         """
-        rows = self._rows_of(snapshot)
-        return rows.annotate(stream_average=_stream_average(Figure.objects.all()._rows_of(snapshot)))
+        versions = versions_read_by(snapshot, "shares_figures")
+        streams = rows_read(Figure.objects.all(), snapshot, versions)
+        return rows_read(self, snapshot, versions).annotate(stream_average=_stream_average(streams))
 
     def current(self):
         """The figures of every date as its latest computed version reads them (see services.compute_snapshot),
@@ -43,23 +44,9 @@ class FigureQuerySet(models.QuerySet):
         )
         return self.filter(until__isnull=True).annotate(stream_average=_stream_average(same_date))
 
-    def _rows_of(self, snapshot: Snapshot):
-        # Read from the database, not the instance: whether a version shares figures changes as it is computed.
-        # A list of ids (usually one) lets every database use the figures' index on the version.
-        versions = list(
-            Snapshot.objects.filter(year=snapshot.year, as_of=snapshot.as_of, id__lte=snapshot.id)
-            .order_by("-id")
-            .values_list("id", "shares_figures")
-        )
-        read = []
-        for version_id, shares in versions:
-            read.append(version_id)
-            if not shares:
-                break
-        if len(read) == 1:
-            # A version's own figures all hold in it: only an earlier version's end at a later one.
-            return self.filter(snapshot_id=read[0])
-        return self.filter(snapshot_id__in=read).filter(Q(until__isnull=True) | Q(until__gt=snapshot.id))
+    def rows_of(self, snapshot: Snapshot):
+        """The figures of a version as stored, without their stream's average (see `of`)."""
+        return rows_read(self, snapshot, versions_read_by(snapshot, "shares_figures"))
 
 
 def _stream_average(rows) -> Case:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from disbursement.models.reference import (
@@ -110,14 +110,40 @@ class CityDisbursement(models.Model):
         return f"{self.snapshot} – {self.source}"
 
 
-def versions_sharing_lines(snapshot: Snapshot) -> list[int]:
-    """Ids of the versions whose lines a version that shares lines may read: those of its date since the last
-    one written whole, itself included."""
-    versions = Snapshot.objects.filter(year=snapshot.year, as_of=snapshot.as_of, id__lte=snapshot.id)
-    whole = versions.filter(shares_lines=False).aggregate(last=Max("id"))["last"]
-    if whole is not None:
-        versions = versions.filter(id__gte=whole)
-    return list(versions.values_list("id", flat=True))
+def versions_read_by(snapshot: Snapshot, shares: str) -> list[int]:
+    """Ids of the versions of its date whose rows a version reads, itself first: walking back while each
+    version shares the rows of the one before it (`shares` names the flag: shares_lines, shares_figures).
+
+    Read from the database, not the instance: whether a version shares figures changes as it is computed.
+    Versions of a date are created one after another (create_snapshot locks the current one), so an
+    earlier version has a smaller id.
+    """
+    read = []
+    for version_id, shared in (
+        Snapshot.objects.filter(year=snapshot.year, as_of=snapshot.as_of, id__lte=snapshot.id)
+        .order_by("-id")
+        .values_list("id", shares)
+    ):
+        read.append(version_id)
+        if not shared:
+            break
+    return read
+
+
+def holding_in(snapshot: Snapshot) -> Q:
+    """Rows of earlier versions that still hold in `snapshot`: not replaced, or replaced only later."""
+    return Q(until__isnull=True) | Q(until__gt=snapshot.id)
+
+
+def rows_read(rows, snapshot: Snapshot, versions: list[int]):
+    """The rows (lines or figures) of `versions` (versions_read_by) that `snapshot` reads.
+
+    A list of ids (usually one) lets every database use the rows' index on the version; a version's own rows
+    all hold in it, only an earlier version's end at a later one.
+    """
+    if versions == [snapshot.id]:
+        return rows.filter(snapshot_id=snapshot.id)
+    return rows.filter(snapshot_id__in=versions).filter(holding_in(snapshot))
 
 
 class SnapshotLineQuerySet(models.QuerySet):
@@ -129,10 +155,9 @@ class SnapshotLineQuerySet(models.QuerySet):
         earlier version has a smaller id.
         """
         if not snapshot.shares_lines:
+            # Whether a version shares lines is set when it is written and never changes.
             return self.filter(snapshot=snapshot)
-        return self.filter(snapshot__in=versions_sharing_lines(snapshot)).filter(
-            Q(until__isnull=True) | Q(until__gt=snapshot.id)
-        )
+        return rows_read(self, snapshot, versions_read_by(snapshot, "shares_lines"))
 
     def of_units(self, snapshot: Snapshot, units):
         """The lines a version reads for a few units, given as (stream_id, investor_id, district_id).
@@ -140,7 +165,7 @@ class SnapshotLineQuerySet(models.QuerySet):
         Found through the units' indexes, over every date of the year: without statistics SQLite would
         rather walk the stream's index, every line of the stream over the year.
         """
-        versions = versions_sharing_lines(snapshot) if snapshot.shares_lines else [snapshot.id]
+        versions = versions_read_by(snapshot, "shares_lines") if snapshot.shares_lines else [snapshot.id]
         by_stream: dict[tuple[int, str], set[int]] = {}
         for stream_id, investor_id, district_id in units:
             level, unit_id = ("investor", investor_id) if investor_id else ("district", district_id)
@@ -151,7 +176,7 @@ class SnapshotLineQuerySet(models.QuerySet):
         return (
             self.alias(in_stream=F("stream_id") + 0, in_version=F("snapshot_id") + 0)
             .filter(found, in_version__in=versions)
-            .filter(Q(until__isnull=True) | Q(until__gt=snapshot.id))
+            .filter(holding_in(snapshot))
         )
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.fiscal import in_disbursement_period
 from disbursement.models import Snapshot, SnapshotLine
-from disbursement.models.snapshots import versions_sharing_lines
+from disbursement.models.snapshots import versions_read_by
 
 # Units per UPDATE when ending the lines a file restates (SQLite binds at most 32,766 parameters).
 REPLACE_CHUNK = 5000
@@ -79,7 +79,7 @@ def end_replaced_lines(snapshot: Snapshot) -> int:
     ):
         level, unit_id = ("investor", investor_id) if investor_id else ("district", district_id)
         scope.setdefault((stream_id, level), set()).add(unit_id)
-    earlier = [version for version in versions_sharing_lines(snapshot) if version != snapshot.id]
+    earlier = [version for version in versions_read_by(snapshot, "shares_lines") if version != snapshot.id]
     ended = 0
     for (stream_id, level), unit_ids in scope.items():
         ordered = sorted(unit_ids)
