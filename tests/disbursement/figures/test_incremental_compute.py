@@ -13,8 +13,9 @@ import io
 
 import pytest
 
-from disbursement.figures import services
-from disbursement.figures.services import compute_snapshot, incremental_base, recompute_year
+from disbursement.figures import corrections
+from disbursement.figures.corrections import incremental_base
+from disbursement.figures.services import compute_snapshot, recompute_year
 from disbursement.figures.tasks import recompute_from_task
 from disbursement.importing.services import import_workbook
 from disbursement.models import Figure, Flag, FlagRule, Snapshot
@@ -89,7 +90,7 @@ def year(db, monkeypatch, django_capture_on_commit_callbacks):
 
     Plans recorded by these imports count as seen by the figures computed after them (no settling time).
     """
-    monkeypatch.setattr(services, "PLAN_WRITES_SETTLE", dt.timedelta(0))
+    monkeypatch.setattr(corrections, "PLAN_WRITES_SETTLE", dt.timedelta(0))
     load_master_data()
     land(workbook(JUNE, investors=INVESTORS[:4]), "thang-6.xlsx")
     land(workbook(JULY, investors=INVESTORS[:3], districts=DISTRICTS, city=CITY), "thang-7.xlsx")
