@@ -96,7 +96,7 @@ class Parts:
                     spent = self.runs[-1].setdefault(label, [0.0, 0.0])
                     spent[0] += time.perf_counter() - t0
                     spent[1] += time.process_time() - c0
-            if self.active and label is None and result is not None:
+            if self.active and name == "patch_from_base" and result is not None:
                 self.incremental += 1
             return result
 
@@ -162,7 +162,7 @@ def main() -> None:
 
 
 def run(args) -> None:
-    from disbursement.figures import services
+    from disbursement.figures import corrections, services
     from disbursement.figures.services import compute_snapshot
     from disbursement.figures.tasks import recompute_from_task
     from disbursement.importing import writing
@@ -195,11 +195,13 @@ def run(args) -> None:
     requests = held_recomputes()
     parts = Parts()
     parts.watch(writing, "end_replaced_lines", "lines the file restates, ended")
-    parts.watch(services, "inputs_from_base", "compute: inputs from the superseded version")
-    parts.watch(services, "build_figures", "compute: figures built")
-    parts.watch(services, "_store_changes", "compute: figures compared, those changed stored")
+    parts.watch(corrections, "incremental_base", "compute: is the superseded version a base")
+    parts.watch(corrections, "patch_from_base", "compute: the figures the file moves, built")
+    parts.watch(services, "_store_patch", "compute: those figures stored")
+    parts.watch(services, "_judged_figures", "compute: figures to judge, read")
     parts.watch(services, "evaluate_flags", "compute: flags")
-    parts.watch(services, "incremental_base", None)
+    parts.watch(corrections, "inputs_from_base", "compute (other files): inputs from the base")
+    parts.watch(services, "build_figures", "compute (other files): every figure built")
     # Where a database checks deferred foreign keys (PostgreSQL) and writes its journal (SQLite).
     parts.watch(connection, "commit", "commits (import's and compute's)")
 
@@ -260,7 +262,7 @@ def run(args) -> None:
     print("of the correction:")
     for label, (wall, cpu) in parts.medians():
         print(f"  {label:<42}{wall:>9.3f}{cpu:>9.3f}")
-    print(f"computed from the superseded version's figures: {parts.incremental} of {args.repeat} corrections")
+    print(f"built from the figures the file moves: {parts.incremental} of {args.repeat} corrections")
 
     current = Snapshot.objects.current().get(year=YEAR, as_of=last.as_of)
     incremental = (figure_rows(current.id), flag_rows(YEAR))

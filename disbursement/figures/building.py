@@ -390,12 +390,8 @@ def collect(snapshot: Snapshot, inputs: Inputs | None = None) -> list[_Row]:
         for key, units in group.items():
             units_by_stream[key] |= units.keys()
 
-    def order(key: tuple) -> tuple:
-        stream_id, *source_id = key
-        return (streams[stream_id].order, stream_id, sources[source_id[0]].order if source_id else -1)
-
     stream_rows: list[_Row] = []
-    for key in sorted(units_by_stream, key=order):
+    for key in sorted(units_by_stream, key=lambda key: stream_order(streams, sources, key[0], (*key, None)[1])):
         stream_id, source_id = key[0], key[1] if len(key) > 1 else None
         found, plans = (reported_groups, plans_all) if source_id is None else (reported_split, plans_split)
         stream_rows += _stream_rows(
@@ -403,6 +399,11 @@ def collect(snapshot: Snapshot, inputs: Inputs | None = None) -> list[_Row]:
         )
 
     return city_rows(snapshot, stream_rows, sources, streams) + stream_rows
+
+
+def stream_order(streams: dict, sources: dict, stream_id: int, source_id: int | None) -> tuple:
+    """Where a stream's figures come among the date's: by stream, all sources first, then by source."""
+    return (streams[stream_id].order, stream_id, sources[source_id].order if source_id is not None else -1)
 
 
 def city_rows(snapshot: Snapshot, stream_rows: list[_Row], sources: dict, streams: dict) -> list[_Row]:
@@ -596,6 +597,8 @@ class FigureRow:
 for _name, _default in _DEFAULTS.items():
     setattr(FigureRow, _name, _default)
 _stored_columns = attrgetter(*FIGURE_COLUMNS)
+# Where a figure's ratio lies in FIGURE_VALUES.
+RATIO_AT = FIGURE_VALUES.index("ratio")
 _compared_columns = attrgetter(*FIGURE_VALUES)
 
 
@@ -717,13 +720,15 @@ class Comparison:
         return figure
 
 
-def build_figures(snapshot: Snapshot, inputs: Inputs | None = None) -> list[FigureRow]:
+def build_figures(
+    snapshot: Snapshot, inputs: Inputs | None = None, changes: UnitChanges | None = None
+) -> list[FigureRow]:
     """The figures of a snapshot, with comparisons and outlook, unsaved.
 
     A unit formed by mergers since the snapshot compared with is compared with its predecessors'
     sum; one formed by a split or a partial transfer is not compared (ComparisonBasis.NOT_COMPARABLE).
     """
-    changes = UnitChanges.read()
+    changes = UnitChanges.read() if changes is None else changes
     rows = collect(snapshot, inputs if inputs is not None else read_inputs(snapshot, changes))
     comparison = Comparison.of(snapshot, changes)
     return [comparison.figure(row) for row in rows]

@@ -12,15 +12,26 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.fiscal import disbursement_deadline
 from core.notation import format_percent
 from disbursement.db import insert_values
 from disbursement.figures import corrections
-from disbursement.figures.building import _UNIT_SCOPES, FIGURE_COLUMNS, FIGURE_VALUES, FigureRow, build_figures
+from disbursement.figures.building import (
+    _UNIT_SCOPES,
+    FIGURE_COLUMNS,
+    FIGURE_VALUES,
+    RATIO_AT,
+    FigureRow,
+    build_figures,
+)
+from disbursement.figures.corrections import Patch, unit_filter
+from disbursement.figures.lineage import UnitChanges
 from disbursement.flags.services import Replacement, evaluate_flags, rules_changed_since
 from disbursement.models import (
+    Commitment,
     Figure,
     Snapshot,
 )
@@ -74,9 +85,6 @@ def _store_changes(snapshot: Snapshot, figures: list[FigureRow], base: Snapshot)
     """Store, as the version's own, only the figures that differ from those of `base`, the version it
     superseded; it reads the others from there (FigureQuerySet.of). The base's figures it replaces end
     at it, so `base` still reads them. Returns the units whose flags may now be judged otherwise."""
-    # A version computed again starts from the base as it was: nothing of it replaced yet.
-    Figure.objects.filter(snapshot=snapshot).delete()
-    Figure.objects.filter(snapshot_id__in=_earlier_versions(snapshot), until=snapshot).update(until=None)
     stored = {
         row[1:6]: (row[0], row[6:])
         for row in Figure.objects.rows_of(base).values_list("id", "scope", *FIGURE_VALUES[1:]).order_by()
@@ -90,36 +98,53 @@ def _store_changes(snapshot: Snapshot, figures: list[FigureRow], base: Snapshot)
             if before is not None:
                 ended.append(before[0])
             if figure.scope == Figure.Scope.STREAM and figure.source_id is None:
-                averages[figure.stream_id] = (before[1][RATIO_AT] if before else None, figure.ratio)
-    gone = set(stored)
+                averages[figure.stream_id] = (before[1][RATIO_AT - 5] if before else None, figure.ratio)
+    gone = {key[1:2] + key[3:5] for key in stored if key[0] in _UNIT_SCOPES}
     ended += [figure_id for figure_id, _values in stored.values()]
-    _insert_figures(changed)
-    for start in range(0, len(ended), 5000):
-        Figure.objects.filter(id__in=ended[start : start + 5000]).update(until=snapshot)
-    return _units_judged_again(figures, changed, gone, averages)
+    return _store_patch(snapshot, base, Patch(changed, ended, averages), gone)
 
 
-# Where a figure's ratio lies among the values compared in _store_changes.
-RATIO_AT = FIGURE_VALUES.index("ratio") - 5
+def _store_patch(snapshot: Snapshot, base: Snapshot, patch: Patch, gone: frozenset | set = frozenset()) -> frozenset:
+    """Store the figures of a version that differ from `base`'s (see _store_changes); returns the units whose
+    flags may now be judged otherwise (see _units_judged_again)."""
+    # A version computed again starts from the base as it was: nothing of it replaced yet.
+    Figure.objects.filter(snapshot=snapshot).delete()
+    Figure.objects.filter(snapshot_id__in=_earlier_versions(snapshot), until=snapshot).update(until=None)
+    _insert_figures(patch.figures)
+    for start in range(0, len(patch.replaced), 5000):
+        Figure.objects.filter(id__in=patch.replaced[start : start + 5000]).update(until=snapshot)
+    return _units_judged_again(base, patch, gone)
 
 
-def _units_judged_again(figures: list[FigureRow], changed: list[FigureRow], gone: set, averages: dict) -> frozenset:
+def _units_judged_again(base: Snapshot, patch: Patch, gone: set) -> frozenset:
     """The units whose flags a version computed from the one it superseded may judge otherwise: those whose
     figures changed or left, and where a stream's average moved, those it may have crossed or whose
-    "below the stream average" text quotes it."""
-    units = {(f.stream_id, f.investor_id, f.district_id) for f in changed if f.scope in _UNIT_SCOPES}
-    units |= {key[1:2] + key[3:5] for key in gone if key[0] in _UNIT_SCOPES}
-    for stream_id, (old, new) in averages.items():
+    "below the stream average" text quotes it (the others read their ratio from `base`)."""
+    units = {(f.stream_id, f.investor_id, f.district_id) for f in patch.figures if f.scope in _UNIT_SCOPES}
+    units |= gone
+    for stream_id, (old, new) in patch.averages.items():
         if old == new:
             continue
-        quoted = old is None or new is None or format_percent(old) != format_percent(new)
-        low, high = (None, None) if quoted else (min(old, new), max(old, new))
-        for f in figures:
-            if f.scope not in _UNIT_SCOPES or f.stream_id != stream_id or f.source_id is not None:
-                continue
-            if quoted or (f.ratio is not None and low <= f.ratio < high):
-                units.add((f.stream_id, f.investor_id, f.district_id))
+        rows = Figure.objects.rows_of(base).filter(stream_id=stream_id, source__isnull=True, scope__in=_UNIT_SCOPES)
+        if old is not None and new is not None and format_percent(old) == format_percent(new):
+            rows = rows.filter(ratio__gte=min(old, new), ratio__lt=max(old, new))
+        units.update(rows.values_list("stream_id", "investor_id", "district_id").order_by())
     return frozenset(units)
+
+
+def _judged_figures(snapshot: Snapshot, replacing: Replacement | None) -> list[Figure]:
+    """The stored figures of a version its flags are judged on: with `replacing`, the city's, the sources',
+    the streams' and those of the units judged again or holding a commitment of the year; else all."""
+    figures = Figure.objects.of(snapshot).select_related("previous_snapshot")
+    if replacing is not None:
+        units = set(replacing.units) | set(
+            Commitment.objects.filter(year=snapshot.year).values_list("stream_id", "investor_id", "district_id")
+        )
+        figures = figures.filter(
+            Q(scope__in=[Figure.Scope.CITY, Figure.Scope.SOURCE, Figure.Scope.STREAM])
+            | (Q(source__isnull=True) & unit_filter({unit[1:] for unit in units}))
+        )
+    return list(figures)
 
 
 def _earlier_versions(snapshot: Snapshot) -> list[int]:
@@ -155,30 +180,40 @@ def compute_snapshot(snapshot_id: int, *, cascade: bool = True, incremental: boo
         # A superseded version whose figures the next version reads is history: it stays as it was computed.
         return Figure.objects.of(snapshot).count()
     base = corrections.incremental_base(snapshot) if incremental else None
-    figures = build_figures(snapshot, corrections.inputs_from_base(snapshot, base) if base is not None else None)
+    changes = UnitChanges.read()
+    patch = corrections.patch_from_base(snapshot, base, changes) if base is not None else None
+    figures = None
+    if patch is None:
+        figures = build_figures(
+            snapshot, corrections.inputs_from_base(snapshot, base) if base is not None else None, changes
+        )
     # The snapshot's row is locked only to write its figures, and without its key (FOR NO KEY UPDATE):
     # rows that refer to the snapshot (an import job, a digest delivery) are written meanwhile, while an
     # import that supersedes it waits for the figures. is_current is read again under the lock.
     snapshot = Snapshot.objects.select_for_update(no_key=True).get(pk=snapshot_id)
     replacing = None
     if base is not None and snapshot.is_current:
-        units = _store_changes(snapshot, figures, base)
+        units = _store_patch(snapshot, base, patch) if patch is not None else _store_changes(snapshot, figures, base)
         snapshot.shares_figures = True
+        # Saved now: reading the version's figures (the flags below) asks the database what it shares.
+        snapshot.save(update_fields=["shares_figures"])
         # The flags stand as `base` left them only if it was judged: computed while it was the current version.
         judged = base.superseded_at is None or base.computed_at <= base.superseded_at
         if judged and not rules_changed_since(base.computed_at - corrections.PLAN_WRITES_SETTLE):
             replacing = Replacement(base, units)
     else:
+        if figures is None:
+            figures = build_figures(snapshot, corrections.inputs_from_base(snapshot, base), changes)
         # Read again under the lock: a version of the date may have been written since.
         _store_whole(snapshot, figures, next_version(snapshot))
         snapshot.shares_figures = False
     if snapshot.is_current:
-        evaluate_flags(snapshot, figures, replacing)
+        evaluate_flags(snapshot, figures if figures is not None else _judged_figures(snapshot, replacing), replacing)
     snapshot.computed_at = timezone.now()
     snapshot.save(update_fields=["computed_at", "shares_figures"])
     if cascade and snapshot.is_current and later_snapshots(snapshot).exists():
         request_recompute(snapshot.year, snapshot.as_of + dt.timedelta(days=1))
-    return len(figures)
+    return len(figures) if figures is not None else Figure.objects.of(snapshot).count()
 
 
 def recompute_year(

@@ -12,13 +12,16 @@ import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 
 from disbursement.figures import corrections
 from disbursement.figures.corrections import incremental_base
+from disbursement.figures.lineage import UnitChanges
 from disbursement.figures.services import compute_snapshot, recompute_year
 from disbursement.figures.tasks import recompute_from_task
+from disbursement.followup import services as followup
 from disbursement.importing.services import import_workbook
-from disbursement.models import Figure, Flag, FlagRule, Snapshot
+from disbursement.models import Commitment, Figure, Flag, FlagRule, Snapshot
 from disbursement.models.flags import FlagEvent
 from tests.builders import (
     SECTION_A,
@@ -31,6 +34,7 @@ from tests.builders import (
     load_master_data,
     revise,
 )
+from tests.disbursement.followup.helpers import answer
 
 JUNE = dt.date(2024, 6, 20)
 JULY = dt.date(2024, 7, 20)
@@ -98,11 +102,17 @@ def year(db, monkeypatch, django_capture_on_commit_callbacks):
     return Snapshot.objects.current().get(as_of=JULY)
 
 
-def corrected(data: bytes, name: str) -> tuple[Snapshot, Snapshot]:
-    """Land a file on July and compute it as the import's recompute does; returns (superseded, new version)."""
+def corrected(data: bytes, name: str, *, patched: bool | None = None) -> tuple[Snapshot, Snapshot]:
+    """Land a file on July and compute it as the import's recompute does; returns (superseded, new version).
+
+    `patched`: whether the new version's figures are built from the few the file moves (patch_from_base),
+    rather than from all the superseded version's.
+    """
     before = Snapshot.objects.current().get(as_of=JULY)
     after = land(data, name)
     assert incremental_base(after) == before, "the new version is computed from the one it superseded"
+    if patched is not None:
+        assert (corrections.patch_from_base(after, before, UnitChanges.read()) is not None) == patched
     recompute_from_task(2024, JULY.isoformat())
     return before, after
 
@@ -116,7 +126,7 @@ def assert_same_as_full_compute(snapshot: Snapshot) -> None:
 
 def test_a_correction_that_lifts_one_investor_above_the_others(year):
     lifted = Row("Sở Y tế", 0, 40, 0, 38)
-    _, after = corrected(workbook(JULY, investors=[lifted]), "sua-so-y-te.xlsx")
+    _, after = corrected(workbook(JULY, investors=[lifted]), "sua-so-y-te.xlsx", patched=True)
 
     health = Figure.objects.get(
         snapshot=after, scope=Figure.Scope.INVESTOR, source=None, investor__name="Sở Y tế", stream__code="city_assigned"
@@ -129,7 +139,7 @@ def test_a_unit_whose_lines_the_file_replaces_by_another_split(year):
     # The board's July figure is carried from June (NSTW and NSĐP lines); its correction gives one total
     # (the file does not split sources): those two lines leave the date, one line takes their place.
     board = Row("Ban Quản lý dự án đầu tư xây dựng các công trình giao thông", 0, 3912400, 0, 1500000)
-    before, after = corrected(workbook(JULY, investors=[board], split=False), "sua-ban-giao-thong.xlsx")
+    before, after = corrected(workbook(JULY, investors=[board], split=False), "sua-ban-giao-thong.xlsx", patched=False)
 
     def sources(snapshot):
         return set(snapshot.lines.filter(investor__name=board.name).values_list("source__code", flat=True)) or set(
@@ -145,7 +155,7 @@ def test_a_unit_whose_lines_the_file_replaces_by_another_split(year):
 
 def test_a_unit_new_on_the_date(year):
     newcomer = Row("Sở Xây dựng", 0, 0, 0, 700)
-    before, after = corrected(workbook(JULY, investors=[newcomer]), "so-xay-dung.xlsx")
+    before, after = corrected(workbook(JULY, investors=[newcomer]), "so-xay-dung.xlsx", patched=False)
 
     assert not Figure.objects.filter(snapshot=before, investor__name="Sở Xây dựng").exists()
     assert Figure.objects.filter(snapshot=after, investor__name="Sở Xây dựng", source=None).get().disbursed == (
@@ -156,7 +166,7 @@ def test_a_unit_new_on_the_date(year):
 
 def test_a_city_summary_replaced(year):
     summary = {**CITY, "disbursed": (140000, 6100000)}
-    _, after = corrected(workbook(JULY, city=summary), "kbnn-tong-hop.xlsx")
+    _, after = corrected(workbook(JULY, city=summary), "kbnn-tong-hop.xlsx", patched=True)
 
     city = Figure.objects.get(snapshot=after, scope=Figure.Scope.CITY)
     assert city.disbursed == 6_240_000 * 10**6 and not city.is_partial
@@ -216,3 +226,84 @@ def test_a_version_computed_after_it_was_superseded_leaves_the_flags_to_be_judge
     recompute_from_task(2024, JULY.isoformat())
 
     assert_same_as_full_compute(second)
+
+
+def unit_figure(snapshot: Snapshot, name: str) -> Figure:
+    return Figure.objects.of(snapshot).get(source=None, investor__name=name)
+
+
+def test_two_units_of_one_file_tie_and_cross_another(year):
+    # Both at 50%: they share the first rank, above An Lão (41,9%), which each crossed.
+    rows = [Row(INVESTORS[0].name, 0, 1752, 0, 876), Row("Sở Y tế", 0, 40, 0, 20)]
+    _, after = corrected(workbook(JULY, investors=rows), "sua-hai-don-vi.xlsx", patched=True)
+
+    assert [unit_figure(after, r.name).rank for r in [*rows, INVESTORS[1]]] == [1, 1, 3]
+    assert_same_as_full_compute(after)
+
+
+def test_a_unit_corrected_to_the_ratio_of_one_the_file_does_not_list(year):
+    corrected(workbook(JULY, investors=[Row("Sở Y tế", 0, 40, 0, 20)]), "sua-so-y-te.xlsx", patched=True)
+    # Then the department of agriculture to the same 50%, from 68,5%: it ties with Sở Y tế, unlisted now.
+    tied = Row(INVESTORS[0].name, 0, 1752, 0, 876)
+    _, after = corrected(workbook(JULY, investors=[tied]), "sua-so-nong-nghiep.xlsx", patched=True)
+
+    assert unit_figure(after, tied.name).rank == unit_figure(after, "Sở Y tế").rank == 1
+    assert_same_as_full_compute(after)
+
+
+def test_a_unit_carried_from_an_earlier_date_reports_on_the_date(year):
+    board = INVESTORS[3]
+    stream = "city_assigned"
+    before_coverage = (
+        Figure.objects.of(Snapshot.objects.current().get(as_of=JULY))
+        .get(scope=Figure.Scope.STREAM, source=None, stream__code=stream)
+        .coverage
+    )
+    again = Row(board.name, board.plan_nstw, board.plan_nsdp, 90000, 1100000)
+    _, after = corrected(workbook(JULY, investors=[again]), "sua-ban-giao-thong.xlsx", patched=True)
+
+    figure = unit_figure(after, board.name)
+    assert figure.reported_on == JULY and figure.disbursed == 1_190_000 * 10**6
+    coverage = Figure.objects.of(after).get(scope=Figure.Scope.STREAM, source=None, stream__code=stream).coverage
+    assert coverage["units_reported_on_date"] == before_coverage["units_reported_on_date"] + 1
+    assert coverage["units_carried"] == before_coverage["units_carried"] - 1
+    assert_same_as_full_compute(after)
+
+
+def test_a_district_corrected_moves_its_stream_average_past_the_others(year):
+    # Tiên Lãng from 66,4% to 98,4%: the districts' average moves by points, so every district is judged again.
+    _, after = corrected(
+        workbook(JULY, districts=[Row("huyện Tiên Lãng", 0, 162533, 0, 160000)]), "sua-tien-lang.xlsx", patched=True
+    )
+
+    stream = Figure.objects.of(after).get(scope=Figure.Scope.STREAM, source=None, stream__code="district_transfer")
+    assert stream.disbursed == (183384 + 160000 + 23785) * 10**6
+    assert_same_as_full_compute(after)
+
+
+def test_a_commitment_of_a_unit_the_file_does_not_list_is_judged_on_its_figure(year, settings):
+    settings.SITE_URL = "http://testserver"
+    board = INVESTORS[3]
+    flag = Flag.objects.get(investor__name=board.name, kind="below_stream_average")
+    flag.investor.head_email = "giamdoc@example.vn"
+    flag.investor.save()
+    (request,) = followup.create_requests([flag], now=timezone.make_aware(dt.datetime(2024, 6, 24, 9))).created
+    # Due before July's date, above what the board has disbursed: July judges it missed.
+    answer(request, (dt.date(2024, 7, 1), 2_000_000 * 10**6), now=timezone.make_aware(dt.datetime(2024, 6, 25, 9)))
+    recompute_year(2024)
+    (commitment,) = Commitment.objects.all()
+    disbursed = (board.disbursed_nstw + board.disbursed_nsdp) * 10**6
+    assert (commitment.status, commitment.disbursed) == ("missed", disbursed)
+
+    # A district's correction: the board's stream is not touched, its commitment is judged all the same.
+    district = Row("huyện Kiến Thụy", 0, 270020, 0, 183390)
+    _, after = corrected(workbook(JULY, districts=[district]), "sua-kien-thuy.xlsx", patched=True)
+
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.disbursed, commitment.evaluated_snapshot_id) == (
+        "missed",
+        disbursed,
+        after.id,
+    )
+    assert Flag.objects.filter(investor__name=board.name, kind="missed_commitment", cleared_on=None).exists()
+    assert_same_as_full_compute(after)
