@@ -78,8 +78,10 @@ class Allocation(models.Model):
     """The plan of one unit (investor or district) in one stream from one budget source."""
 
     year = models.PositiveSmallIntegerField("năm kế hoạch")
-    stream = models.ForeignKey(CapitalStream, verbose_name="dòng vốn", on_delete=models.PROTECT)
-    source = models.ForeignKey(BudgetSource, verbose_name="nguồn vốn", on_delete=models.PROTECT)
+    # The stream and the source are read with the year (the unique constraints' leading columns): no index of
+    # their own, as on SnapshotLine.
+    stream = models.ForeignKey(CapitalStream, verbose_name="dòng vốn", on_delete=models.PROTECT, db_index=False)
+    source = models.ForeignKey(BudgetSource, verbose_name="nguồn vốn", on_delete=models.PROTECT, db_index=False)
     investor = models.ForeignKey(
         Investor, verbose_name="chủ đầu tư", null=True, blank=True, on_delete=models.PROTECT, related_name="allocations"
     )
@@ -95,7 +97,9 @@ class Allocation(models.Model):
         Project, verbose_name="dự án", null=True, blank=True, on_delete=models.PROTECT, related_name="allocations"
     )
     deadline = models.DateField("hạn giải ngân", help_text="Mặc định 31/01 năm sau; vốn được kéo dài có hạn riêng.")
-    history = HistoricalRecords()
+    # History records are read by the record's id and by date (object history, audit page), never by these
+    # copied references: not indexed (a large first import writes one record per unit and source).
+    history = HistoricalRecords(no_db_index=["stream", "source", "investor", "district", "project"])
 
     class Meta:
         verbose_name = "kế hoạch vốn của đơn vị"
@@ -135,7 +139,8 @@ class AllocationRevision(Revision):
         on_delete=models.SET_NULL,
         related_name="allocation_revisions",
     )
-    history = HistoricalRecords()
+    # As Allocation's: the history is read by id and date, not by these references.
+    history = HistoricalRecords(no_db_index=["allocation", "snapshot", "recorded_by"])
 
     class Meta(Revision.Meta):
         verbose_name = "điều chỉnh kế hoạch của đơn vị"

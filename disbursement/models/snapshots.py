@@ -188,8 +188,11 @@ class SnapshotLine(models.Model):
     """
 
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="lines", verbose_name="kỳ số liệu")
-    stream = models.ForeignKey(CapitalStream, verbose_name="dòng vốn", on_delete=models.PROTECT)
-    source = models.ForeignKey(BudgetSource, verbose_name="nguồn vốn", on_delete=models.PROTECT)
+    # No index of their own on the stream and the source (a handful of values, always read with the version or
+    # the unit): the unit and version indexes serve every query, and an import of 90,000 lines maintains two
+    # fewer indexes.
+    stream = models.ForeignKey(CapitalStream, verbose_name="dòng vốn", on_delete=models.PROTECT, db_index=False)
+    source = models.ForeignKey(BudgetSource, verbose_name="nguồn vốn", on_delete=models.PROTECT, db_index=False)
     investor = models.ForeignKey(Investor, verbose_name="chủ đầu tư", null=True, blank=True, on_delete=models.PROTECT)
     district = models.ForeignKey(District, verbose_name="quận, huyện", null=True, blank=True, on_delete=models.PROTECT)
     project = models.ForeignKey(Project, verbose_name="dự án", null=True, blank=True, on_delete=models.PROTECT)
