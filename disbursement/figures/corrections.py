@@ -75,9 +75,10 @@ def incremental_base(snapshot: Snapshot) -> Snapshot | None:
     if previous is not None and (previous.computed_at is None or previous.computed_at > base.computed_at):
         return None
     since = base.computed_at - PLAN_WRITES_SETTLE
+    # Every plan written is in its history (the import's bulk writes and the plan services' alike), whose
+    # date is indexed: the revisions' own `recorded_at` is not, and a national year holds a hundred thousand.
     if (
-        AllocationRevision.objects.filter(recorded_at__gt=since).exists()
-        or AllocationRevision.history.filter(history_date__gt=since).exists()
+        AllocationRevision.history.filter(history_date__gt=since).exists()
         or Allocation.history.filter(history_date__gt=since).exists()
     ):
         return None

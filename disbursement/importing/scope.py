@@ -12,10 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count
-
 from core.figures import disbursement_ratio
-from disbursement.models import Snapshot, SnapshotLine
+from disbursement.models import Figure, Snapshot, SnapshotLine
 from disbursement.snapshots.selectors import unit_readings
 from districts.models import District
 from investors.models import Investor
@@ -32,26 +30,41 @@ def reference_snapshot(year: int, as_of: dt.date) -> Snapshot | None:
     return Snapshot.objects.current().filter(year=year, as_of__lte=as_of).order_by("-as_of", "-id").first()
 
 
-def units_on_date(snapshot: Snapshot | None) -> dict[Key, int]:
-    """Units with a line in a version of the date: key -> number of lines.
+def units_on_date(snapshot: Snapshot | None) -> dict[Key, str]:
+    """Units with a line in a version of the date: key -> the investor's name ("" for a district).
 
-    Counted in the database (a national date holds a line per project); kept on the snapshot instance,
-    as a version's lines never change and the preview and the warnings both ask.
+    Read from the version's stored figures when it has been computed (a unit reported on the date is a unit
+    with a line there; a national date holds a line per project, its figures one row per unit), else from
+    its lines. Kept on the snapshot instance: a version's lines never change, and the preview and the
+    warnings both ask.
     """
     if snapshot is None:
         return {}
-    counts = getattr(snapshot, "_units_on_date", None)
-    if counts is None:
-        counts = dict(
-            ((stream_id, investor_id, district_id), lines)
-            for stream_id, investor_id, district_id, lines in SnapshotLine.objects.of(snapshot)
-            .values("stream_id", "investor_id", "district_id")
-            .annotate(lines=Count("id"))
-            .values_list("stream_id", "investor_id", "district_id", "lines")
+    units = getattr(snapshot, "_units_on_date", None)
+    if units is not None:
+        return units
+    rows = None
+    if snapshot.computed_at is not None:
+        rows = list(
+            Figure.objects.rows_of(snapshot)
+            .filter(
+                scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT],
+                source__isnull=True,
+                reported_on=snapshot.as_of,
+            )
+            .values_list("stream_id", "investor_id", "district_id", "investor__name")
             .order_by()
         )
-        snapshot._units_on_date = counts
-    return counts
+    if not rows:
+        rows = (
+            SnapshotLine.objects.of(snapshot)
+            .values_list("stream_id", "investor_id", "district_id", "investor__name")
+            .distinct()
+            .order_by()
+        )
+    units = {(stream_id, investor_id, district_id): name or "" for stream_id, investor_id, district_id, name in rows}
+    snapshot._units_on_date = units
+    return units
 
 
 def preview(
@@ -101,7 +114,7 @@ def preview(
     for change in changes:
         match = change["unit"]
         change["unit"] = names.get(match.unit_id, "") if match.known_name is None else match.known_name
-    missing = unit_names([key for key in on_date if key[0] in streams_listed and key not in listed])
+    missing = unit_names([key for key in on_date if key[0] in streams_listed and key not in listed], on_date)
     replaced = sum(1 for key in on_date if key in listed)
     return {
         "units_kept": len(on_date) - replaced,
@@ -115,9 +128,14 @@ def preview(
     }
 
 
-def unit_names(keys: list[Key]) -> list[str]:
-    """Display names of units, sorted, for a message that names them."""
-    investors = dict(Investor.objects.filter(id__in={k[1] for k in keys if k[1]}).values_list("id", "name"))
-    districts = {d.id: d.display_name for d in District.objects.filter(id__in={k[2] for k in keys if k[2]})}
-    names = {investors.get(i) or districts.get(d) or "" for _s, i, d in keys}
+def unit_names(keys: list[Key], investor_names: dict[Key, str] | None = None) -> list[str]:
+    """Display names of units, sorted, for a message that names them (investors' names from
+    `investor_names` when given, as units_on_date reads them)."""
+    if investor_names is None:
+        found = dict(Investor.objects.filter(id__in={k[1] for k in keys if k[1]}).values_list("id", "name"))
+        investor_names = {k: found.get(k[1], "") for k in keys if k[1]}
+    districts = {
+        d.id: d.display_name for d in District.objects.filter(id__in={k[2] for k in keys if not k[1] and k[2]})
+    }
+    names = {investor_names.get(k, "") if k[1] else districts.get(k[2], "") for k in keys}
     return sorted(names, key=str.lower)

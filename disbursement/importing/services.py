@@ -218,11 +218,12 @@ def _warn_missing_units(prepared: Prepared, issues: IssueList) -> None:
     listed = prepared.entries
     streams = prepared.entries.streams
     by_stream: dict[int, list] = {}
-    for key in scope.units_on_date(prepared.superseded):
+    on_date = scope.units_on_date(prepared.superseded)
+    for key in on_date:
         if key[0] in streams and key not in listed:
             by_stream.setdefault(key[0], []).append(key)
     for stream_id, keys in by_stream.items():
-        names = scope.unit_names(keys)
+        names = scope.unit_names(keys, on_date)
         shown = ", ".join(names[:20]) + (f" và {len(names) - 20} đơn vị khác" if len(names) > 20 else "")
         issues.warning(
             "units_missing_from_file",
