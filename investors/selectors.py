@@ -40,7 +40,9 @@ def investors_valid_on(day: dt.date) -> QuerySet[Investor]:
 
 def investor_successions() -> Successions:
     """Every investor's succession links and validity dates, for core.succession."""
-    validity = {pk: (start, end) for pk, start, end in Investor.objects.values_list("id", "valid_from", "valid_to")}
+    validity = {
+        pk: (start, end) for pk, start, end in Investor.objects.values_list("id", "valid_from", "valid_to").order_by()
+    }
     links = [
         Link(predecessor, successor, kind, effective)
         for predecessor, successor, kind, effective in InvestorSuccession.objects.values_list(

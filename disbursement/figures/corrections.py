@@ -41,6 +41,7 @@ from disbursement.models import (
     SnapshotLine,
     Submission,
 )
+from disbursement.models.snapshots import rows_read, versions_read_by
 from disbursement.snapshots.selectors import previous_snapshot
 
 # A plan written this long before a version was computed is taken as seen by that computation: a transaction
@@ -186,10 +187,10 @@ def patch_from_base(snapshot: Snapshot, base: Snapshot, changes: UnitChanges) ->
     if len(listed) > FEW_UNITS:
         return None
     day = snapshot.as_of
+    rows_of_base = rows_read(Figure.objects.all(), base, versions_read_by(base, "shares_figures"))
     stored = {
         row[1:6]: (row[0], row[1:])
-        for row in Figure.objects.rows_of(base)
-        .filter(Q(scope__in=_STREAM_LEVEL) | unit_filter({unit[1:] for unit in listed}))
+        for row in rows_of_base.filter(Q(scope__in=_STREAM_LEVEL) | unit_filter({unit[1:] for unit in listed}))
         .values_list("id", *FIGURE_VALUES)
         .order_by()
     }
@@ -229,7 +230,7 @@ def patch_from_base(snapshot: Snapshot, base: Snapshot, changes: UnitChanges) ->
         average = disbursement_ratio(stream.disbursed, stream.plan)
         stream.stream_average = average
         rebuilt[stream.key] = stream
-        for row, key, rank in _ranks_moved(base, stored, stream_id, source_id, units):
+        for row, key, rank in _ranks_moved(rows_of_base, stored, stream_id, source_id, units):
             row.rank = rank
             row.stream_average = average
             rebuilt[key] = row
@@ -268,21 +269,21 @@ def patch_from_base(snapshot: Snapshot, base: Snapshot, changes: UnitChanges) ->
     return Patch(figures, replaced, averages)
 
 
-def _ranks_moved(base: Snapshot, stored: dict, stream_id: int, source_id: int | None, units: list[tuple[_Row, int]]):
+def _ranks_moved(
+    rows_of_base, stored: dict, stream_id: int, source_id: int | None, units: list[tuple[_Row, int]]
+) -> list[tuple[_Row, tuple, int]]:
     """(row, key, new rank) of every unit of the stream and source whose rank changes as `units` (rows of
     base, with their new amount) move; the units read are added to `stored`.
 
     A unit's rank is 1 + the number of units with a higher ratio (competition ranking, as rank_by_ratio), so
     another unit moves only if its ratio lies between a listed unit's old and new one. Those are read from
-    the database within these bounds and compared exactly (stored ratios are rounded)."""
+    the database within these bounds and compared exactly (stored ratios are rounded); a listed unit's new
+    rank is its old one less those it passed (more those that passed it) and the listed units' moves."""
     olds = [_exact_ratio(row) for row, _amount in units]
     news = [disbursement_ratio(amount, row.plan) for row, amount in units]
-    listed_ids = [stored[row.key][0] for row, _amount in units]
-    rows = Figure.objects.rows_of(base).filter(
-        stream_id=stream_id, scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT]
-    )
+    rows = rows_of_base.filter(stream_id=stream_id, scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT])
     rows = rows.filter(source__isnull=True) if source_id is None else rows.filter(source_id=source_id)
-    rows = rows.exclude(id__in=listed_ids)
+    rows = rows.exclude(id__in=[stored[row.key][0] for row, _amount in units])
     bounds = Q()
     for old, new in zip(olds, news, strict=True):
         if new is not None:
@@ -293,19 +294,23 @@ def _ranks_moved(base: Snapshot, stored: dict, stream_id: int, source_id: int | 
     for figure_id, *values in rows.filter(bounds).values_list("id", *FIGURE_VALUES).order_by():
         row = _row_of(values)
         stored[row.key] = (figure_id, tuple(values))
-        between.append((row, values[RATIO_AT], _exact_ratio(row)))
+        between.append((row, _exact_ratio(row)))
     moved = []
-    for row, _stored_ratio, ratio in between:
+    for row, ratio in between:
         shift = sum((new > ratio) - (old > ratio) for old, new in zip(olds, news, strict=True) if new is not None)
         if shift:
             moved.append((row, row.key, row.rank + shift))
     for index, (row, _amount) in enumerate(units):
-        new = news[index]
+        old, new = olds[index], news[index]
         if new is None:
             continue
-        # Higher for certain, then those whose stored ratio is too close to tell, then the other listed units.
-        higher = rows.filter(ratio__gt=new + _ROUNDING).count()
-        higher += sum(1 for _row, stored_ratio, ratio in between if stored_ratio <= new + _ROUNDING and ratio > new)
-        higher += sum(1 for j, other in enumerate(news) if j != index and other is not None and other > new)
+        others = [(o, n) for j, (o, n) in enumerate(zip(olds, news, strict=True)) if j != index and n is not None]
+        # Units the file does not list above it before, from its stored rank; then those it passed or that
+        # passed it (all between its two ratios, so read above); then the listed ones above it now.
+        higher = row.rank - 1 - sum(1 for o, _n in others if o > old)
+        higher += sum(1 for _row, ratio in between if new < ratio <= old) - sum(
+            1 for _row, ratio in between if old < ratio <= new
+        )
+        higher += sum(1 for _o, n in others if n > new)
         moved.append((row, row.key, higher + 1))
     return moved

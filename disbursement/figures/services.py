@@ -135,16 +135,24 @@ def _units_judged_again(base: Snapshot, patch: Patch, gone: set) -> frozenset:
 def _judged_figures(snapshot: Snapshot, replacing: Replacement | None) -> list[Figure]:
     """The stored figures of a version its flags are judged on: with `replacing`, the city's, the sources',
     the streams' and those of the units judged again or holding a commitment of the year; else all."""
-    figures = Figure.objects.of(snapshot).select_related("previous_snapshot")
-    if replacing is not None:
-        units = set(replacing.units) | set(
-            Commitment.objects.filter(year=snapshot.year).values_list("stream_id", "investor_id", "district_id")
-        )
-        figures = figures.filter(
+    if replacing is None:
+        return list(Figure.objects.of(snapshot).select_related("previous_snapshot"))
+    units = set(replacing.units) | set(
+        Commitment.objects.filter(year=snapshot.year).values_list("stream_id", "investor_id", "district_id")
+    )
+    figures = list(
+        Figure.objects.rows_of(snapshot)
+        .filter(
             Q(scope__in=[Figure.Scope.CITY, Figure.Scope.SOURCE, Figure.Scope.STREAM])
             | (Q(source__isnull=True) & unit_filter({unit[1:] for unit in units}))
         )
-    return list(figures)
+        .select_related("previous_snapshot")
+    )
+    # Each unit's stream average, as FigureQuerySet.of reads it: the ratio of its stream's figure.
+    averages = {(f.stream_id, f.source_id): f.ratio for f in figures if f.scope == Figure.Scope.STREAM}
+    for figure in figures:
+        figure.stream_average = averages.get((figure.stream_id, figure.source_id))
+    return figures
 
 
 def _earlier_versions(snapshot: Snapshot) -> list[int]:
