@@ -26,6 +26,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 
@@ -208,3 +209,17 @@ class Successions:
         """The links effective from `start` to `end`, in date order."""
         links = [link for group in self.outgoing.values() for link in group if start <= link.effective <= end]
         return sorted(links, key=lambda link: (link.effective, link.predecessor, link.successor))
+
+
+@dataclass(frozen=True, slots=True)
+class FormerUnit:
+    """A unit (investor or local unit) that ended before a date and passed on, as files may still name it then.
+
+    `holder` is the one unit that took the whole of it (through mergers, a change of name or kind); None
+    when it was split or transferred in parts: `heirs` are then the units its old name may stand for.
+    """
+
+    unit: Any
+    holder: Any | None
+    heirs: tuple
+    changed_on: dt.date

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
 from core.names import normalize_name
-from core.succession import Link, Successions
+from core.succession import FormerUnit, Link, Successions
 from districts.models import District, DistrictAlias, DistrictSuccession
 
 
@@ -55,20 +54,6 @@ def district_successions() -> Successions:
         )
     ]
     return Successions(links, validity)
-
-
-@dataclass(frozen=True, slots=True)
-class FormerUnit:
-    """A unit that ended before a date and passed on, as files may still name it on that date.
-
-    `holder` is the one unit that took the whole of it (through mergers, a change of name or kind); None
-    when it was split or transferred in parts: `heirs` are then the units its old name may stand for.
-    """
-
-    unit: District
-    holder: District | None
-    heirs: tuple[District, ...]
-    changed_on: dt.date
 
 
 def former_districts_on(day: dt.date, successions: Successions | None = None) -> list[FormerUnit]:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Q, QuerySet
 
 from core.names import normalize_name
-from core.succession import Link, Successions
+from core.succession import FormerUnit, Link, Successions
 from investors.models import Investor, InvestorAlias, InvestorSuccession
 
 
@@ -149,3 +149,28 @@ def investor_display_names(ids: Iterable[int]) -> dict[int, str]:
         pk: short_name or name
         for pk, name, short_name in Investor.objects.filter(id__in=set(ids)).values_list("id", "name", "short_name")
     }
+
+
+def split_investors_on(day: dt.date, successions: Successions | None = None) -> list[FormerUnit]:
+    """Investors no longer valid on `day` that were split or transferred in parts by then, oldest change first:
+    their old names stand for several investors (`heirs`), so a file naming one cannot be read."""
+    ended = list(
+        Investor.objects.filter(successions_out__effective_from__lte=day)
+        .exclude(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .distinct()
+        .order_by("valid_from", "name", "id")
+    )
+    if not ended:
+        return []
+    successions = successions or investor_successions()
+    heirs = {unit.id: successions.heirs_on(unit.id, day) for unit in ended}
+    units = Investor.objects.in_bulk(set().union(*heirs.values()))
+    result = []
+    for unit in ended:
+        if successions.holder_on(unit.id, day) is not None:
+            continue  # merged whole: its names lead to the holder (investor_names_on)
+        found = tuple(sorted((units[i] for i in heirs[unit.id] if i in units), key=lambda i: (i.name, i.id)))
+        if found:
+            changed_on = min(link.effective for link in successions.outgoing[unit.id] if link.effective <= day)
+            result.append(FormerUnit(unit=unit, holder=None, heirs=found, changed_on=changed_on))
+    return result

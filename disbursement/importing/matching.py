@@ -21,11 +21,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from core.names import expand_abbreviations, normalize_name
+from core.succession import FormerUnit
 from disbursement.models import CapitalStream, NameAbbreviation
 from districts.models import DistrictAlias
-from districts.selectors import FormerUnit, districts_valid_on, former_districts_on
-from investors.models import Investor
-from investors.selectors import investor_display_names, investor_names_on
+from districts.selectors import districts_valid_on, former_districts_on
+from investors.models import Investor, InvestorAlias
+from investors.selectors import investor_display_names, investor_names_on, split_investors_on
 
 INVESTOR = "investor"
 DISTRICT = "district"
@@ -83,15 +84,29 @@ class UnitMatcher:
                 self._add(DISTRICT, alias.name, alias.district)
             else:
                 former_aliases[alias.district_id].append(alias.name)
-        # Old names after a change, behind the names valid on the date.
-        self._divided: dict[str, FormerUnit] = {}
+        # Old names after a change, behind the names valid on the date; a unit split up is named to be refused.
+        self._divided: dict[str, dict[str, FormerUnit]] = {INVESTOR: {}, DISTRICT: {}}
         for former in former_districts_on(as_of):
             for name in (former.unit.name, *former_aliases.get(former.unit.id, ())):
                 if former.holder is not None:
                     self._add(DISTRICT, name, former.holder)
                 elif former.heirs:
-                    for key in (self.key(name), normalize_name(name)):
-                        self._divided.setdefault(key, former)
+                    self._add_divided(DISTRICT, name, former)
+        split = split_investors_on(as_of)
+        if split:
+            aliases: dict[int, list[str]] = defaultdict(list)
+            for investor_id, name in InvestorAlias.objects.filter(investor__in=[f.unit for f in split]).values_list(
+                "investor_id", "name"
+            ):
+                aliases[investor_id].append(name)
+            for former in split:
+                for name in (former.unit.name, former.unit.short_name, *aliases.get(former.unit.id, ())):
+                    if name:
+                        self._add_divided(INVESTOR, name, former)
+
+    def _add_divided(self, level: str, name: str, former: FormerUnit) -> None:
+        for key in (self.key(name), normalize_name(name)):
+            self._divided[level].setdefault(key, former)
 
     def _add(self, level: str, name: str, unit) -> None:
         index = self._index[level]
@@ -119,9 +134,10 @@ class UnitMatcher:
 
     def divided(self, name: str, level: str) -> FormerUnit | None:
         """The unit split among several that `name` names by its old name, when no unit valid on the date has it."""
-        if level != DISTRICT or self.match(name, level) is not None:
+        if self.match(name, level) is not None:
             return None
-        return self._divided.get(self.key(name)) or self._divided.get(normalize_name(name))
+        divided = self._divided[level]
+        return divided.get(self.key(name)) or divided.get(normalize_name(name))
 
     def candidates(self, name: str, level: str, limit: int = CANDIDATES) -> list[Match]:
         """The known units whose names are most like `name`, closest first, each once."""
