@@ -37,17 +37,23 @@ def insert_values(model: type[models.Model], attnames: Sequence[str], rows: Iter
     jsons = [(i, f) for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
     if dates or jsons:
         rows = (_adapt(row, dates, jsons) for row in rows)
+    return insert_into(model._meta.db_table, [f.column for f in fields], rows)
+
+
+def insert_into(table_name: str, column_names: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Insert rows of values already as the database takes them (insert_values adapts a model's), in
+    `column_names` order, into any table (a temporary one too). Returns the number of rows."""
     # The rows stream to the database as they are made: a large file's rows are never all held at once.
     counted = _Counted(rows)
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(table_name)
+    columns = ", ".join(connection.ops.quote_name(c) for c in column_names)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in counted:
                     copy.write_row(row)
         else:
-            marks = ", ".join(["%s"] * len(fields))
+            marks = ", ".join(["%s"] * len(column_names))
             sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
             # In chunks: the backend's executemany keeps every row it is given until it returns (Django's SQLite
             # wrapper peeks at the first through itertools.tee).
@@ -70,22 +76,6 @@ class _Counted:
         item = next(self._items)
         self.count += 1
         return item
-
-
-def insert_history(model: type[models.Model], attnames: Sequence[str], rows: Iterable[Sequence], when, user_id) -> int:
-    """The "+" history records (django-simple-history) of rows just inserted with insert_values.
-
-    `rows` hold, in `attnames` order, every field the history tracks (the id first): the record
-    bulk_create_with_history writes, without building model instances.
-    """
-    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        return 0
-    history = model.history.model
-    tracked = {f.attname for f in history.tracked_fields}
-    if set(attnames) != tracked:
-        raise ValueError(f"{model.__name__} history tracks {sorted(tracked)}, not {sorted(attnames)}")
-    columns = [*attnames, "history_date", "history_change_reason", "history_type", "history_user_id"]
-    return insert_values(history, columns, ((*row, when, None, "+", user_id) for row in rows))
 
 
 def _adapt(row: Sequence, dates: list[tuple[int, models.Field, dict]], jsons: list[tuple[int, models.Field]]) -> list:

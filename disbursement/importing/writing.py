@@ -9,14 +9,14 @@ copied (models/snapshots.py). The previous version is superseded and kept.
 
 from __future__ import annotations
 
-from array import array
-from collections.abc import Callable, Iterator
+import datetime as dt
+from collections.abc import Iterator
 
-from django.db.models import Max
+from django.db import connection
 from django.utils import timezone
 
 from core.fiscal import disbursement_deadline
-from disbursement.db import insert_history, insert_history_of, insert_values
+from disbursement.db import insert_history_of, insert_into, insert_values
 from disbursement.importing.prepare import Prepared, stored_ratio
 from disbursement.models import (
     Allocation,
@@ -49,8 +49,19 @@ LINE_COLUMNS = [
     "row",
     "submission_id",
 ]
-ALLOCATION_COLUMNS = ["year", "stream_id", "source_id", "investor_id", "district_id", "project_id", "deadline"]
-REVISION_COLUMNS = ["allocation_id", "amount", "effective_from", "note", "recorded_by_id", "recorded_at", "snapshot_id"]
+# The temporary table a large file's plan changes are written to, from which the database makes the plan rows.
+PLAN_CHANGES = "import_plan_changes"
+PLAN_CHANGE_COLUMNS = [
+    "n",
+    "stream_id",
+    "source_id",
+    "investor_id",
+    "district_id",
+    "amount",
+    "effective_from",
+    "note",
+    "allocation_id",
+]
 
 
 def write_submission(prepared: Prepared, *, file_name: str, digest: str, user, sender: str = "") -> Submission:
@@ -204,48 +215,65 @@ def _bulk_revise_allocations(prepared: Prepared, *, snapshot: Snapshot, file_nam
     Same rows and history records as calling revise_allocation per unit: an
     Allocation found or created with the default deadline, then a new
     AllocationRevision linked to the snapshot, each with its "+" history record.
-    Written as plain values (no model instances): tens of thousands of them.
+    The changes are made once, in Python, into a temporary table (PLAN_CHANGES);
+    the database makes the allocations, revisions and history records from it
+    (INSERT ... SELECT), so that no row comes back to Python nor is sent twice.
     """
     year = prepared.year
     now = timezone.now()
     user_id = user.pk if user is not None else None
+    ops = connection.ops
     allocations = Allocation.objects.filter(year=year, project__isnull=True)
     fields = ("id", "stream_id", "source_id", "investor_id", "district_id")
-
-    def key(change) -> tuple:
-        return (change.stream.id, change.source.id, change.investor_id, change.district_id)
-
-    # The year's allocations by packed key (none on a first import); those to create are made as they are written.
+    # The year's allocations by packed key (none on a first import).
     existing = {_packed(*k): pk for pk, *k in allocations.values_list(*fields).iterator(chunk_size=5000)}
+    dates: dict[dt.date, object] = {}
 
-    def missing() -> Iterator[tuple]:
-        return (k for c in prepared.plan_changes() if _packed(*(k := key(c))) not in existing)
+    def staged() -> Iterator[tuple]:
+        for n, c in enumerate(prepared.plan_changes()):
+            key = (c.stream.id, c.source.id, c.investor_id, c.district_id)
+            day = dates.get(c.effective_from)
+            if day is None:
+                day = dates[c.effective_from] = ops.adapt_datefield_value(c.effective_from)
+            note = f"{c.note} ({file_name})"[:500]
+            yield (n, *key, c.amount, day, note, existing.get(_packed(*key)))
 
-    deadline = disbursement_deadline(year)
-    before = Allocation.objects.aggregate(last=Max("id"))["last"] or 0
-    created = insert_values(Allocation, ALLOCATION_COLUMNS, ((year, *k, None, deadline) for k in missing()))
-    new = _new_allocations(allocations.filter(id__gt=before).order_by("id").values_list(*fields), created, missing)
-    insert_history(
-        Allocation,
-        ["id", *ALLOCATION_COLUMNS],
-        ((row[0], year, *row[1:], None, deadline) for row in new),
-        now,
-        user_id,
-    )
-    new_ids = iter(new.ids)
-    revisions = (
-        (
-            existing.get(_packed(*key(c))) or next(new_ids),
-            c.amount,
-            c.effective_from,
-            f"{c.note} ({file_name})"[:500],
-            user_id,
-            now,
-            snapshot.id,
+    table = ops.quote_name(PLAN_CHANGES)
+    allocation_table = ops.quote_name(Allocation._meta.db_table)
+    revision_table = ops.quote_name(AllocationRevision._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {table} (n integer NOT NULL, stream_id bigint NOT NULL, "
+            "source_id bigint NOT NULL, investor_id bigint, district_id bigint, amount bigint NOT NULL, "
+            "effective_from date NOT NULL, note varchar(500) NOT NULL, allocation_id bigint, "
+            "created integer NOT NULL DEFAULT 0)"
         )
-        for c in prepared.plan_changes()
-    )
-    insert_values(AllocationRevision, REVISION_COLUMNS, revisions)
+        insert_into(PLAN_CHANGES, PLAN_CHANGE_COLUMNS, staged())
+        # The missing allocations, in the file's order, with the year's default deadline.
+        cursor.execute(
+            f"INSERT INTO {allocation_table} "
+            "(year, stream_id, source_id, investor_id, district_id, project_id, deadline) "
+            f"SELECT %s, stream_id, source_id, investor_id, district_id, NULL, %s FROM {table} "
+            "WHERE allocation_id IS NULL ORDER BY n",
+            [year, ops.adapt_datefield_value(disbursement_deadline(year))],
+        )
+        # Their ids, found by their unit's key (the unique constraints' indexes).
+        for unit in ("investor_id", "district_id"):
+            cursor.execute(
+                f"UPDATE {table} SET created = 1, allocation_id = (SELECT a.id FROM {allocation_table} a "
+                f"WHERE a.year = %s AND a.project_id IS NULL AND a.stream_id = {table}.stream_id "
+                f"AND a.source_id = {table}.source_id AND a.{unit} = {table}.{unit}) "
+                f"WHERE allocation_id IS NULL AND {unit} IS NOT NULL",
+                [year],
+            )
+        insert_history_of(Allocation, f"id IN (SELECT allocation_id FROM {table} WHERE created = 1)", [], now, user_id)
+        cursor.execute(
+            f"INSERT INTO {revision_table} "
+            "(allocation_id, amount, effective_from, note, recorded_by_id, recorded_at, snapshot_id) "
+            f"SELECT allocation_id, amount, effective_from, note, %s, %s, %s FROM {table} ORDER BY n",
+            [user_id, ops.adapt_datetimefield_value(now), snapshot.id],
+        )
+        cursor.execute(f"DROP TABLE {table}")
     # The snapshot is new: its revisions are the ones just written; their history is copied by the database.
     insert_history_of(AllocationRevision, "snapshot_id = %s", [snapshot.id], now, user_id)
 
@@ -256,47 +284,3 @@ def _packed(*ids: int | None) -> int:
     for value in ids:
         packed = (packed << 64) | (value or 0)
     return packed
-
-
-class _Rows:
-    """Rows of (id, stream_id, source_id, investor_id, district_id) held as five arrays of integers."""
-
-    def __init__(self) -> None:
-        self._columns = [array("q") for _ in range(5)]
-
-    def append(self, row: tuple) -> None:
-        for column, value in zip(self._columns, row, strict=True):
-            column.append(value or 0)
-
-    def __len__(self) -> int:
-        return len(self._columns[0])
-
-    @property
-    def ids(self) -> array:
-        return self._columns[0]
-
-    def __iter__(self) -> Iterator[tuple]:
-        for pk, stream_id, source_id, investor_id, district_id in zip(*self._columns, strict=True):
-            yield pk, stream_id, source_id, investor_id or None, district_id or None
-
-
-def _new_allocations(read_back, created: int, expected: Callable[[], Iterator[tuple]]) -> _Rows:
-    """The allocations just inserted, in the order written (primary keys are not returned by every backend):
-    the year's rows above the last id before the insert, in id order. When another transaction has committed
-    some of its own there meanwhile, ours are told by their keys, in the order `expected()` gives them."""
-    found = _Rows()
-    if created:
-        for row in read_back.iterator(chunk_size=5000):
-            found.append(row)
-    if len(found) == created:
-        return found
-    rows = _Rows()
-    wanted = expected()
-    want = next(wanted, None)
-    for pk, *k in found:
-        if tuple(k) == want:
-            rows.append((pk, *k))
-            want = next(wanted, None)
-    if len(rows) != created:
-        raise RuntimeError(f"{created} allocations written, {len(rows)} read back")
-    return rows

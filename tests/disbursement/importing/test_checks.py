@@ -171,40 +171,6 @@ def test_dry_run_writes_nothing_and_reports_the_preview(master_data):
     assert written() == (0, 0, 0, 0, 0)
 
 
-def test_many_plan_changes_are_written_like_single_ones(master_data, monkeypatch):
-    """The bulk path for large files writes the same plan rows and history as revise_allocation."""
-    from disbursement.importing import writing
-    from disbursement.models import Allocation
-
-    def plan_rows():
-        return sorted(
-            (
-                r.allocation.stream.code,
-                r.allocation.source.code,
-                r.allocation.investor_id,
-                r.allocation.district_id,
-                r.allocation.deadline,
-                r.amount,
-                r.effective_from,
-                r.snapshot.as_of,
-                r.note,
-                tuple(r.history.values_list("history_type", "amount", "effective_from", "note", "history_user_id")),
-                tuple(r.allocation.history.values_list("history_type", "year", "deadline")),
-            )
-            for r in AllocationRevision.objects.select_related("allocation__stream", "allocation__source", "snapshot")
-        )
-
-    _import_first()
-    one_by_one = plan_rows()
-    AllocationRevision.objects.all().delete()
-    Allocation.objects.all().delete()
-    Snapshot.objects.all().delete()
-
-    monkeypatch.setattr(writing, "BULK_PLAN_CHANGES", 0)
-    _import_first()
-    assert plan_rows() == one_by_one
-
-
 def test_an_urban_district_in_the_new_rural_section_needs_confirmation(master_data):
     spec = small_spec()
     spec.sections.append(
