@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from django.db import connection
+from django.db.models import Max
 from django.utils import timezone
 
 from core.fiscal import disbursement_deadline
@@ -210,7 +211,7 @@ def _write_plans(prepared: Prepared, snapshot: Snapshot, *, file_name: str, user
 
 
 def _bulk_revise_allocations(prepared: Prepared, *, snapshot: Snapshot, file_name: str, user) -> None:
-    """The rows revise_allocation writes, for many units at once (first import of a large file).
+    """The rows revise_allocation writes, for many units at once (a large file: above BULK_PLAN_CHANGES).
 
     Same rows and history records as calling revise_allocation per unit: an
     Allocation found or created with the default deadline, then a new
@@ -249,6 +250,7 @@ def _bulk_revise_allocations(prepared: Prepared, *, snapshot: Snapshot, file_nam
             "created integer NOT NULL DEFAULT 0)"
         )
         insert_into(PLAN_CHANGES, PLAN_CHANGE_COLUMNS, staged())
+        before = Allocation.objects.aggregate(last=Max("id"))["last"] or 0
         # The missing allocations, in the file's order, with the year's default deadline.
         cursor.execute(
             f"INSERT INTO {allocation_table} "
@@ -266,7 +268,14 @@ def _bulk_revise_allocations(prepared: Prepared, *, snapshot: Snapshot, file_nam
                 f"WHERE allocation_id IS NULL AND {unit} IS NOT NULL",
                 [year],
             )
-        insert_history_of(Allocation, f"id IN (SELECT allocation_id FROM {table} WHERE created = 1)", [], now, user_id)
+        # Their history records: the new rows (above the last id before, a range of the primary key's index).
+        insert_history_of(
+            Allocation,
+            f"id > %s AND id IN (SELECT allocation_id FROM {table} WHERE created = 1)",
+            [before],
+            now,
+            user_id,
+        )
         cursor.execute(
             f"INSERT INTO {revision_table} "
             "(allocation_id, amount, effective_from, note, recorded_by_id, recorded_at, snapshot_id) "
