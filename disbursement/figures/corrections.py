@@ -41,7 +41,7 @@ from disbursement.models import (
     SnapshotLine,
     Submission,
 )
-from disbursement.models.snapshots import rows_read, versions_read_by
+from disbursement.models.snapshots import rows_read, units_q, versions_read_by
 from disbursement.snapshots.selectors import previous_snapshot
 
 # A plan written this long before a version was computed is taken as seen by that computation: a transaction
@@ -129,13 +129,6 @@ class Patch:
     averages: dict[int, tuple]  # stream id -> (the stream's ratio before, after), over all sources
 
 
-def unit_filter(units) -> Q:
-    """Rows of units given as (investor_id, district_id) (perhaps a few others: the caller picks exact keys)."""
-    return Q(investor_id__in={i for i, _d in units if i is not None}) | Q(
-        district_id__in={d for i, d in units if i is None and d is not None}
-    )
-
-
 def _row_of(values: tuple) -> _Row:
     """A stored figure (FIGURE_VALUES) as the row it was built from."""
     v = dict(zip(FIGURE_VALUES, values, strict=True))
@@ -190,7 +183,7 @@ def patch_from_base(snapshot: Snapshot, base: Snapshot, changes: UnitChanges) ->
     rows_of_base = rows_read(Figure.objects.all(), base, versions_read_by(base, "shares_figures"))
     stored = {
         row[1:6]: (row[0], row[1:])
-        for row in rows_of_base.filter(Q(scope__in=_STREAM_LEVEL) | unit_filter({unit[1:] for unit in listed}))
+        for row in rows_of_base.filter(Q(scope__in=_STREAM_LEVEL) | units_q({unit[1:] for unit in listed}))
         .values_list("id", *FIGURE_VALUES)
         .order_by()
     }

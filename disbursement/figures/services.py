@@ -27,7 +27,7 @@ from disbursement.figures.building import (
     FigureRow,
     build_figures,
 )
-from disbursement.figures.corrections import Patch, unit_filter
+from disbursement.figures.corrections import Patch
 from disbursement.figures.lineage import UnitChanges
 from disbursement.flags.services import Replacement, evaluate_flags, rules_changed_since
 from disbursement.models import (
@@ -35,6 +35,7 @@ from disbursement.models import (
     Figure,
     Snapshot,
 )
+from disbursement.models.snapshots import units_q
 from disbursement.recompute import request_recompute
 
 
@@ -144,7 +145,7 @@ def _judged_figures(snapshot: Snapshot, replacing: Replacement | None) -> list[F
         Figure.objects.rows_of(snapshot)
         .filter(
             Q(scope__in=[Figure.Scope.CITY, Figure.Scope.SOURCE, Figure.Scope.STREAM])
-            | (Q(source__isnull=True) & unit_filter({unit[1:] for unit in units}))
+            | (Q(source__isnull=True) & units_q({unit[1:] for unit in units}))
         )
         .select_related("previous_snapshot")
     )
@@ -203,8 +204,9 @@ def compute_snapshot(snapshot_id: int, *, cascade: bool = True, incremental: boo
     if base is not None and snapshot.is_current:
         units = _store_patch(snapshot, base, patch) if patch is not None else _store_changes(snapshot, figures, base)
         snapshot.shares_figures = True
-        # Saved now: reading the version's figures (the flags below) asks the database what it shares.
-        snapshot.save(update_fields=["shares_figures"])
+        # Written now: reading the version's figures (the flags below) asks the database what it shares. Its
+        # history records it with the computation, below.
+        Snapshot.objects.filter(pk=snapshot.pk).update(shares_figures=True)
         # The flags stand as `base` left them only if it was judged: computed while it was the current version.
         judged = base.superseded_at is None or base.computed_at <= base.superseded_at
         if judged and not rules_changed_since(base.computed_at - corrections.PLAN_WRITES_SETTLE):

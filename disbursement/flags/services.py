@@ -186,16 +186,23 @@ def reporting_conditions(snapshot: Snapshot, figures: list[Figure], rules: RuleB
     return conditions
 
 
+# Up to this many units judged, an earlier snapshot's readings are read for them alone.
+FEW_UNITS = 500
+_UNIT_SCOPES = (Figure.Scope.INVESTOR, Figure.Scope.DISTRICT)
+
+
 def unit_conditions(snapshot: Snapshot, figures: list[Figure], rules: RuleBook) -> list[Condition]:
     """Lagging units: not disbursed, below threshold or stream average, behind a schedule, stalled."""
     conditions: list[Condition] = []
     milestones = _milestone(snapshot) if rules.has(Kind.BEHIND_MILESTONE) else {}
     registered = _registered(snapshot) if rules.has(Kind.BEHIND_REGISTERED) else {}
     stalled_base = {}
+    units = [(f.stream_id, f.investor_id, f.district_id) for f in figures if f.scope in _UNIT_SCOPES]
     for n in rules.n_values():
         base = _nth_previous(snapshot, n)
         if base is not None:
-            stalled_base[n] = (base, unit_readings(base))
+            # The units judged only (a correction's few), or every unit's at once.
+            stalled_base[n] = (base, unit_readings(base, units if len(units) <= FEW_UNITS else None))
 
     for f in figures:
         if f.scope not in (Figure.Scope.INVESTOR, Figure.Scope.DISTRICT):

@@ -135,6 +135,14 @@ def holding_in(snapshot: Snapshot) -> Q:
     return Q(until__isnull=True) | Q(until__gt=snapshot.id)
 
 
+def units_q(units) -> Q:
+    """Rows (lines or figures) of units given as (investor_id, district_id), and perhaps a few others of
+    the same investors or districts: a caller that needs exact units picks them from what it reads."""
+    return Q(investor_id__in={i for i, _d in units if i is not None}) | Q(
+        district_id__in={d for i, d in units if i is None and d is not None}
+    )
+
+
 def rows_read(rows, snapshot: Snapshot, versions: list[int]):
     """The rows (lines or figures) of `versions` (versions_read_by) that `snapshot` reads.
 

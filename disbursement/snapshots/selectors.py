@@ -9,6 +9,7 @@ from django.db.models import Sum
 
 from core.fiscal import same_date_last_year
 from disbursement.models import Figure, Snapshot, SnapshotLine
+from disbursement.models.snapshots import units_q
 
 UnitKey = tuple  # (stream_id, investor_id, district_id)
 
@@ -57,34 +58,39 @@ def snapshot_on(year: int, as_of: dt.date) -> Snapshot | None:
     return Snapshot.objects.current().filter(year=year, as_of=as_of).first()
 
 
-def unit_readings(snapshot: Snapshot | None) -> dict[UnitKey, UnitReading]:
-    """Each unit's disbursed amount in a snapshot, keyed (stream_id, investor_id, district_id).
+def unit_readings(snapshot: Snapshot | None, units=None) -> dict[UnitKey, UnitReading]:
+    """Each unit's disbursed amount in a snapshot, keyed (stream_id, investor_id, district_id); with `units`
+    (such keys), those units' only.
 
     The stored figures of a computed snapshot, else the sum of its lines: the same amounts,
     so readers of earlier snapshots do not depend on whether those have been computed yet.
     """
     if snapshot is None:
         return {}
+    wanted = None if units is None else set(units)
     if snapshot.computed_at is not None:
+        figures = Figure.objects.rows_of(snapshot).filter(
+            scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT], source__isnull=True, disbursed__isnull=False
+        )
+        if wanted is not None:
+            figures = figures.filter(units_q({key[1:] for key in wanted}))
         stored = {
             (stream_id, investor_id, district_id): UnitReading(disbursed, plan, reported_on)
-            for stream_id, investor_id, district_id, disbursed, plan, reported_on in Figure.objects.of(snapshot)
-            .filter(
-                scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT],
-                source__isnull=True,
-                disbursed__isnull=False,
-            )
-            .values_list("stream_id", "investor_id", "district_id", "disbursed", "plan", "reported_on")
+            for stream_id, investor_id, district_id, disbursed, plan, reported_on in figures.values_list(
+                "stream_id", "investor_id", "district_id", "disbursed", "plan", "reported_on"
+            ).order_by()
+            if wanted is None or (stream_id, investor_id, district_id) in wanted
         }
-        if stored:
+        if stored or (wanted is not None and Figure.objects.rows_of(snapshot).exists()):
             return stored
+    lines = SnapshotLine.objects.of(snapshot) if wanted is None else SnapshotLine.objects.of_units(snapshot, wanted)
     return {
         (stream_id, investor_id, district_id): UnitReading(total, None, snapshot.as_of)
         for stream_id, investor_id, district_id, total in (
-            SnapshotLine.objects.of(snapshot)
-            .values("stream_id", "investor_id", "district_id")
+            lines.values("stream_id", "investor_id", "district_id")
             .annotate(total=Sum("disbursed"))
             .values_list("stream_id", "investor_id", "district_id", "total")
             .order_by()
         )
+        if wanted is None or (stream_id, investor_id, district_id) in wanted
     }
