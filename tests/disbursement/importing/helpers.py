@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from disbursement.importing.services import import_workbook
 from disbursement.models import AllocationRevision, CityDisbursement, CityPlanRevision, Snapshot, SnapshotLine
+from tests.builders import Row, SectionSpec, WorkbookSpec, build_workbook
 
 
 def run(data: bytes, name: str = "bao-cao.xlsx", **kwargs):
@@ -32,3 +34,18 @@ def disbursed_by_unit(snapshot) -> dict[str, int]:
 
 def codes(issues) -> list[str]:
     return [issue.code for issue in issues]
+
+
+def one_section_file(day: dt.date, section: tuple[str, str], rows: list[Row]) -> bytes:
+    """A workbook of one section (label, title) of unsplit rows, dated `day` in its title block."""
+    when = f"{day.day}/{day.month}/{day.year}"
+    return build_workbook(
+        WorkbookSpec(
+            sections=[SectionSpec(*section, rows)],
+            title=f"BIỂU TỔNG HỢP TÌNH HÌNH GIẢI NGÂN KẾ HOẠCH VỐN ĐẦU TƯ CÔNG NĂM {day.year}",
+            date_line=f"(Số liệu tính đến hết ngày {when})",
+            disbursed_header=f"Giải ngân từ 01/01/{day.year} đến {when}",
+            split=False,
+            city=None,
+        )
+    )

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from core.succession import SuccessionKind
 from disbursement.models import SnapshotLine
 from districts.models import DistrictSuccession
-from tests.builders import Row, SectionSpec, WorkbookSpec, build_workbook
-from tests.disbursement.importing.helpers import codes, run, written
+from tests.builders import Row
+from tests.disbursement.importing.helpers import codes, one_section_file, run, written
 from tests.factories import DistrictAliasFactory, DistrictFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,17 +23,7 @@ SECTION_B = "VỐN BỔ SUNG CÓ MỤC TIÊU CHO CÁC QUẬN, HUYỆN, XÃ, PHƯ
 
 
 def _file(day: dt.date, rows: list[Row]) -> bytes:
-    when = f"{day.day}/{day.month}/{day.year}"
-    return build_workbook(
-        WorkbookSpec(
-            sections=[SectionSpec("B", SECTION_B, rows)],
-            title="BIỂU TỔNG HỢP TÌNH HÌNH GIẢI NGÂN KẾ HOẠCH VỐN ĐẦU TƯ CÔNG NĂM 2025",
-            date_line=f"(Số liệu tính đến hết ngày {when})",
-            disbursed_header=f"Giải ngân từ 01/01/2025 đến {when}",
-            split=False,
-            city=None,
-        )
-    )
+    return one_section_file(day, ("B", SECTION_B), rows)
 
 
 def _succession(predecessor, successor, kind) -> None:

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from core.succession import SuccessionKind
 from investors.models import InvestorSuccession
-from tests.builders import SECTION_A, Row, SectionSpec, WorkbookSpec, build_workbook
-from tests.disbursement.importing.helpers import codes, run, written
+from tests.builders import SECTION_A, Row
+from tests.disbursement.importing.helpers import codes, one_section_file, run, written
 from tests.factories import InvestorAliasFactory, InvestorFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,17 +22,7 @@ JUL_1 = dt.date(2025, 7, 1)
 
 
 def _file(day: dt.date, rows: list[Row]) -> bytes:
-    when = f"{day.day}/{day.month}/{day.year}"
-    return build_workbook(
-        WorkbookSpec(
-            sections=[SectionSpec("A", SECTION_A, rows)],
-            title="BIỂU TỔNG HỢP TÌNH HÌNH GIẢI NGÂN KẾ HOẠCH VỐN ĐẦU TƯ CÔNG NĂM 2025",
-            date_line=f"(Số liệu tính đến hết ngày {when})",
-            disbursed_header=f"Giải ngân từ 01/01/2025 đến {when}",
-            split=False,
-            city=None,
-        )
-    )
+    return one_section_file(day, ("A", SECTION_A), rows)
 
 
 @pytest.fixture
