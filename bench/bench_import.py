@@ -12,7 +12,8 @@ dropped at the end). Prints, for the same file in the same run:
   - import: the dry run plus writing the snapshot, lines and plan revisions
     (first import: an allocation and a revision per unit and source, with history),
     committed; the recompute it asks for is timed on its own line;
-wall and process CPU time (medians of --repeat runs for the floor and the dry run),
+wall and process CPU time (medians of --repeat runs for the floor and the dry run; for the import on a
+PostgreSQL server on this machine, also the CPU time its backend used),
 peak Python memory (tracemalloc, in a separate pass so it does not slow the timed
 one), the resident memory a stage adds (Rust allocations of the reader included,
 in a forked process), and each stage's ratio to the floor.
@@ -92,6 +93,24 @@ def _rss_growth(fn) -> int | None:
     return int(answer) if answer else None
 
 
+def _server_cpu() -> float | None:
+    """CPU seconds the PostgreSQL backend serving this connection has used, when it runs on this machine (Linux);
+    None otherwise. The import's CPU column counts Python's only: this is the database's work beside it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _mb(value: int | None) -> str:
     return "" if value is None else f"{value / 1e6:.1f}"
 
@@ -163,8 +182,12 @@ def _run(args) -> None:
                     transaction.set_rollback(True)
 
             full_mem = peak(rolled_back_import)
+            server = _server_cpu()
             full = timed(lambda: _import(data, dry_run=False))
             line("import (checks + write, committed)", full, full_mem)
+            if server is not None:
+                used = _server_cpu() - server
+                print(f"{'import: the PostgreSQL backend':<36}{'':>14}{used:>8.2f}{_x(used, floor[1]):>6}")
             compute = timed(lambda: [recompute_from_task(y, d.isoformat()) for y, d in requests])
             line("recompute it asks for (worker)", compute)
 
