@@ -49,7 +49,9 @@ def insert_into(table_name: str, column_names: Sequence[str], rows: Iterable[Seq
     columns = ", ".join(connection.ops.quote_name(c) for c in column_names)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            # The driver's own COPY, its errors raised as Django's like every other query's: a connection lost
+            # meanwhile is an OperationalError, which the tasks retry (outbox.RETRY_ON), not a driver error.
+            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in counted:
                     copy.write_row(row)
         else:
