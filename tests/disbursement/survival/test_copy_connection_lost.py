@@ -12,7 +12,8 @@ from django.db import OperationalError, connection
 from disbursement.db import insert_into
 from disbursement.outbox import RETRY_ON
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+# serialized_rollback restores the migrations' reference rows that the flush after this test removes.
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's: run with DATABASE_URL")
