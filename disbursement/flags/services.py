@@ -186,8 +186,6 @@ def reporting_conditions(snapshot: Snapshot, figures: list[Figure], rules: RuleB
     return conditions
 
 
-# Up to this many units judged, an earlier snapshot's readings are read for them alone.
-FEW_UNITS = 500
 _UNIT_SCOPES = (Figure.Scope.INVESTOR, Figure.Scope.DISTRICT)
 
 
@@ -201,8 +199,7 @@ def unit_conditions(snapshot: Snapshot, figures: list[Figure], rules: RuleBook) 
     for n in rules.n_values():
         base = _nth_previous(snapshot, n)
         if base is not None:
-            # The units judged only (a correction's few), or every unit's at once.
-            stalled_base[n] = (base, unit_readings(base, units if len(units) <= FEW_UNITS else None))
+            stalled_base[n] = (base, unit_readings(base, units))
 
     for f in figures:
         if f.scope not in (Figure.Scope.INVESTOR, Figure.Scope.DISTRICT):

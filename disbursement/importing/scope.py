@@ -22,7 +22,6 @@ from investors.selectors import investor_display_names
 Key = tuple[int, int | None, int | None]  # (stream_id, investor_id, district_id)
 # The preview lists this many changed units; the rest are counted.
 PREVIEW_CHANGES = 500
-FEW_UNITS = 500
 RATIO_PLACES = Decimal("0.01")
 
 
@@ -77,8 +76,7 @@ def preview(
     states_city: bool,
 ) -> dict:
     """The part of the preview that says exactly what the file replaces and changes."""
-    # A file of a few units reads only theirs; a long one every unit's at once.
-    now = unit_readings(reference, [entry.key for entry in entries] if len(entries) <= FEW_UNITS else None)
+    now = unit_readings(reference, [entry.key for entry in entries])
     on_date = units_on_date(superseded)
     listed = entries  # holds the keys of the units it lists
     streams_listed = entries.streams

@@ -12,6 +12,8 @@ from disbursement.models import Figure, Snapshot, SnapshotLine
 from disbursement.models.snapshots import units_q
 
 UnitKey = tuple  # (stream_id, investor_id, district_id)
+# Up to this many units asked for, unit_readings reads theirs alone.
+FEW_UNITS = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +70,13 @@ def unit_readings(snapshot: Snapshot | None, units=None) -> dict[UnitKey, UnitRe
     if snapshot is None:
         return {}
     wanted = None if units is None else set(units)
+    # A few units are read through their indexes; many (a long file's) with the date's others, at once.
+    few = wanted is not None and len(wanted) <= FEW_UNITS
     if snapshot.computed_at is not None:
         figures = Figure.objects.rows_of(snapshot).filter(
             scope__in=[Figure.Scope.INVESTOR, Figure.Scope.DISTRICT], source__isnull=True, disbursed__isnull=False
         )
-        if wanted is not None:
+        if few:
             figures = figures.filter(units_q({key[1:] for key in wanted}))
         stored = {
             (stream_id, investor_id, district_id): UnitReading(disbursed, plan, reported_on)
@@ -83,7 +87,7 @@ def unit_readings(snapshot: Snapshot | None, units=None) -> dict[UnitKey, UnitRe
         }
         if stored or (wanted is not None and Figure.objects.rows_of(snapshot).exists()):
             return stored
-    lines = SnapshotLine.objects.of(snapshot) if wanted is None else SnapshotLine.objects.of_units(snapshot, wanted)
+    lines = SnapshotLine.objects.of_units(snapshot, wanted) if few else SnapshotLine.objects.of(snapshot)
     return {
         (stream_id, investor_id, district_id): UnitReading(total, None, snapshot.as_of)
         for stream_id, investor_id, district_id, total in (
