@@ -9,19 +9,10 @@ copied (models/snapshots.py). The previous version is superseded and kept.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
-
-from django.db import connection
-from django.db.models import Max
-from django.utils import timezone
-
-from core.fiscal import disbursement_deadline
-from disbursement.db import insert_history_of, insert_into, insert_values
+from disbursement.db import insert_values
+from disbursement.importing.plan_changes import PlanChange
 from disbursement.importing.prepare import Prepared, stored_ratio
 from disbursement.models import (
-    Allocation,
-    AllocationRevision,
     BudgetSource,
     CityDisbursement,
     Snapshot,
@@ -29,7 +20,7 @@ from disbursement.models import (
     StatedSubtotal,
     Submission,
 )
-from disbursement.plans.services import revise_allocation, revise_city_plan
+from disbursement.plans.services import AllocationChange, revise_allocation, revise_allocations, revise_city_plan
 from disbursement.snapshots.services import create_snapshot, end_replaced_lines
 from districts.models import District
 from investors.models import Investor
@@ -49,19 +40,6 @@ LINE_COLUMNS = [
     "sheet",
     "row",
     "submission_id",
-]
-# The temporary table a large file's plan changes are written to, from which the database makes the plan rows.
-PLAN_CHANGES = "import_plan_changes"
-PLAN_CHANGE_COLUMNS = [
-    "n",
-    "stream_id",
-    "source_id",
-    "investor_id",
-    "district_id",
-    "amount",
-    "effective_from",
-    "note",
-    "allocation_id",
 ]
 
 
@@ -183,7 +161,14 @@ def _write_subtotals(
 
 def _write_plans(prepared: Prepared, snapshot: Snapshot, *, file_name: str, user, sources: dict) -> None:
     if prepared.plan_revisions > BULK_PLAN_CHANGES:
-        _bulk_revise_allocations(prepared, snapshot=snapshot, file_name=file_name, user=user)
+        # Made one at a time as the database takes them: a large file's are never all held.
+        changes = (
+            AllocationChange(
+                c.stream, c.source, c.investor_id, c.district_id, c.amount, c.effective_from, _note(c, file_name)
+            )
+            for c in prepared.plan_changes()
+        )
+        revise_allocations(prepared.year, changes, user=user, snapshot=snapshot)
     else:
         for change in prepared.plan_changes():
             revise_allocation(
@@ -194,7 +179,7 @@ def _write_plans(prepared: Prepared, snapshot: Snapshot, *, file_name: str, user
                 effective_from=change.effective_from,
                 investor=Investor(pk=change.investor_id) if change.investor_id else None,
                 district=District(pk=change.district_id) if change.district_id else None,
-                note=f"{change.note} ({file_name})"[:500],
+                note=_note(change, file_name),
                 user=user,
                 snapshot=snapshot,
             )
@@ -210,86 +195,6 @@ def _write_plans(prepared: Prepared, snapshot: Snapshot, *, file_name: str, user
         )
 
 
-def _bulk_revise_allocations(prepared: Prepared, *, snapshot: Snapshot, file_name: str, user) -> None:
-    """The rows revise_allocation writes, for many units at once (a large file: above BULK_PLAN_CHANGES).
-
-    Same rows and history records as calling revise_allocation per unit: an
-    Allocation found or created with the default deadline, then a new
-    AllocationRevision linked to the snapshot, each with its "+" history record.
-    The changes are made once, in Python, into a temporary table (PLAN_CHANGES);
-    the database makes the allocations, revisions and history records from it
-    (INSERT ... SELECT), so that no row comes back to Python nor is sent twice.
-    """
-    year = prepared.year
-    now = timezone.now()
-    user_id = user.pk if user is not None else None
-    ops = connection.ops
-    allocations = Allocation.objects.filter(year=year, project__isnull=True)
-    fields = ("id", "stream_id", "source_id", "investor_id", "district_id")
-    # The year's allocations by packed key (none on a first import).
-    existing = {_packed(*k): pk for pk, *k in allocations.values_list(*fields).iterator(chunk_size=5000)}
-    dates: dict[dt.date, object] = {}
-
-    def staged() -> Iterator[tuple]:
-        for n, c in enumerate(prepared.plan_changes()):
-            key = (c.stream.id, c.source.id, c.investor_id, c.district_id)
-            day = dates.get(c.effective_from)
-            if day is None:
-                day = dates[c.effective_from] = ops.adapt_datefield_value(c.effective_from)
-            note = f"{c.note} ({file_name})"[:500]
-            yield (n, *key, c.amount, day, note, existing.get(_packed(*key)))
-
-    table = ops.quote_name(PLAN_CHANGES)
-    allocation_table = ops.quote_name(Allocation._meta.db_table)
-    revision_table = ops.quote_name(AllocationRevision._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {table} (n integer NOT NULL, stream_id bigint NOT NULL, "
-            "source_id bigint NOT NULL, investor_id bigint, district_id bigint, amount bigint NOT NULL, "
-            "effective_from date NOT NULL, note varchar(500) NOT NULL, allocation_id bigint, "
-            "created integer NOT NULL DEFAULT 0)"
-        )
-        insert_into(PLAN_CHANGES, PLAN_CHANGE_COLUMNS, staged())
-        before = Allocation.objects.aggregate(last=Max("id"))["last"] or 0
-        # The missing allocations, in the file's order, with the year's default deadline.
-        cursor.execute(
-            f"INSERT INTO {allocation_table} "
-            "(year, stream_id, source_id, investor_id, district_id, project_id, deadline) "
-            f"SELECT %s, stream_id, source_id, investor_id, district_id, NULL, %s FROM {table} "
-            "WHERE allocation_id IS NULL ORDER BY n",
-            [year, ops.adapt_datefield_value(disbursement_deadline(year))],
-        )
-        # Their ids, found by their unit's key (the unique constraints' indexes).
-        for unit in ("investor_id", "district_id"):
-            cursor.execute(
-                f"UPDATE {table} SET created = 1, allocation_id = (SELECT a.id FROM {allocation_table} a "
-                f"WHERE a.year = %s AND a.project_id IS NULL AND a.stream_id = {table}.stream_id "
-                f"AND a.source_id = {table}.source_id AND a.{unit} = {table}.{unit}) "
-                f"WHERE allocation_id IS NULL AND {unit} IS NOT NULL",
-                [year],
-            )
-        # Their history records: the new rows (above the last id before, a range of the primary key's index).
-        insert_history_of(
-            Allocation,
-            f"id > %s AND id IN (SELECT allocation_id FROM {table} WHERE created = 1)",
-            [before],
-            now,
-            user_id,
-        )
-        cursor.execute(
-            f"INSERT INTO {revision_table} "
-            "(allocation_id, amount, effective_from, note, recorded_by_id, recorded_at, snapshot_id) "
-            f"SELECT allocation_id, amount, effective_from, note, %s, %s, %s FROM {table} ORDER BY n",
-            [user_id, ops.adapt_datetimefield_value(now), snapshot.id],
-        )
-        cursor.execute(f"DROP TABLE {table}")
-    # The snapshot is new: its revisions are the ones just written; their history is copied by the database.
-    insert_history_of(AllocationRevision, "snapshot_id = %s", [snapshot.id], now, user_id)
-
-
-def _packed(*ids: int | None) -> int:
-    """Ids (None as 0) as one integer, each in 64 bits: a key a third the size of a tuple."""
-    packed = 0
-    for value in ids:
-        packed = (packed << 64) | (value or 0)
-    return packed
+def _note(change: PlanChange, file_name: str) -> str:
+    """A revision's note: the file's cell it was read from, and the file."""
+    return f"{change.note} ({file_name})"[:500]

@@ -7,13 +7,15 @@ revision to be recomputed once the transaction commits.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db import transaction
-from simple_history.utils import bulk_create_with_history
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
+from django.utils import timezone
 
 from core.fiscal import disbursement_deadline
+from disbursement.db import insert_history_of, insert_into
 from disbursement.models import (
     Allocation,
     AllocationRevision,
@@ -89,16 +91,18 @@ def revise_allocation(
     snapshot: Snapshot | None = None,
 ) -> AllocationRevision:
     _check(amount, has_investor=investor is not None, has_district=district is not None)
-    allocation, _ = Allocation.objects.get_or_create(
-        year=year,
-        stream=stream,
-        source=source,
-        investor=investor,
-        district=district,
-        project=None,
-        defaults={"deadline": deadline or disbursement_deadline(year)},
-    )
-    revision = AllocationRevision.objects.create(
+    unit = {"year": year, "stream": stream, "source": source, "investor": investor, "district": district}
+    allocation = Allocation.objects.filter(**unit, project=None).first()
+    if allocation is None:
+        allocation = Allocation(**unit, deadline=deadline or disbursement_deadline(year))
+        _recorded_by(allocation, user)
+        try:
+            with transaction.atomic():
+                allocation.save()
+        except IntegrityError:
+            # Created meanwhile by another transaction: that one is the unit's.
+            allocation = Allocation.objects.get(**unit, project=None)
+    revision = AllocationRevision(
         allocation=allocation,
         amount=amount,
         effective_from=effective_from,
@@ -106,60 +110,138 @@ def revise_allocation(
         recorded_by=user,
         snapshot=snapshot,
     )
+    _recorded_by(revision, user)
+    revision.save()
     request_recompute(year, effective_from)
     return revision
 
 
+def _recorded_by(instance, user) -> None:
+    """The history record names the user the write is made for, in a task or command as in a page (where,
+    without one, the request's user is named)."""
+    if user is not None:
+        instance._history_user = user
+
+
+# The temporary table revise_allocations stages its changes in, from which the database makes the plan rows.
+PLAN_CHANGES = "plan_changes_staged"
+PLAN_CHANGE_COLUMNS = [
+    "n",
+    "stream_id",
+    "source_id",
+    "investor_id",
+    "district_id",
+    "amount",
+    "effective_from",
+    "note",
+    "allocation_id",
+]
+
+
 @transaction.atomic
 def revise_allocations(
-    year: int, changes: Sequence[AllocationChange], *, user=None, snapshot: Snapshot | None = None
-) -> list[AllocationRevision]:
-    """Many units' revisions at once (a large import): the rows and history revise_allocation writes, in bulk.
+    year: int, changes: Iterable[AllocationChange], *, user=None, snapshot: Snapshot | None = None
+) -> int:
+    """Many units' revisions at once (a large import): the rows and history records revise_allocation writes for
+    each change, in order, written by the database. Returns the number of revisions.
 
-    A missing allocation is created with the year's default deadline; one recompute covers them all.
+    The changes are taken one at a time (a large file's are never all held) into a temporary table; one
+    INSERT ... SELECT creates the missing allocations (with the year's default deadline) in the changes'
+    order, their ids are found through the unique constraints' indexes, and their history records, the
+    revisions and theirs are copied from the tables: no row comes back to Python nor is sent twice. One
+    recompute, from the earliest date a change takes effect, covers them all.
     """
-    if not changes:
-        return []
-    for change in changes:
-        _check(change.amount, has_investor=change.investor_id is not None, has_district=change.district_id is not None)
+    now = timezone.now()
+    user_id = user.pk if user is not None else None
+    ops = connection.ops
+    fields = ("id", "stream_id", "source_id", "investor_id", "district_id")
+    # The year's allocations by packed key (none on a first import).
+    existing = {
+        _packed(*k): pk
+        for pk, *k in Allocation.objects.filter(year=year, project__isnull=True)
+        .values_list(*fields)
+        .iterator(chunk_size=5000)
+    }
+    dates: dict[dt.date, object] = {}
+    earliest: list[dt.date] = []
 
-    def key(stream_id, source_id, investor_id, district_id) -> tuple:
-        return (stream_id, source_id, investor_id, district_id)
+    def staged() -> Iterator[tuple]:
+        for n, c in enumerate(changes):
+            _check(c.amount, has_investor=c.investor_id is not None, has_district=c.district_id is not None)
+            key = (c.stream.id, c.source.id, c.investor_id, c.district_id)
+            day = dates.get(c.effective_from)
+            if day is None:
+                day = dates[c.effective_from] = ops.adapt_datefield_value(c.effective_from)
+                if not earliest or c.effective_from < earliest[0]:
+                    earliest[:] = [c.effective_from]
+            yield (n, *key, c.amount, day, c.note[:500], existing.get(_packed(*key)))
 
-    def allocations() -> dict[tuple, Allocation]:
-        return {
-            key(a.stream_id, a.source_id, a.investor_id, a.district_id): a
-            for a in Allocation.objects.filter(year=year, project__isnull=True)
-        }
-
-    existing = allocations()
-    missing = {}
-    for c in changes:
-        k = key(c.stream.id, c.source.id, c.investor_id, c.district_id)
-        if k not in existing and k not in missing:
-            missing[k] = Allocation(
-                year=year,
-                stream_id=c.stream.id,
-                source_id=c.source.id,
-                investor_id=c.investor_id,
-                district_id=c.district_id,
-                deadline=disbursement_deadline(year),
-            )
-    if missing:
-        bulk_create_with_history(list(missing.values()), Allocation, batch_size=2000, default_user=user)
-        # Primary keys are not returned by every backend: read the new rows back.
-        existing = allocations()
-    revisions = [
-        AllocationRevision(
-            allocation=existing[key(c.stream.id, c.source.id, c.investor_id, c.district_id)],
-            amount=c.amount,
-            effective_from=c.effective_from,
-            note=c.note,
-            recorded_by=user,
-            snapshot=snapshot,
+    table = ops.quote_name(PLAN_CHANGES)
+    allocation_table = ops.quote_name(Allocation._meta.db_table)
+    revision_table = ops.quote_name(AllocationRevision._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {table} (n integer NOT NULL, stream_id bigint NOT NULL, "
+            "source_id bigint NOT NULL, investor_id bigint, district_id bigint, amount bigint NOT NULL, "
+            "effective_from date NOT NULL, note varchar(500) NOT NULL, allocation_id bigint, "
+            "created integer NOT NULL DEFAULT 0)"
         )
-        for c in changes
-    ]
-    revisions = bulk_create_with_history(revisions, AllocationRevision, batch_size=2000, default_user=user)
-    request_recompute(year, min(c.effective_from for c in changes))
-    return revisions
+        # An error rolls the table back with the rest: it is dropped here only after success.
+        written = insert_into(PLAN_CHANGES, PLAN_CHANGE_COLUMNS, staged())
+        if written:
+            _write_staged(cursor, table, allocation_table, revision_table, year, snapshot, now, user_id)
+        cursor.execute(f"DROP TABLE {table}")
+    if written:
+        request_recompute(year, earliest[0])
+    return written
+
+
+def _write_staged(cursor, table, allocation_table, revision_table, year, snapshot, now, user_id) -> None:
+    ops = connection.ops
+    before = Allocation.objects.aggregate(last=Max("id"))["last"] or 0
+    # The missing allocations, in the changes' order, with the year's default deadline.
+    cursor.execute(
+        f"INSERT INTO {allocation_table} "
+        "(year, stream_id, source_id, investor_id, district_id, project_id, deadline) "
+        f"SELECT %s, stream_id, source_id, investor_id, district_id, NULL, %s FROM {table} "
+        "WHERE allocation_id IS NULL ORDER BY n",
+        [year, ops.adapt_datefield_value(disbursement_deadline(year))],
+    )
+    # Their ids, found by their unit's key (the unique constraints' indexes).
+    for unit in ("investor_id", "district_id"):
+        cursor.execute(
+            f"UPDATE {table} SET created = 1, allocation_id = (SELECT a.id FROM {allocation_table} a "
+            f"WHERE a.year = %s AND a.project_id IS NULL AND a.stream_id = {table}.stream_id "
+            f"AND a.source_id = {table}.source_id AND a.{unit} = {table}.{unit}) "
+            f"WHERE allocation_id IS NULL AND {unit} IS NOT NULL",
+            [year],
+        )
+    # Their history records: the new rows (above the last id before, a range of the primary key's index).
+    insert_history_of(
+        Allocation, f"id > %s AND id IN (SELECT allocation_id FROM {table} WHERE created = 1)", [before], now, user_id
+    )
+    last_revision = AllocationRevision.objects.aggregate(last=Max("id"))["last"] or 0
+    recorded_at = ops.adapt_datetimefield_value(now)
+    cursor.execute(
+        f"INSERT INTO {revision_table} "
+        "(allocation_id, amount, effective_from, note, recorded_by_id, recorded_at, snapshot_id) "
+        f"SELECT allocation_id, amount, effective_from, note, %s, %s, %s FROM {table} ORDER BY n",
+        [user_id, recorded_at, snapshot.id if snapshot is not None else None],
+    )
+    # Theirs: above the last id before, recorded now for these allocations (not another transaction's, committed
+    # meanwhile).
+    insert_history_of(
+        AllocationRevision,
+        f"id > %s AND recorded_at = %s AND allocation_id IN (SELECT allocation_id FROM {table})",
+        [last_revision, recorded_at],
+        now,
+        user_id,
+    )
+
+
+def _packed(*ids: int | None) -> int:
+    """Ids (None as 0) as one integer, each in 64 bits: a key a third the size of a tuple."""
+    packed = 0
+    for value in ids:
+        packed = (packed << 64) | (value or 0)
+    return packed

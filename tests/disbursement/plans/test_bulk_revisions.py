@@ -22,12 +22,13 @@ def plan_rows() -> list[tuple]:
             r.allocation.investor_id,
             r.allocation.district_id,
             r.allocation.deadline,
-            r.allocation.history.count(),
             r.amount,
             r.effective_from,
             r.note,
             r.recorded_by_id,
-            r.history.count(),
+            # The audit trail: who made each record and what it holds, for the revision and its allocation.
+            tuple(r.history.values_list("history_type", "amount", "effective_from", "note", "history_user_id")),
+            tuple(r.allocation.history.values_list("history_type", "year", "deadline", "history_user_id")),
         )
         for r in AllocationRevision.objects.select_related("allocation__stream", "allocation__source")
     )
@@ -58,10 +59,16 @@ def test_bulk_revisions_write_what_single_revisions_write():
 
     AllocationRevision.objects.exclude(amount=100 * TY).delete()
     Allocation.objects.filter(district=district).delete()
-    revisions = revise_allocations(2024, changes, user=user)
+    assert revise_allocations(2024, changes, user=user) == 2
 
     assert plan_rows() == one_by_one
-    assert [r.amount for r in revisions] == [80 * TY, 50 * TY]
+    # Both paths name the user in the history, outside any page as in one.
+    revised = AllocationRevision.objects.exclude(amount=100 * TY)
+    assert set(
+        AllocationRevision.history.filter(id__in=revised.values("id")).values_list("history_user", flat=True)
+    ) == {user.id}
+    created = Allocation.history.filter(district=district).order_by("history_id").last()
+    assert (created.history_type, created.history_user) == ("+", user)
     assert Allocation.objects.filter(investor=investor).count() == 1
 
 
