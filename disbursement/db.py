@@ -115,3 +115,15 @@ def insert_history_of(model: type[models.Model], where: str, params: Sequence, w
             [when, "+", user_id, *params],
         )
         return cursor.rowcount
+
+
+def hold_lock(key: int, value: int) -> None:
+    """Wait for any other transaction holding the lock (key, value), then hold it until this transaction ends.
+
+    A PostgreSQL advisory transaction lock: it locks no row, so reads and writes that do not ask for it never
+    wait. SQLite runs one writing transaction at a time, which serialises the writers without it.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s::integer, %s::integer)", [key, value])

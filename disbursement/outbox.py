@@ -13,6 +13,7 @@ restart of PostgreSQL or of the broker raises (`RETRY_ON`), with exponential bac
 from __future__ import annotations
 
 import logging
+import threading
 
 from celery import Task, current_app
 from django.db import InterfaceError, OperationalError, transaction
@@ -36,10 +37,17 @@ RETRY_POLICY = {
 ERROR_LIMIT = 1000
 
 
+# Celery's task discovery returns nothing to a thread that asks while another thread runs it (a web process's
+# threads sending their first tasks together): they take turns.
+_discovering = threading.Lock()
+
+
 def task_by_name(name: str) -> Task:
     """The registered task, found by name (a web process registers tasks only when their modules are imported)."""
     if name not in current_app.tasks:
-        current_app.loader.import_default_modules()
+        with _discovering:
+            if name not in current_app.tasks:
+                current_app.loader.import_default_modules()
     return current_app.tasks[name]
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core.fiscal import disbursement_deadline
 from core.notation import format_percent
-from disbursement.db import insert_values
+from disbursement.db import hold_lock, insert_values
 from disbursement.figures import corrections
 from disbursement.figures.building import (
     _UNIT_SCOPES,
@@ -48,17 +48,8 @@ COMPUTE_LOCK_KEY = 0x6769_6E00  # "gin\0"
 
 
 def lock_year(year: int) -> None:
-    """Wait for any other computation of `year` to commit, and hold the year until this transaction ends.
-
-    A PostgreSQL advisory transaction lock: it locks no row, so reads and writes that refer to the year's
-    snapshots never wait for it. SQLite runs one writing transaction at a time, which serialises computations
-    without it.
-    """
-    connection = transaction.get_connection()
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s::integer, %s::integer)", [COMPUTE_LOCK_KEY, year])
+    """Wait for any other computation of `year` to commit, and hold the year until this transaction ends."""
+    hold_lock(COMPUTE_LOCK_KEY, year)
 
 
 def next_version(snapshot: Snapshot) -> Snapshot | None:

@@ -8,8 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.fiscal import in_disbursement_period
+from disbursement.db import hold_lock
 from disbursement.models import Snapshot, SnapshotLine
 from disbursement.models.snapshots import versions_read_by
+
+# The first key of the advisory lock an import takes on its date (PostgreSQL); the second is the date's ordinal.
+SNAPSHOT_DATE_LOCK_KEY = 0x6769_6E01
 
 # Units per UPDATE when ending the lines a file restates (SQLite binds at most 32,766 parameters).
 REPLACE_CHUNK = 5000
@@ -35,13 +39,17 @@ def create_snapshot(
 ) -> Snapshot:
     """Create the current snapshot for (year, as_of), superseding the one it replaces.
 
-    The previous current snapshot is locked first, so two imports of the same
-    date cannot both become current (the partial unique constraint backs this).
+    The date is locked first, then its current snapshot: two imports of the same date
+    (its first two files too) land one after the other, the second superseding the first
+    (the partial unique constraint backs this).
     With `shares_lines` the new version reads the earlier versions' lines that its
     own do not restate (see end_replaced_lines); otherwise only its own.
     """
     if not in_disbursement_period(year, as_of, extended=True):
         raise SnapshotError(f"Ngày số liệu {as_of:%d/%m/%Y} nằm ngoài thời gian giải ngân kế hoạch năm {year}.")
+    # The date itself, not only its current version: the first two files of a date would otherwise find no
+    # version to lock, and the second be refused by the constraint instead of superseding the first.
+    hold_lock(SNAPSHOT_DATE_LOCK_KEY, as_of.toordinal())
     old = list(Snapshot.objects.select_for_update().filter(year=year, as_of=as_of, is_current=True))
     for previous in old:
         previous.is_current = False
