@@ -31,6 +31,7 @@ from disbursement.importing.prepare import Checker, Prepared
 from disbursement.importing.writing import write_submission
 from disbursement.models import CapitalStream, Snapshot, Submission
 from disbursement.recompute import request_recompute
+from disbursement.snapshots.services import lock_date
 
 logger = logging.getLogger(__name__)
 
@@ -158,8 +159,10 @@ def import_workbook(
     if writing is not None:
         writing()
     with transaction.atomic():
-        # Checked again under the transaction: two uploads of one file must not both import.
-        existing = _already_imported(digest, lock=True)
+        # Checked again once the date is this import's: of two uploads of one file at once, the second finds the
+        # first's when it has committed.
+        lock_date(prepared.as_of)
+        existing = _already_imported(digest)
         if existing is not None:
             return _duplicate(existing, IssueList(file_name))
         submission = write_submission(prepared, file_name=file_name, digest=digest, user=user, sender=sender)
@@ -185,11 +188,8 @@ def _request_compute(prepared: Prepared, snapshot: Snapshot) -> None:
     request_recompute(prepared.year, earliest)
 
 
-def _already_imported(digest: str, *, lock: bool = False) -> Submission | None:
-    submissions = Submission.objects.select_related("snapshot").filter(content_hash=digest)
-    if lock:
-        submissions = submissions.select_for_update()
-    return submissions.order_by("-id").first()
+def _already_imported(digest: str) -> Submission | None:
+    return Submission.objects.select_related("snapshot").filter(content_hash=digest).order_by("-id").first()
 
 
 def _result(status: str, issues: IssueList, *, snapshot=None, summary=None, submission=None) -> ImportResult:

@@ -47,9 +47,7 @@ def create_snapshot(
     """
     if not in_disbursement_period(year, as_of, extended=True):
         raise SnapshotError(f"Ngày số liệu {as_of:%d/%m/%Y} nằm ngoài thời gian giải ngân kế hoạch năm {year}.")
-    # The date itself, not only its current version: the first two files of a date would otherwise find no
-    # version to lock, and the second be refused by the constraint instead of superseding the first.
-    hold_lock(SNAPSHOT_DATE_LOCK_KEY, as_of.toordinal())
+    lock_date(as_of)
     old = list(Snapshot.objects.select_for_update().filter(year=year, as_of=as_of, is_current=True))
     for previous in old:
         previous.is_current = False
@@ -69,6 +67,15 @@ def create_snapshot(
         previous.superseded_by = snapshot
         previous.save(update_fields=["superseded_by"])
     return snapshot
+
+
+def lock_date(as_of: dt.date) -> None:
+    """Wait for any other import of the date to commit, and hold the date until this transaction ends.
+
+    The date itself, not only its current version: the first two files of a date would otherwise find no
+    version to lock, and the second be refused by the constraint instead of superseding the first.
+    """
+    hold_lock(SNAPSHOT_DATE_LOCK_KEY, as_of.toordinal())
 
 
 def end_replaced_lines(snapshot: Snapshot) -> int:

@@ -1,6 +1,6 @@
-"""Two senders' files for a date that has none yet, imported at the same moment, both land: the second waits for
-the first and builds on it, as if it had come a minute later (it is not refused for a version it could not
-see)."""
+"""Files for one date imported at the same moment land one after the other: two senders' files for a date that has
+none yet both land, the second building on the first as if it had come a minute later (not refused for a version
+it could not see); one file uploaded twice at once lands once."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from disbursement.importing import writing
-from disbursement.models import Snapshot, SnapshotLine
+from disbursement.models import Snapshot, SnapshotLine, Submission
 from tests.builders import build_workbook, load_master_data, small_spec
 from tests.disbursement.importing.helpers import run
 
@@ -31,9 +31,9 @@ def _one_section(index: int) -> bytes:
     return build_workbook(spec)
 
 
-def test_two_first_files_of_a_date_imported_at_once_both_land(monkeypatch):
-    load_master_data()
-    investors, districts = _one_section(0), _one_section(1)
+def _at_once(monkeypatch, first: bytes, second: bytes) -> dict[str, str]:
+    """Import `first` and `second` in two threads, the second reaching the date while the first holds it
+    uncommitted; each import's status (or the error it raised) by name."""
     first_holds_the_date = threading.Event()
     create_snapshot = writing.create_snapshot
 
@@ -46,7 +46,7 @@ def test_two_first_files_of_a_date_imported_at_once_both_land(monkeypatch):
         return snapshot
 
     monkeypatch.setattr(writing, "create_snapshot", slow_first)
-    results: dict[str, object] = {}
+    results: dict[str, str] = {}
 
     def importing(name: str, data: bytes, after: threading.Event | None) -> None:
         try:
@@ -59,13 +59,20 @@ def test_two_first_files_of_a_date_imported_at_once_both_land(monkeypatch):
             connection.close()
 
     threads = [
-        threading.Thread(target=importing, args=("first", investors, None), name="first"),
-        threading.Thread(target=importing, args=("second", districts, first_holds_the_date), name="second"),
+        threading.Thread(target=importing, args=("first", first, None), name="first"),
+        threading.Thread(target=importing, args=("second", second, first_holds_the_date), name="second"),
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    return results
+
+
+def test_two_first_files_of_a_date_imported_at_once_both_land(monkeypatch):
+    load_master_data()
+
+    results = _at_once(monkeypatch, _one_section(0), _one_section(1))
 
     assert results == {"first": "imported", "second": "imported"}
     versions = list(Snapshot.objects.filter(as_of=JULY_20).order_by("id"))
@@ -77,3 +84,14 @@ def test_two_first_files_of_a_date_imported_at_once_both_land(monkeypatch):
     assert lines.filter(investor__isnull=False).count() > 0
     assert lines.filter(district__isnull=False).count() > 0
     assert {line.submission.file_name for line in lines.select_related("submission")} == {"first.xlsx", "second.xlsx"}
+
+
+def test_one_file_uploaded_twice_at_once_lands_once(monkeypatch):
+    load_master_data()
+    data = _one_section(0)
+
+    results = _at_once(monkeypatch, data, data)
+
+    assert results == {"first": "imported", "second": "duplicate"}
+    assert Snapshot.objects.filter(as_of=JULY_20).count() == 1
+    assert Submission.objects.count() == 1
