@@ -4,6 +4,9 @@ bulk_create builds SQL value by value, which dominates the cost of writing
 tens of thousands of rows. These rows are written with COPY on PostgreSQL and
 one executemany elsewhere, without signals (as bulk_create). Rows that only
 move from one version to the next are copied by the database itself.
+
+Also the advisory locks that make writers of one date or one year take turns
+(hold_lock).
 """
 
 from __future__ import annotations
