@@ -162,8 +162,8 @@ def revise_allocations(
         .values_list(*fields)
         .iterator(chunk_size=5000)
     }
+    # Each date a change takes effect, as the database takes it (adapted once, however many changes share it).
     dates: dict[dt.date, object] = {}
-    earliest: list[dt.date] = []
 
     def staged() -> Iterator[tuple]:
         for n, c in enumerate(changes):
@@ -172,8 +172,6 @@ def revise_allocations(
             day = dates.get(c.effective_from)
             if day is None:
                 day = dates[c.effective_from] = ops.adapt_datefield_value(c.effective_from)
-                if not earliest or c.effective_from < earliest[0]:
-                    earliest[:] = [c.effective_from]
             yield (n, *key, c.amount, day, c.note[:500], existing.get(_packed(*key)))
 
     table = ops.quote_name(PLAN_CHANGES)
@@ -192,7 +190,7 @@ def revise_allocations(
             _write_staged(cursor, table, allocation_table, revision_table, year, snapshot, now, user_id)
         cursor.execute(f"DROP TABLE {table}")
     if written:
-        request_recompute(year, earliest[0])
+        request_recompute(year, min(dates))
     return written
 
 
